@@ -1,0 +1,73 @@
+"""Configuration as one typed object (environment variables with the KG_ prefix)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+#: The repository root when running from a checkout (src/kg/config.py -> ../../..).
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+
+def _default_sources_dir() -> Path:
+    """The shared source reports next to a checkout, where the report texts live."""
+    return PROJECT_ROOT.parent / "shared" / "seeds"
+
+
+class Settings(BaseSettings):
+    """Every setting of the service; read from KG_* environment variables. Nothing is built at import."""
+
+    model_config = SettingsConfigDict(env_prefix="KG_", frozen=True)
+
+    data_dir: Path = Field(
+        default=PROJECT_ROOT / "var" / "store",
+        description="Directory of the persistent store; created and loaded with the bundled graph "
+        "on first start.",
+    )
+    in_memory: bool = Field(
+        default=False, description="Keep the store in memory (tests); nothing is written to disk."
+    )
+    ontology_dir: Path = Field(
+        default=PROJECT_ROOT / "ontology", description="Bundled ontology (Turtle) loaded on first start."
+    )
+    bundled_data_dir: Path = Field(
+        default=PROJECT_ROOT / "data", description="Bundled curated data (TriG) loaded on first start."
+    )
+    sources_dir: Path = Field(
+        default_factory=_default_sources_dir,
+        description="Directory holding the source report texts; when present, answers quote the "
+        "cited spans.",
+    )
+    host: str = Field(default="127.0.0.1", description="Interface the HTTP service binds to.")
+    port: int = Field(default=8000, description="Port the HTTP service listens on.")
+    base_url: str | None = Field(
+        default=None, description="Public base URL of the service, if it differs from the request's."
+    )
+    query_timeout: float = Field(
+        default=10.0, gt=0, description="Hard time limit of one SPARQL query, in seconds; the "
+        "worker running it is killed at the deadline."
+    )
+    max_rows: int = Field(
+        default=10_000, gt=0, description="Most solutions (SELECT) or triples (CONSTRUCT/DESCRIBE) "
+        "a query returns; answers say truncated when the cap is hit."
+    )
+    query_workers: int = Field(
+        default=2, ge=1, description="Worker processes that run SPARQL queries."
+    )
+    max_body_bytes: int = Field(
+        default=10 * 1024 * 1024, gt=0, description="Largest request body accepted (HTTP 413 past it)."
+    )
+    allow_updates: bool = Field(
+        default=False, description="Accept SPARQL Update and Graph Store writes (read-only by default)."
+    )
+    max_hops: int = Field(default=6, ge=1, le=12, description="Most hops a path search follows.")
+    max_paths: int = Field(default=10, ge=1, le=100, description="Most paths one path request returns.")
+    path_time_budget: float = Field(
+        default=2.0, gt=0, description="Time budget of one path or trace search, in seconds."
+    )
+    max_neighbourhood_nodes: int = Field(
+        default=500, ge=1, description="Most nodes a neighbourhood or export subgraph holds."
+    )
+    lookup_limit: int = Field(default=100, ge=1, description="Largest page size of entity lookup.")

@@ -1,0 +1,100 @@
+"""The error hierarchy of the project.
+
+Every error the domain raises is a `KGError`. Each class carries a stable snake_case `code` (what
+clients match on) and the HTTP `status` the web layer answers with; the message names the bad value
+and the fix. Foreign exceptions (pyoxigraph, rdflib, pyshacl...) are translated into these at the
+boundary that calls the foreign library, and nowhere else.
+"""
+
+from __future__ import annotations
+
+
+class KGError(Exception):
+    """Base of every error this project raises on purpose."""
+
+    code = "kg_error"
+    status = 500
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.detail = detail
+
+
+class BadRequestError(KGError):
+    """The request or input is malformed."""
+
+    code = "bad_request"
+    status = 400
+
+
+class NotFoundError(KGError):
+    """Something named by the caller does not exist."""
+
+    code = "not_found"
+    status = 404
+
+
+class EntityNotFoundError(NotFoundError):
+    """No entity has the given IRI, CURIE or name."""
+
+    code = "entity_not_found"
+
+
+class QuerySyntaxError(BadRequestError):
+    """A SPARQL query or update does not parse."""
+
+    code = "query_syntax_error"
+
+
+class QueryRefusedError(BadRequestError):
+    """A query uses a feature this endpoint refuses (SERVICE, LOAD, remote FROM, updates...)."""
+
+    code = "query_refused"
+
+
+class QueryTimeoutError(KGError):
+    """A query ran past its time limit and was stopped."""
+
+    code = "query_timeout"
+    status = 503
+
+
+class NotAcceptableError(KGError):
+    """No representation matches the client's Accept header."""
+
+    code = "not_acceptable"
+    status = 406
+
+
+class UnsupportedMediaTypeError(KGError):
+    """The request body has a media type the endpoint does not take."""
+
+    code = "unsupported_media_type"
+    status = 415
+
+
+class ForbiddenError(KGError):
+    """The operation is switched off by configuration (e.g. updates on a read-only service)."""
+
+    code = "forbidden"
+    status = 403
+
+
+class LoadError(BadRequestError):
+    """An RDF file could not be loaded; nothing was changed."""
+
+    code = "load_error"
+
+    def __init__(self, detail: str, *, file: str | None = None, line: int | None = None,
+                 column: int | None = None) -> None:
+        super().__init__(detail)
+        self.file = file
+        self.line = line
+        self.column = column
+
+
+class ValidationFailedError(KGError):
+    """The data does not conform to the SHACL shapes."""
+
+    code = "validation_failed"
+    status = 422
