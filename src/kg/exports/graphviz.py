@@ -1,0 +1,86 @@
+"""Graphviz: DOT text written by hand (every id quoted and escaped), SVG/PNG drawn by the `dot` binary.
+
+pydot is not used: it writes IRI ids unquoted and Graphviz then silently merges nodes (design.md §3).
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+
+from kg.exports.errors import RendererMissingError, RenderFailedError
+from kg.exports.palette import text_colour_on
+from kg.exports.presentation import EdgeView, NodeView, Presentation
+
+#: Font with Chinese glyphs (Debian fonts-noto-cjk); Graphviz falls back to its default without it.
+FONT = "Noto Sans CJK SC"
+#: Seconds `dot` may take to lay out one image; large graphs past it get a clear error instead of a
+#: hung request. (A candidate for a Settings field: KG_RENDER_TIMEOUT.)
+RENDER_TIMEOUT = 30.0
+#: Image formats `dot` renders, with their -T option.
+IMAGE_FORMATS = {"svg": "svg", "png": "png"}
+
+
+def quote(text: str) -> str:
+    """`text` as a DOT double-quoted string: backslash, quote and line breaks escaped."""
+    escaped = (text.replace("\\", "\\\\").replace('"', '\\"')
+               .replace("\r\n", "\\n").replace("\n", "\\n").replace("\r", "\\n"))
+    return f'"{escaped}"'
+
+
+def _attributes(attrs: dict[str, str]) -> str:
+    return "[" + ", ".join(f"{name}={quote(value)}" for name, value in attrs.items() if value) + "]"
+
+
+def _node_line(node: NodeView) -> str:
+    attrs = {
+        "label": node.label, "fillcolor": node.colour, "fontcolor": text_colour_on(node.colour),
+        "tooltip": f"{node.label_zh} / {node.label_en} ({node.category})", "URL": node.iri,
+        "class": node.category,
+    }
+    return f"  {quote(node.id)} {_attributes(attrs)};"
+
+
+def _edge_line(edge: EdgeView) -> str:
+    attrs = {"id": edge.id, "label": edge.label, "tooltip": edge.citations, "URL": edge.property_iri}
+    return f"  {quote(edge.source)} -> {quote(edge.target)} {_attributes(attrs)};"
+
+
+def write_dot(view: Presentation) -> bytes:
+    """The presentation as a Graphviz digraph (UTF-8)."""
+    lines = [
+        'digraph "innokg" {',
+        f'  graph [charset="UTF-8", rankdir="LR", fontname={quote(FONT)}, overlap="false"];',
+        f'  node [shape="box", style="rounded,filled", fontname={quote(FONT)}, fontsize="11"];',
+        f'  edge [fontname={quote(FONT)}, fontsize="9", color="#555555", fontcolor="#333333"];',
+    ]
+    lines += [_node_line(n) for n in view.nodes]
+    lines += [_edge_line(e) for e in view.edges]
+    lines.append("}")
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def find_dot() -> str | None:
+    """The path of Graphviz's `dot`, or None when it is not installed."""
+    return shutil.which("dot")
+
+
+def render(dot_source: bytes, image_format: str, *, timeout: float = RENDER_TIMEOUT) -> bytes:
+    """The DOT source drawn as SVG or PNG; raises RendererMissingError or RenderFailedError."""
+    binary = find_dot()
+    if binary is None:
+        raise RendererMissingError(
+            f"Drawing {image_format.upper()} needs Graphviz's `dot`, which is not installed on the "
+            "server (Debian: apt-get install graphviz, or scripts/setup-browser); format=dot works "
+            "without it."
+        )
+    try:
+        done = subprocess.run([binary, f"-T{IMAGE_FORMATS[image_format]}"], input=dot_source,
+                              capture_output=True, timeout=timeout, check=False)
+    except subprocess.TimeoutExpired:
+        raise RenderFailedError(f"Graphviz took longer than {timeout:g} s to draw this graph; "
+                                "export a smaller scope or format=dot.") from None
+    if done.returncode != 0:
+        message = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise RenderFailedError(f"Graphviz failed: {message[-1] if message else 'no message'}.")
+    return done.stdout

@@ -1,0 +1,116 @@
+"""The flat, language-resolved view of a subgraph that every graph format writes.
+
+Each writer (GraphML, GEXF, Cytoscape, DOT, node-link, CSV) reads the same `Presentation`, so node ids,
+labels, colours and provenance are identical across formats.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from kg.errors import BadRequestError
+from kg.exports.palette import colour_of
+from kg.graphview import entity_id
+from kg.namespaces import to_curie
+
+if TYPE_CHECKING:
+    from kg.graphview import Edge, Node, Subgraph
+    from kg.provenance import Citation
+
+#: Label languages an export can be written in.
+LANGUAGES = ("zh", "en")
+
+
+@dataclass(frozen=True)
+class NodeView:
+    """One node as the formats write it."""
+
+    id: str
+    iri: str
+    label: str
+    label_zh: str
+    label_en: str
+    category: str
+    types: tuple[str, ...]  # CURIEs
+    colour: str
+
+
+@dataclass(frozen=True)
+class EdgeView:
+    """One edge as the formats write it, with its provenance flattened to text."""
+
+    id: str
+    source: str
+    target: str
+    property: str  # CURIE
+    property_iri: str
+    label: str
+    label_zh: str
+    label_en: str
+    citations: str  # "二.2 [120,141); 三.1 [300,320)"
+    evidence: str  # cited texts joined with " | "
+    evidence_iris: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Presentation:
+    """A subgraph with every label chosen in one language."""
+
+    nodes: tuple[NodeView, ...]
+    edges: tuple[EdgeView, ...]
+    lang: str
+    truncated: bool
+
+
+def check_lang(lang: str) -> str:
+    """The label language itself; raises BadRequestError unless it is zh or en."""
+    if lang not in LANGUAGES:
+        raise BadRequestError(f"Unknown label language {lang!r}; use one of {', '.join(LANGUAGES)}.")
+    return lang
+
+
+def pick_label(label_zh: str | None, label_en: str | None, lang: str, fallback: str) -> str:
+    """The label in `lang`, else in the other language, else `fallback`."""
+    first, second = (label_zh, label_en) if lang == "zh" else (label_en, label_zh)
+    return first or second or fallback
+
+
+def describe_citation(citation: Citation) -> str:
+    """A citation in one short line: section number and code-point span."""
+    where = citation.section or to_curie(citation.document)
+    return f"{where} [{citation.start},{citation.end})"
+
+
+def present_node(node: Node, lang: str) -> NodeView:
+    """The written form of one node."""
+    short = entity_id(node.iri)
+    return NodeView(
+        id=short, iri=node.iri, label=pick_label(node.label_zh, node.label_en, lang, short),
+        label_zh=node.label_zh or "", label_en=node.label_en or "", category=node.category,
+        types=tuple(to_curie(t) for t in node.types), colour=colour_of(node.category),
+    )
+
+
+def present_edge(edge: Edge, index: int, lang: str) -> EdgeView:
+    """The written form of one edge (`index` makes its id)."""
+    curie = to_curie(edge.property)
+    fallback = curie.split(":", 1)[-1]
+    return EdgeView(
+        id=f"e{index}", source=entity_id(edge.source), target=entity_id(edge.target), property=curie,
+        property_iri=edge.property, label=pick_label(edge.label_zh, edge.label_en, lang, fallback),
+        label_zh=edge.label_zh or "", label_en=edge.label_en or "",
+        citations="; ".join(describe_citation(c) for c in edge.citations),
+        evidence=" | ".join(c.text for c in edge.citations if c.text),
+        evidence_iris=tuple(c.evidence for c in edge.citations),
+    )
+
+
+def present(subgraph: Subgraph, lang: str) -> Presentation:
+    """The subgraph with labels in `lang`; raises BadRequestError for an unknown language."""
+    check_lang(lang)
+    return Presentation(
+        nodes=tuple(present_node(n, lang) for n in subgraph.nodes),
+        edges=tuple(present_edge(e, i, lang) for i, e in enumerate(subgraph.edges)),
+        lang=lang, truncated=subgraph.truncated,
+    )

@@ -1,0 +1,525 @@
+"""The entity graph as networkx sees it: entity → entity relations, events included as nodes.
+
+`GraphView` projects the store onto a `networkx.MultiDiGraph` whose nodes are entities (anything typed
+with a class that is not structural: evidence, sections, posts and monetary amounts are left out, and
+so are ontology terms) and whose edges are the statements between two entities, keyed by property.
+Events are nodes like any other (an Approval links the approving body and the approved thing), so a
+path through an event reads as what happened.
+
+The projection is read with two bulk SPARQL queries (edges; types/labels/dates) and rebuilt when
+`store.generation` changes. Nodes are integers assigned in IRI order, so iterating a node's
+neighbours in insertion order is deterministic and integer order is IRI order.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+import threading
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import networkx as nx
+
+from kg.namespaces import ID, IKG, ORG, OWL, PROV, RDF, RDFS, SDO, SKOS, to_curie
+from kg.terms import Term
+from kg.terms import iri as iri_term
+
+if TYPE_CHECKING:
+    from kg.provenance import Citation, Provenance
+    from kg.store import GraphStore
+
+#: Types whose instances are structure of the graph, not entities (common brief, "data model").
+STRUCTURAL_TYPES = frozenset(
+    str(t) for t in (IKG.Evidence, IKG.Section, SDO.MonetaryAmount, ORG.Post)
+)
+#: Namespaces of meta-level types (classes, properties, ontologies): their instances are not entities.
+_META_NAMESPACES = (str(OWL), str(RDFS), str(RDF))
+#: Predicates never projected, even between two entities.
+EXCLUDED_PREDICATES = frozenset(str(p) for p in (RDF.type, RDFS.subClassOf, RDFS.subPropertyOf))
+#: Classes whose instances are events (n-ary nodes explained by type, date and participants).
+EVENT_CLASSES = frozenset({str(IKG.Event), str(ORG.ChangeEvent), str(PROV.Activity)})
+
+#: Labels of reused standard properties the ontology does not label itself (zh, en).
+STANDARD_PROPERTY_LABELS: dict[str, tuple[str, str]] = {
+    str(ORG.subOrganizationOf): ("隶属于", "sub-organisation of"),
+    str(ORG.hasSubOrganization): ("下属机构", "has sub-organisation"),
+    str(ORG.unitOf): ("内设于", "unit of"),
+    str(ORG.hasUnit): ("内设", "has unit"),
+    str(ORG.memberOf): ("成员", "member of"),
+    str(ORG.holds): ("担任", "holds"),
+    str(ORG.postIn): ("职位所在", "post in"),
+    str(ORG.headOf): ("负责人", "head of"),
+    str(ORG.changedBy): ("变更于", "changed by"),
+    str(ORG.originalOrganization): ("原机构", "original organisation"),
+    str(ORG.resultingOrganization): ("新机构", "resulting organisation"),
+    str(PROV.wasAssociatedWith): ("执行者", "carried out by"),
+    str(PROV.generated): ("产生", "generated"),
+    str(PROV.used): ("使用", "used"),
+    str(SDO.containedInPlace): ("位于", "contained in place"),
+    str(SDO.about): ("关于", "about"),
+}
+
+_LABEL_PREDICATES = (str(SKOS.prefLabel), str(RDFS.label))
+_DATE_PREDICATES = {
+    "http://purl.org/dc/terms/date": "date",
+    str(SDO.startDate): "start",
+    str(SDO.endDate): "end",
+    str(IKG.sortDate): "sort",
+}
+
+_EDGE_QUERY = f"""
+SELECT DISTINCT ?s ?p ?o WHERE {{
+  ?s ?p ?o .
+  FILTER(isIRI(?s) && isIRI(?o))
+  FILTER(?p NOT IN (<{RDF.type}>, <{RDF.subject}>, <{RDF.predicate}>, <{RDF.object}>,
+                    <{IKG.inSection}>, <{IKG.derivedVia}>, <{RDFS.subClassOf}>,
+                    <{RDFS.subPropertyOf}>, <{RDFS.domain}>, <{RDFS.range}>))
+}}
+"""
+_FACT_QUERY = f"""
+SELECT ?s ?p ?v WHERE {{
+  VALUES ?p {{ <{RDF.type}> <{SKOS.prefLabel}> <{RDFS.label}> <{RDFS.subClassOf}>
+              {" ".join(f"<{p}>" for p in _DATE_PREDICATES)} }}
+  ?s ?p ?v .
+}}
+"""
+
+
+@dataclass(frozen=True)
+class Node:
+    """An entity of the graph with its preferred labels and classes."""
+
+    iri: str
+    label_zh: str | None
+    label_en: str | None
+    types: tuple[str, ...]  # class IRIs, sorted
+    category: str  # local name of the most specific project class, e.g. "LeadingGroup"
+
+    @property
+    def id(self) -> str:
+        """The id used in URLs: the slug under the entity base, else the CURIE or IRI."""
+        return entity_id(self.iri)
+
+    def to_dict(self) -> dict[str, object]:
+        """The node as JSON-ready values (the contract's node shape)."""
+        return {
+            "id": self.id, "iri": self.iri,
+            "label": {"zh": self.label_zh, "en": self.label_en},
+            "types": [to_curie(t) for t in self.types], "category": self.category,
+        }
+
+
+@dataclass(frozen=True)
+class Edge:
+    """One statement between two entities, with its relation's labels and its citations."""
+
+    source: str
+    target: str
+    property: str
+    label_zh: str | None
+    label_en: str | None
+    citations: tuple[Citation, ...]
+
+    def to_dict(self) -> dict[str, object]:
+        """The edge as JSON-ready values; source and target are node ids."""
+        return {
+            "source": entity_id(self.source), "target": entity_id(self.target),
+            "property": property_dict(self.property, self.label_zh, self.label_en),
+            "citations": [c.to_dict() for c in self.citations],
+        }
+
+
+@dataclass(frozen=True)
+class Subgraph:
+    """A set of nodes and the edges among them; `truncated` when a cap cut it short."""
+
+    nodes: tuple[Node, ...]  # sorted by iri
+    edges: tuple[Edge, ...]  # sorted by (source, property, target)
+    truncated: bool = False
+
+    def to_dict(self) -> dict[str, object]:
+        """The subgraph as the contract's JSON."""
+        return {
+            "nodes": [n.to_dict() for n in self.nodes],
+            "edges": [e.to_dict() for e in self.edges],
+            "truncated": self.truncated,
+        }
+
+
+@dataclass(frozen=True)
+class EventInfo:
+    """What an event node carries besides its labels: its dates."""
+
+    date: str | None  # dcterms:date, or "start/end" for an interval
+    sort_date: str | None
+
+
+def entity_id(iri: str) -> str:
+    """The URL id of an IRI: its slug under the entity base, else its CURIE (or the IRI)."""
+    base = str(ID)
+    if iri.startswith(base) and "/" not in iri[len(base):]:
+        return iri[len(base):]
+    return to_curie(iri)
+
+
+def property_dict(iri: str, label_zh: str | None, label_en: str | None) -> dict[str, object]:
+    """A relation as JSON-ready values."""
+    return {"iri": iri, "curie": to_curie(iri), "label": {"zh": label_zh, "en": label_en}}
+
+
+def local_name(iri: str) -> str:
+    """The part of an IRI after its last '#' or '/'."""
+    return re.split(r"[#/]", iri)[-1]
+
+
+def _humanise(name: str) -> str:
+    return re.sub(r"(?<=[a-z])(?=[A-Z])", " ", name).lower()
+
+
+@dataclass
+class _Facts:
+    """Types, labels and dates of every subject, gathered from the fact query."""
+
+    types: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    labels: dict[str, dict[str, str]] = field(default_factory=lambda: defaultdict(dict))
+    dates: dict[str, dict[str, str]] = field(default_factory=lambda: defaultdict(dict))
+    superclasses: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+
+
+def _read_facts(store: GraphStore) -> _Facts:
+    facts = _Facts()
+    intern = sys.intern
+    rdf_type, sub_class = str(RDF.type), str(RDFS.subClassOf)
+    for row in store.select(_FACT_QUERY):
+        s, p, v = row["s"], row["p"].value, row["v"]
+        if s.kind != "iri":
+            continue
+        if p == rdf_type and v.is_iri:
+            facts.types[intern(s.value)].add(intern(v.value))
+        elif p == sub_class and v.is_iri:
+            facts.superclasses[s.value].add(v.value)
+        elif p in _DATE_PREDICATES and v.is_literal:
+            facts.dates[s.value][_DATE_PREDICATES[p]] = v.value
+        elif v.is_literal:
+            _keep_label(facts.labels[s.value], p, v)
+    return facts
+
+
+def _keep_label(labels: dict[str, str], predicate: str, value: Term) -> None:
+    # skos:prefLabel wins over rdfs:label; within a kind the smallest value wins (deterministic).
+    lang = (value.lang or "").lower()
+    slot = "zh" if lang.startswith("zh") else "en" if lang.startswith("en") or not lang else None
+    if slot is None:
+        return
+    rank = _LABEL_PREDICATES.index(predicate)
+    key = f"{slot}:{rank}"
+    if key not in labels or value.value < labels[key]:
+        labels[key] = value.value
+
+
+def _best_label(labels: dict[str, str], slot: str) -> str | None:
+    for rank in range(len(_LABEL_PREDICATES)):
+        if f"{slot}:{rank}" in labels:
+            return labels[f"{slot}:{rank}"]
+    return None
+
+
+def _ancestors(superclasses: dict[str, set[str]]) -> dict[str, frozenset[str]]:
+    """Every class's strict superclasses (transitive closure; tolerates cycles)."""
+    closure: dict[str, frozenset[str]] = {}
+    for cls in superclasses:
+        seen: set[str] = set()
+        stack = list(superclasses[cls])
+        while stack:
+            parent = stack.pop()
+            if parent not in seen:
+                seen.add(parent)
+                stack.extend(superclasses.get(parent, ()))
+        seen.discard(cls)
+        closure[cls] = frozenset(seen)
+    return closure
+
+
+def _is_entity(types: set[str]) -> bool:
+    if not types or types & STRUCTURAL_TYPES:
+        return False
+    return any(not t.startswith(_META_NAMESPACES) for t in types)
+
+
+class Projection:
+    """One immutable snapshot of the entity graph (for one store generation)."""
+
+    def __init__(self, generation: int, facts: _Facts, edges: Iterable[tuple[str, str, str]]) -> None:
+        self.generation = generation
+        self.iris: list[str] = sorted(s for s, ts in facts.types.items() if _is_entity(ts))
+        self.index: dict[str, int] = {iri: i for i, iri in enumerate(self.iris)}
+        self._facts = facts
+        self._ancestors = _ancestors(facts.superclasses)
+        self.properties: list[str] = []
+        self._property_index: dict[str, int] = {}
+        self.graph = nx.MultiDiGraph()
+        self.graph.add_nodes_from(range(len(self.iris)))
+        self.graph.add_edges_from(self._edge_triples(edges))
+        self.degree: list[int] = [
+            len(self.graph._succ[i]) + len(self.graph._pred[i]) for i in range(len(self.iris))
+        ]
+        self._nodes: dict[int, Node] = {}
+
+    def _edge_triples(self, edges: Iterable[tuple[str, str, str]]) -> list[tuple[int, int, int]]:
+        triples = []
+        for s, p, o in edges:
+            si, oi = self.index.get(s), self.index.get(o)
+            if si is None or oi is None or p in EXCLUDED_PREDICATES:
+                continue
+            triples.append((si, oi, self._intern_property(p)))
+        # (source, target, property) order makes each adjacency dict iterate in IRI order.
+        triples.sort(key=lambda t: (t[0], t[1], self.properties[t[2]]))
+        return triples
+
+    def _intern_property(self, iri: str) -> int:
+        if iri not in self._property_index:
+            self._property_index[iri] = len(self.properties)
+            self.properties.append(iri)
+        return self._property_index[iri]
+
+    # -- nodes ---------------------------------------------------------------------------------
+
+    def find_index(self, iri: str) -> int | None:
+        """The node number of an entity IRI, or None when it is not an entity."""
+        return self.index.get(iri)
+
+    def node(self, i: int) -> Node:
+        """The Node of node number `i` (built on first use, then cached)."""
+        node = self._nodes.get(i)
+        if node is None:
+            iri = self.iris[i]
+            labels = self._facts.labels.get(iri, {})
+            types = tuple(sorted(self._facts.types.get(iri, ())))
+            node = Node(iri, _best_label(labels, "zh"), _best_label(labels, "en"), types,
+                        self.category(types))
+            self._nodes[i] = node
+        return node
+
+    def category(self, types: tuple[str, ...]) -> str:
+        """Local name of the most specific class among `types`, preferring the project's own."""
+        candidates = [t for t in types if not t.startswith(_META_NAMESPACES)]
+        specific = [t for t in candidates
+                    if not any(t in self._ancestors.get(other, ()) for other in candidates)]
+        own = [t for t in specific if t.startswith(str(IKG))]
+        chosen = sorted(own or specific or candidates or ["Thing"])
+        return local_name(chosen[0])
+
+    def is_event(self, i: int) -> bool:
+        """Whether node `i` is an event (a subclass of ikg:Event or org:ChangeEvent)."""
+        return any(t in EVENT_CLASSES or self._ancestors.get(t, frozenset()) & EVENT_CLASSES
+                   for t in self._facts.types.get(self.iris[i], ()))
+
+    def has_type(self, i: int, classes: frozenset[str]) -> bool:
+        """Whether node `i` is an instance of one of `classes` (subclasses count)."""
+        return any(t in classes or self._ancestors.get(t, frozenset()) & classes
+                   for t in self._facts.types.get(self.iris[i], ()))
+
+    def event_info(self, i: int) -> EventInfo:
+        """The dates of node `i` (meaningful for events; None where absent)."""
+        dates = self._facts.dates.get(self.iris[i], {})
+        date = dates.get("date")
+        if date is None and "start" in dates:
+            date = dates["start"] + (f"/{dates['end']}" if "end" in dates else "")
+        return EventInfo(date, dates.get("sort"))
+
+    def property_labels(self, iri: str) -> tuple[str | None, str | None]:
+        """The rdfs:label @zh and @en of a relation, from the ontology or the standard table."""
+        labels = self._facts.labels.get(iri, {})
+        zh, en = _best_label(labels, "zh"), _best_label(labels, "en")
+        fallback = STANDARD_PROPERTY_LABELS.get(iri)
+        if fallback:
+            zh, en = zh or fallback[0], en or fallback[1]
+        return zh, en or _humanise(local_name(iri))
+
+    def class_labels(self, iri: str) -> tuple[str | None, str | None]:
+        """The rdfs:label @zh and @en of a class."""
+        labels = self._facts.labels.get(iri, {})
+        return _best_label(labels, "zh"), _best_label(labels, "en") or _humanise(local_name(iri))
+
+    # -- edges ---------------------------------------------------------------------------------
+
+    def out_edges(self, i: int) -> Iterator[tuple[int, int]]:
+        """(target, property number) of every statement with node `i` as subject, in IRI order."""
+        for j, keys in self.graph._succ[i].items():
+            for key in keys:
+                yield j, key
+
+    def in_edges(self, i: int) -> Iterator[tuple[int, int]]:
+        """(source, property number) of every statement with node `i` as object, in IRI order."""
+        for j, keys in self.graph._pred[i].items():
+            for key in keys:
+                yield j, key
+
+    def properties_between(self, i: int, j: int) -> list[int]:
+        """Property numbers of the statements i → j."""
+        return list(self.graph._succ[i].get(j, ()))
+
+
+class GraphView:
+    """The entity graph of a store as networkx, rebuilt whenever the store changes."""
+
+    def __init__(self, store: GraphStore, provenance: Provenance | None = None) -> None:
+        self.store = store
+        self.provenance = provenance
+        self._lock = threading.Lock()
+        self._projection: Projection | None = None
+
+    def projection(self) -> Projection:
+        """The current snapshot; rebuilt (once, under a lock) when the store's generation moved."""
+        current = self._projection
+        if current is not None and current.generation == self.store.generation:
+            return current
+        with self._lock:
+            current = self._projection
+            generation = self.store.generation
+            if current is None or current.generation != generation:
+                current = self._build(generation)
+                self._projection = current
+            return current
+
+    def _build(self, generation: int) -> Projection:
+        facts = _read_facts(self.store)
+        intern = sys.intern
+        edges = (
+            (intern(r["s"].value), intern(r["p"].value), intern(r["o"].value))
+            for r in self.store.select(_EDGE_QUERY)
+        )
+        return Projection(generation, facts, edges)
+
+    @property
+    def graph(self) -> nx.MultiDiGraph:
+        """The networkx graph of the current snapshot (nodes are numbers; see `projection()`)."""
+        return self.projection().graph
+
+    def find_node(self, iri: str) -> Node | None:
+        """The Node of an entity IRI, or None when it is not an entity of the graph."""
+        projection = self.projection()
+        i = projection.find_index(iri)
+        return None if i is None else projection.node(i)
+
+    def citations(self, source: str, prop: str, target: str) -> tuple[Citation, ...]:
+        """Citations of the statement (source prop target); empty without provenance."""
+        if self.provenance is None:
+            return ()
+        return tuple(self.provenance.for_statement(source, prop, iri_term(target)))
+
+    def edge(self, projection: Projection, i: int, j: int, key: int) -> Edge:
+        """The Edge for statement i → j with property number `key`, citations included."""
+        source, target, prop = projection.iris[i], projection.iris[j], projection.properties[key]
+        zh, en = projection.property_labels(prop)
+        return Edge(source, target, prop, zh, en, self.citations(source, prop, target))
+
+    def subgraph(self, projection: Projection, members: Iterable[int],
+                 keep: PropertyFilter | None = None, *, truncated: bool = False) -> Subgraph:
+        """The nodes `members` and every (kept) statement among them."""
+        chosen = set(members)
+        nodes = sorted((projection.node(i) for i in chosen), key=lambda n: n.iri)
+        edges = [
+            self.edge(projection, i, j, key)
+            for i in chosen for j, key in projection.out_edges(i)
+            if j in chosen and (keep is None or keep.allows(projection.properties[key]))
+        ]
+        edges.sort(key=lambda e: (e.source, e.property, e.target))
+        return Subgraph(tuple(nodes), tuple(edges), truncated)
+
+    def whole(self) -> Subgraph:
+        """Every entity and every statement between entities."""
+        projection = self.projection()
+        return self.subgraph(projection, range(len(projection.iris)))
+
+    def neighbourhood(self, iri: str, depth: int = 1, *, limit: int = 500,
+                      keep: PropertyFilter | None = None,
+                      types: TypeFilter | None = None) -> Subgraph:
+        """The ego network of `iri` within `depth` hops (either direction), at most `limit` nodes.
+
+        Raises EntityNotFoundError when `iri` is not an entity of the graph.
+        """
+        from kg.errors import EntityNotFoundError
+
+        projection = self.projection()
+        start = projection.find_index(iri)
+        if start is None:
+            raise EntityNotFoundError(f"No entity {iri!r} in the graph; check the id or IRI.")
+        members, truncated = _ego(projection, start, depth, limit, keep, types)
+        return self.subgraph(projection, members, keep, truncated=truncated)
+
+    def path_subgraph(self, paths: Iterable[Iterable[str]]) -> Subgraph:
+        """The nodes of the given paths (each a sequence of IRIs) and the statements along them."""
+        projection = self.projection()
+        members: set[int] = set()
+        pairs: set[tuple[int, int]] = set()
+        for path in paths:
+            numbers = [projection.find_index(i) for i in path]
+            known = [n for n in numbers if n is not None]
+            members.update(known)
+            pairs.update(zip(known, known[1:], strict=False))
+        nodes = sorted((projection.node(i) for i in members), key=lambda n: n.iri)
+        edges = [
+            self.edge(projection, a, b, key)
+            for x, y in pairs for a, b in ((x, y), (y, x))
+            for key in projection.properties_between(a, b)
+        ]
+        edges.sort(key=lambda e: (e.source, e.property, e.target))
+        return Subgraph(tuple(nodes), tuple(dict.fromkeys(edges)))
+
+
+@dataclass(frozen=True)
+class PropertyFilter:
+    """Which relations a search follows: only `follow` (when given), never `avoid`."""
+
+    follow: frozenset[str] = frozenset()
+    avoid: frozenset[str] = frozenset()
+
+    def allows(self, prop: str) -> bool:
+        """Whether a statement with property `prop` may be followed."""
+        return prop not in self.avoid and (not self.follow or prop in self.follow)
+
+
+@dataclass(frozen=True)
+class TypeFilter:
+    """Which entities a search may pass through: instances of `through` (when given), never `avoid`."""
+
+    through: frozenset[str] = frozenset()
+    avoid: frozenset[str] = frozenset()
+
+    def allows(self, projection: Projection, i: int) -> bool:
+        """Whether node `i` may be an intermediate node."""
+        if self.avoid and projection.has_type(i, self.avoid):
+            return False
+        return not self.through or projection.has_type(i, self.through)
+
+
+def _ego(projection: Projection, start: int, depth: int, limit: int,
+         keep: PropertyFilter | None, types: TypeFilter | None) -> tuple[list[int], bool]:
+    """Breadth-first members around `start`, in visiting order; truncated when `limit` cut it."""
+    members = [start]
+    seen = {start}
+    frontier = [start]
+    for _ in range(depth):
+        following: list[int] = []
+        for i in frontier:
+            for j, key in _both_ways(projection, i):
+                if j in seen or (keep and not keep.allows(projection.properties[key])):
+                    continue
+                if types and not types.allows(projection, j):
+                    continue
+                if len(members) >= limit:
+                    return members, True
+                seen.add(j)
+                members.append(j)
+                following.append(j)
+        frontier = following
+    return members, False
+
+
+def _both_ways(projection: Projection, i: int) -> Iterator[tuple[int, int]]:
+    yield from projection.out_edges(i)
+    yield from projection.in_edges(i)

@@ -1,0 +1,80 @@
+"""Text normalisation shared by the index and the queries: one form for every spelling of a label.
+
+The same function runs on labels when the index is built and on the query when it is searched, so that
+"科創辦", "上海 科创办" (a line break from the PDF extraction) and "ＮＤＲＣ" meet their labels.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import cache
+
+import opencc
+
+#: Marks that wrap titles and quotations; they never decide a match ("《张江科学城建设规划》").
+_QUOTES = str.maketrans("", "", "《》〈〉「」『』“”‘’\"'`")
+_SPACES = re.compile(r"\s+")
+_CJK_CLASS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff"
+_CJK = re.compile(f"[{_CJK_CLASS}]")
+# A space next to a CJK character is an extraction artifact ("上海 张江科学城"), not a word boundary.
+_SPACE_BY_CJK = re.compile(f"(?<=[{_CJK_CLASS}]) | (?=[{_CJK_CLASS}])")
+_WORD = re.compile(r"[^\W_]+")
+_LATIN_WORD = re.compile(r"[a-z0-9]+")
+_TONE_DIGITS = re.compile(r"(?<=[a-zü])[1-5]")
+#: Words left out of English acronyms ("National Development and Reform Commission" -> NDRC).
+STOPWORDS = frozenset({"a", "an", "and", "at", "for", "in", "of", "on", "the", "to"})
+
+
+@cache
+def _t2s() -> opencc.OpenCC:
+    # Building the converter reads its dictionaries (~5 ms): once per process, on first use.
+    return opencc.OpenCC("t2s")
+
+
+def is_cjk(char: str) -> bool:
+    """Whether `char` is a CJK ideograph."""
+    return _CJK.match(char) is not None
+
+
+def has_cjk(text: str) -> bool:
+    """Whether `text` contains at least one CJK ideograph."""
+    return _CJK.search(text) is not None
+
+
+def normalise(text: str) -> str:
+    """The matching form of a label or query: NFKC, simplified characters, case-folded, spaces tidied."""
+    text = unicodedata.normalize("NFKC", text).translate(_QUOTES)
+    text = _t2s().convert(text).casefold()
+    text = _SPACES.sub(" ", text).strip()
+    return _SPACE_BY_CJK.sub("", text)
+
+
+def words(text: str) -> list[str]:
+    """The latin words (letters and digits) of normalised text, in order."""
+    return _LATIN_WORD.findall(text)
+
+
+def acronyms(text: str) -> set[str]:
+    """Acronyms of a multi-word latin label: initials of all words, and of the words past stopwords."""
+    tokens = [t for t in _WORD.findall(text) if not has_cjk(t)]
+    if len(tokens) < 2:
+        return set()
+    found = {"".join(t[0] for t in tokens)}
+    content = [t for t in tokens if t not in STOPWORDS]
+    if len(content) >= 2:
+        found.add("".join(t[0] for t in content))
+    return found
+
+
+def strip_tones(text: str) -> str:
+    """Latin text without tone marks or tone digits; ü becomes v ("kē chuàng bàn" -> "ke chuang ban")."""
+    text = text.replace("ü", "v").replace("u:", "v")
+    decomposed = unicodedata.normalize("NFD", text)
+    toneless = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return _TONE_DIGITS.sub("", toneless)
+
+
+def is_latin_query(text: str) -> bool:
+    """Whether normalised text is latin letters, digits, spaces and apostrophes only (pinyin-able)."""
+    return bool(text) and all(c.isascii() and (c.isalnum() or c in " '-") for c in text)

@@ -1,0 +1,121 @@
+"""Pinyin of labels and queries: every reading of every character, and query segmentation into syllables.
+
+A label is turned into a *lattice*: one set of toneless readings per CJK character, so that a polyphone
+(行 xing/hang, 长 chang/zhang, 重 zhong/chong) matches whichever reading the user types. Readings come
+from pypinyin's character dictionary (phrase-level disambiguation costs ~90 µs a label, too slow for an
+index of 170k entities; the lattice makes it unnecessary). Queries are segmented into syllables with
+every split the syllable inventory allows ("xian" is xian or xi'an).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from functools import cache
+
+from pypinyin.pinyin_dict import pinyin_dict
+
+from kg.lookup.normalise import is_cjk, strip_tones
+
+Lattice = tuple[frozenset[str], ...]
+
+#: Most segmentations of one query tried; long ambiguous strings ("xianan...") split many ways.
+MAX_SEGMENTATIONS = 32
+_LONGEST_SYLLABLE = 6
+
+
+def _toneless_readings(raw: str) -> tuple[str, ...]:
+    readings: list[str] = []
+    for reading in raw.split(","):
+        plain = strip_tones(reading)
+        # Users type ü as v or u (lü -> lv, lu): index both.
+        for form in (plain, plain.replace("v", "u")):
+            if form not in readings:
+                readings.append(form)
+    return tuple(readings)
+
+
+@cache
+def readings(char: str) -> tuple[str, ...]:
+    """Toneless readings of one character, most common first; a non-CJK character reads as itself."""
+    raw = pinyin_dict.get(ord(char)) if is_cjk(char) else None
+    if raw is None:
+        return (char,)
+    return _toneless_readings(raw)
+
+
+@cache
+def syllables() -> frozenset[str]:
+    """Every toneless syllable of the dictionary (about 430), with the u spellings of ü."""
+    found: set[str] = set()
+    for raw in pinyin_dict.values():
+        found.update(_toneless_readings(raw))
+    return frozenset(found)
+
+
+@cache
+def _syllable_prefixes() -> frozenset[str]:
+    return frozenset(s[:i] for s in syllables() for i in range(1, len(s) + 1))
+
+
+def lattice(text: str) -> Lattice:
+    """One set of readings per CJK character of normalised text (other characters are left out)."""
+    return tuple(frozenset(readings(c)) for c in text if is_cjk(c))
+
+
+def primary(text: str) -> tuple[str, list[int]]:
+    """The pinyin of normalised text with each character's first reading, and each syllable's offset."""
+    parts = [readings(c)[0] for c in text if is_cjk(c)]
+    offsets, position = [], 0
+    for part in parts:
+        offsets.append(position)
+        position += len(part)
+    return "".join(parts), offsets
+
+
+def initials(lat: Lattice) -> tuple[frozenset[str], ...]:
+    """The first letters each character can start with."""
+    return tuple(frozenset(r[0] for r in options) for options in lat)
+
+
+def _split(chunk: str, allow_partial: bool) -> Iterator[tuple[str, ...]]:
+    """Every way to cut `chunk` into syllables, longest syllables first; the last may be a prefix."""
+    if not chunk:
+        yield ()
+        return
+    for size in range(min(_LONGEST_SYLLABLE, len(chunk)), 0, -1):
+        head = chunk[:size]
+        if head in syllables():
+            for rest in _split(chunk[size:], allow_partial):
+                yield (head, *rest)
+        elif allow_partial and size == len(chunk) and head in _syllable_prefixes():
+            yield (head,)
+
+
+def segmentations(query: str) -> list[tuple[str, ...]]:
+    """Syllable sequences a toneless latin query can be read as (spaces and ' force a boundary).
+
+    The last syllable of each sequence may be an unfinished prefix (type-ahead: "kechuangb").
+    """
+    chunks = [c for c in query.replace("'", " ").replace("-", " ").split() if c]
+    if not chunks or not all(c.isalpha() and c.isascii() for c in chunks):
+        return []
+    results: list[tuple[str, ...]] = [()]
+    for index, chunk in enumerate(chunks):
+        last = index == len(chunks) - 1
+        extended = []
+        for head in results:
+            for tail in _split(chunk, allow_partial=last):
+                extended.append(head + tail)
+                if len(extended) >= MAX_SEGMENTATIONS:
+                    break
+            if len(extended) >= MAX_SEGMENTATIONS:
+                break
+        results = extended
+        if not results:
+            return []
+    return results
+
+
+def is_complete(syllable: str) -> bool:
+    """Whether `syllable` is a whole syllable (not only a typed prefix of one)."""
+    return syllable in syllables()

@@ -1,0 +1,147 @@
+"""Statement-level provenance: which span of which report each fact comes from.
+
+Pattern (ontology/README.md, "Provenance"): every asserted triple (s p o) has one or more evidence nodes
+
+    ?ev a ikg:Evidence ; rdf:subject s ; rdf:predicate p ; rdf:object o ;
+        prov:wasDerivedFrom <report> ; ikg:inSection <section> ; oa:start N ; oa:end M .
+
+with N and M code-point offsets into the report's source file exactly as it is, so that
+`text[N:M]` is the evidence. `Provenance` reads all of them in one query and answers lookups from
+memory; it rebuilds itself when the store's generation changes.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import defaultdict
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from kg.store import GraphStore
+from kg.terms import Term
+
+_EVIDENCE_QUERY = """
+PREFIX ikg: <https://w3id.org/innokg/ontology#>
+PREFIX prov: <http://www.w3.org/ns/prov#>
+PREFIX oa: <http://www.w3.org/ns/oa#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+SELECT ?ev ?s ?p ?o ?doc ?docTitle ?file ?section ?sectionNumber ?sectionTitle ?start ?end ?via
+WHERE {
+  ?ev a ikg:Evidence ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ;
+      prov:wasDerivedFrom ?doc ; oa:start ?start ; oa:end ?end .
+  OPTIONAL { ?doc dcterms:title ?docTitle }
+  OPTIONAL { ?doc ikg:sourceFile ?file }
+  OPTIONAL { ?ev ikg:inSection ?section .
+             OPTIONAL { ?section ikg:sectionNumber ?sectionNumber }
+             OPTIONAL { ?section dcterms:title ?sectionTitle } }
+  OPTIONAL { ?ev ikg:derivedVia ?via }
+}
+"""
+
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+
+
+@dataclass(frozen=True)
+class Citation:
+    """Where one statement is stated: the document, its section, and a code-point span."""
+
+    evidence: str
+    document: str
+    document_title: str | None
+    section: str | None
+    section_title: str | None
+    start: int
+    end: int
+    text: str | None
+    derived_via: str | None = None
+
+    def to_dict(self) -> dict[str, object]:
+        """The citation as JSON-ready values."""
+        return asdict(self)
+
+
+StatementKey = tuple[str, str, Term]
+
+
+class SourceTexts:
+    """The source report texts, read once from a directory when it is there."""
+
+    def __init__(self, directory: Path | None) -> None:
+        self._directory = directory
+        self._texts: dict[str, str | None] = {}
+
+    def find_text(self, file_name: str | None) -> str | None:
+        """The whole text of a source file (decoded as UTF-8, not normalised), or None if absent."""
+        if not file_name or self._directory is None:
+            return None
+        if file_name not in self._texts:
+            path = self._directory / Path(file_name).name  # a bare name: never leave the directory
+            try:
+                self._texts[file_name] = path.read_text(encoding="utf-8")
+            except OSError:
+                self._texts[file_name] = None
+        return self._texts[file_name]
+
+
+class Provenance:
+    """All evidence of the store, indexed by statement and by subject; stays in step with the store."""
+
+    def __init__(self, store: GraphStore, sources_dir: Path | None = None) -> None:
+        self._store = store
+        self._sources = SourceTexts(sources_dir)
+        self._lock = threading.Lock()
+        self._generation = -1
+        self._by_statement: dict[StatementKey, list[Citation]] = {}
+        self._by_subject: dict[str, dict[tuple[str, Term], list[Citation]]] = {}
+
+    def _refresh(self) -> None:
+        with self._lock:
+            if self._generation == self._store.generation:
+                return
+            generation = self._store.generation
+            by_statement: dict[StatementKey, list[Citation]] = defaultdict(list)
+            for row in self._store.select(_EVIDENCE_QUERY):
+                key = (row["s"].value, row["p"].value, row["o"])
+                by_statement[key].append(self._citation(row))
+            by_subject: dict[str, dict[tuple[str, Term], list[Citation]]] = defaultdict(dict)
+            for (s, p, o), citations in by_statement.items():
+                citations.sort(key=lambda c: (c.start, c.end, c.evidence))
+                by_subject[s][(p, o)] = citations
+            self._by_statement = dict(by_statement)
+            self._by_subject = dict(by_subject)
+            self._generation = generation
+
+    def _citation(self, row: dict[str, Term]) -> Citation:
+        start, end = int(row["start"].value), int(row["end"].value)
+        text = self._sources.find_text(row["file"].value if "file" in row else None)
+
+        def opt(name: str) -> str | None:
+            return row[name].value if name in row else None
+
+        return Citation(
+            evidence=row["ev"].value, document=row["doc"].value, document_title=opt("docTitle"),
+            section=opt("sectionNumber"), section_title=opt("sectionTitle"), start=start, end=end,
+            text=text[start:end] if text is not None and 0 <= start <= end <= len(text) else None,
+            derived_via=opt("via"),
+        )
+
+    def for_statement(self, subject: str, predicate: str, obj: Term) -> list[Citation]:
+        """Citations of one statement (empty if it has none)."""
+        self._refresh()
+        return list(self._by_statement.get((subject, predicate, obj), ()))
+
+    def for_subject(self, subject: str) -> dict[tuple[str, Term], list[Citation]]:
+        """Citations of every statement whose subject is `subject`, keyed by (predicate, object)."""
+        self._refresh()
+        return dict(self._by_subject.get(subject, {}))
+
+    def for_entity(self, iri: str) -> list[Citation]:
+        """Citations of the entity's rdf:type statements (where the report names it)."""
+        self._refresh()
+        return [c for (p, _), cs in self._by_subject.get(iri, {}).items() if p == RDF_TYPE for c in cs]
+
+    def statements(self) -> dict[StatementKey, list[Citation]]:
+        """Every cited statement with its citations."""
+        self._refresh()
+        return dict(self._by_statement)

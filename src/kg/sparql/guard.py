@@ -1,0 +1,206 @@
+"""The safety guard: a small SPARQL lexer that refuses what must never run, before anything runs.
+
+Engines execute `SERVICE` (a request to any URL) and `LOAD` (a fetch or a local file read), and
+`FROM <http…>` / `FROM <file:…>` make some engines fetch a document (design.md §3); pyoxigraph has no
+switch to turn them off. The guard tokenises the text with the SPARQL grammar's own terminals, so a
+keyword inside a string, an IRI, a comment, a variable or a prefixed name never counts, while every
+bare keyword does, wherever it is nested (OPTIONAL, EXISTS, subqueries, MINUS, UNION…). It never
+parses the query: it is a single regular-expression scan, microseconds on the queries clients send.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Iterator
+from dataclasses import dataclass
+from typing import NamedTuple
+from urllib.parse import urljoin
+
+from kg.errors import QueryRefusedError, QuerySyntaxError
+
+#: SPARQL's PN_CHARS_BASE, PN_CHARS_U and PN_CHARS (SPARQL 1.1 Query §19.8), as character-class bodies.
+_BASE = (
+    "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u037d\u037f-\u1fff\u200c-\u200d"
+    "\u2070-\u218f\u2c00-\u2fef\u3001-\ud7ff\uf900-\ufdcf\ufdf0-\ufffd\U00010000-\U000effff"
+)
+_U = _BASE + "_"
+_CHARS = _U + "\\-0-9\u00b7\u0300-\u036f\u203f-\u2040"
+_PLX = r"%[0-9A-Fa-f]{2}|\\[_~.\-!$&'()*+,;=/?#@%]"
+_PREFIX = f"[{_BASE}](?:[{_CHARS}.]*[{_CHARS}])?"
+_LOCAL = f"(?:[{_U}:0-9]|{_PLX})(?:(?:[{_CHARS}.:]|{_PLX})*(?:[{_CHARS}:]|{_PLX}))?"
+_UCHAR = r"\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8}"
+
+# Order matters: longer terminals first, and a prefixed name before a bare word (`service:x`).
+_TOKEN = re.compile(
+    "|".join(
+        (
+            r"(?P<ws>\s+)",
+            r"(?P<comment>#[^\n\r]*)",
+            r"(?P<string>'''(?:\\.|[^\\])*?'''|\"\"\"(?:\\.|[^\\])*?\"\"\""
+            r"|'(?:[^'\\\n\r]|\\.)*'|\"(?:[^\"\\\n\r]|\\.)*\")",
+            f"(?P<iri><(?:[^<>\"{{}}|^`\\\\\\x00-\\x20]|{_UCHAR})*>)",
+            f"(?P<var>[?$][{_U}0-9][{_U}0-9\u00b7\u0300-\u036f\u203f-\u2040]*)",
+            f"(?P<bnode>_:[{_U}0-9](?:[{_CHARS}.]*[{_CHARS}])?)",
+            f"(?P<pname>(?:{_PREFIX})?:(?:{_LOCAL})?)",
+            r"(?P<langtag>@[a-zA-Z]+(?:-[a-zA-Z0-9]+)*)",
+            r"(?P<number>[0-9]*\.?[0-9]+(?:[eE][+-]?[0-9]+)?)",
+            r"(?P<word>[A-Za-z_][A-Za-z0-9_]*)",
+            r"(?P<punct>.)",
+        )
+    ),
+    re.DOTALL,
+)
+
+QUERY_FORMS = frozenset({"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"})
+#: Keywords that only an update uses; any of them makes the text an update.
+UPDATE_KEYWORDS = frozenset(
+    {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH", "USING"}
+)
+#: Keywords refused everywhere: both reach outside the store (network or local files).
+FORBIDDEN_KEYWORDS = frozenset({"SERVICE", "LOAD"})
+_DATASET_KEYWORDS = frozenset({"FROM", "USING"})
+_ESCAPE = re.compile(_UCHAR)
+
+
+class Token(NamedTuple):
+    """One lexical token: its terminal kind ('word', 'iri', 'pname'…), its text and offset."""
+
+    kind: str
+    text: str
+    offset: int
+
+
+@dataclass(frozen=True)
+class Operation:
+    """What the guard learnt of a query or update without parsing it."""
+
+    form: str  # SELECT | ASK | CONSTRUCT | DESCRIBE | UPDATE
+    dataset: tuple[str, ...]  # graph IRIs named by FROM, FROM NAMED, USING, USING NAMED
+
+
+def tokens(text: str) -> Iterator[Token]:
+    """The significant tokens of a SPARQL text (whitespace and comments dropped)."""
+    for match in _TOKEN.finditer(text):
+        kind = match.lastgroup or "punct"
+        if kind not in ("ws", "comment"):
+            yield Token(kind, match.group(), match.start())
+
+
+def _unescape(text: str) -> str:
+    # IRIs may carry \\u escapes that the engine decodes (`<\\u0066ile:…>` is `<file:…>`).
+    return _ESCAPE.sub(lambda m: chr(int(m.group()[2:], 16)), text)
+
+
+def _line_col(text: str, offset: int) -> str:
+    line = text.count("\n", 0, offset) + 1
+    return f"line {line}, column {offset - (text.rfind(chr(10), 0, offset) + 1) + 1}"
+
+
+class _Scan:
+    """The lexer's state while it walks the tokens once (prefixes, base, what it is waiting for)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.prefixes: dict[str, str] = {}
+        self.base: str | None = None
+        self.form: str | None = None
+        self.dataset: list[str] = []
+        self.expect: str | None = None  # the keyword whose operand comes next
+        self.prefix_name = ""
+
+    def resolve(self, kind: str, text: str) -> str:
+        if kind == "iri":
+            iri = _unescape(text[1:-1])
+            return urljoin(self.base, iri) if self.base else iri
+        prefix, _, local = text.partition(":")
+        if prefix not in self.prefixes:
+            raise QueryRefusedError(f"The prefix {prefix!r}: is not declared; declare it with PREFIX.")
+        return self.prefixes[prefix] + re.sub(r"\\(.)", r"\1", local)
+
+    def operand(self, kind: str, text: str, offset: int) -> None:
+        expect, self.expect = self.expect, None
+        if expect == "PREFIX" and kind == "pname":
+            self.prefix_name, self.expect = text.partition(":")[0], "PREFIX_IRI"
+        elif expect == "PREFIX_IRI" and kind == "iri":
+            self.prefixes[self.prefix_name] = self.resolve(kind, text)
+        elif expect == "BASE" and kind == "iri":
+            self.base = self.resolve(kind, text)
+        elif expect == "DATASET" and kind == "word" and text.upper() == "NAMED":
+            self.expect = "DATASET"
+        elif expect == "DATASET" and kind in ("iri", "pname"):
+            self.dataset.append(self.resolve(kind, text))
+        elif expect == "DATASET":
+            raise QuerySyntaxError(
+                f"SPARQL syntax error at {_line_col(self.text, offset)}: FROM/USING expects a graph IRI."
+            )
+
+    def keyword(self, word: str, offset: int) -> None:
+        keyword = word.upper()
+        if keyword in FORBIDDEN_KEYWORDS:
+            raise QueryRefusedError(
+                f"{keyword} is refused by this endpoint ({_line_col(self.text, offset)}): it would "
+                "reach outside the store. Query the data held here, without SERVICE or LOAD."
+            )
+        if keyword in ("PREFIX", "BASE"):
+            self.expect = keyword
+        elif keyword in _DATASET_KEYWORDS:
+            self.expect = "DATASET"
+        if keyword in UPDATE_KEYWORDS:
+            self.form = "UPDATE"
+        elif self.form is None and keyword in QUERY_FORMS:
+            self.form = keyword
+
+
+def inspect(text: str) -> Operation:
+    """The form and dataset IRIs of a SPARQL text; raises QueryRefusedError for SERVICE/LOAD/escapes."""
+    scan = _Scan(text)
+    for match in _TOKEN.finditer(text):
+        kind = match.lastgroup
+        if kind == "ws" or kind == "comment":
+            continue
+        if kind == "punct" and match.group() == "\\":
+            raise QueryRefusedError(
+                "Codepoint escapes outside strings and IRIs are refused "
+                f"({_line_col(text, match.start())})."
+            )
+        if scan.expect is not None:
+            scan.operand(kind, match.group(), match.start())  # type: ignore[arg-type]
+            if kind != "word" or scan.expect is not None:
+                continue
+        if kind == "word":
+            scan.keyword(match.group(), match.start())
+    if scan.form is None:
+        raise QuerySyntaxError(
+            "Not a SPARQL query: expected SELECT, ASK, CONSTRUCT or DESCRIBE after the prologue."
+        )
+    return Operation(scan.form, tuple(scan.dataset))
+
+
+def check_graphs(iris: Collection[str], graphs: Collection[str], *, what: str) -> None:
+    """Refuse any dataset IRI that is not a graph of the store; raises QueryRefusedError naming it."""
+    for iri in iris:
+        if iri not in graphs:
+            raise QueryRefusedError(
+                f"{what} <{iri}> is not a graph of this store; only its own graphs can be named "
+                f"(see the service description at GET /sparql)."
+            )
+
+
+def check_query(text: str, graphs: Collection[str]) -> str:
+    """The form of a query that may run; raises QueryRefusedError (updates, SERVICE, LOAD, FROM)."""
+    operation = inspect(text)
+    if operation.form == "UPDATE":
+        raise QueryRefusedError(
+            "This is a SPARQL Update; the query endpoint only runs SELECT, ASK, CONSTRUCT and "
+            "DESCRIBE. Send updates with POST as application/sparql-update (when enabled)."
+        )
+    check_graphs(operation.dataset, graphs, what="FROM graph")
+    return operation.form
+
+
+def check_update(text: str, graphs: Collection[str]) -> None:
+    """Refuse an update that reaches outside the store; raises QueryRefusedError or QuerySyntaxError."""
+    operation = inspect(text)
+    if operation.form != "UPDATE":
+        raise QuerySyntaxError("Not a SPARQL Update: send queries with the query parameter.")
+    check_graphs(operation.dataset, graphs, what="USING graph")

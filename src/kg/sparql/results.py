@@ -1,0 +1,166 @@
+"""Serialisers of SPARQL query results: JSON, XML, CSV and TSV (SPARQL 1.1 Query Results formats).
+
+They run in the query worker over plain values (`kg.terms.Term`, None for unbound), because the
+engine's own serialiser cannot stop at the row cap. When the cap was hit, the JSON document carries
+a top-level `"truncated": true` (an extension member that SPARQL JSON readers ignore); every format
+is also answered with the `KG-Truncated` HTTP header.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from xml.sax.saxutils import escape, quoteattr
+
+import orjson
+
+from kg.terms import RDF_LANG_STRING, XSD_STRING, Term
+
+SolutionRow = Sequence[Term | None]
+
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+# TSV may write these datatypes as bare Turtle numbers/booleans (SPARQL 1.1 CSV/TSV §4.1).
+_BARE_TSV = {_XSD + "integer", _XSD + "decimal", _XSD + "double", _XSD + "boolean"}
+
+
+# -- JSON --------------------------------------------------------------------------------------
+
+def _json_term(term: Term) -> dict[str, str]:
+    kind = term.kind
+    if kind == "iri":
+        return {"type": "uri", "value": term.value}
+    if kind == "literal":
+        if term.lang:
+            return {"type": "literal", "value": term.value, "xml:lang": term.lang}
+        if term.datatype and term.datatype != XSD_STRING:
+            return {"type": "literal", "value": term.value, "datatype": term.datatype}
+        return {"type": "literal", "value": term.value}
+    if kind == "bnode":
+        return {"type": "bnode", "value": term.value}
+    return {"type": "triple", "value": term.value}
+
+
+def solutions_to_json(variables: Sequence[str], rows: Sequence[SolutionRow], truncated: bool) -> bytes:
+    """SPARQL 1.1 Query Results JSON, with `"truncated": true` when the row cap was hit."""
+    bindings = [
+        {name: _json_term(term) for name, term in zip(variables, row, strict=True) if term is not None}
+        for row in rows
+    ]
+    document: dict[str, object] = {"head": {"vars": list(variables)}, "results": {"bindings": bindings}}
+    if truncated:
+        document["truncated"] = True
+    return orjson.dumps(document)
+
+
+def boolean_to_json(value: bool) -> bytes:
+    """The JSON answer of an ASK query."""
+    return orjson.dumps({"head": {}, "boolean": value})
+
+
+# -- XML ---------------------------------------------------------------------------------------
+
+_XML_HEAD = '<?xml version="1.0" encoding="UTF-8"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">\n'
+
+
+def _xml_term(term: Term) -> str:
+    if term.kind == "iri":
+        return f"<uri>{escape(term.value)}</uri>"
+    if term.kind == "bnode":
+        return f"<bnode>{escape(term.value)}</bnode>"
+    if term.lang:
+        return f"<literal xml:lang={quoteattr(term.lang)}>{escape(term.value)}</literal>"
+    if term.datatype and term.datatype not in (XSD_STRING, RDF_LANG_STRING):
+        return f"<literal datatype={quoteattr(term.datatype)}>{escape(term.value)}</literal>"
+    return f"<literal>{escape(term.value)}</literal>"
+
+
+def solutions_to_xml(variables: Sequence[str], rows: Sequence[SolutionRow], truncated: bool) -> bytes:
+    """SPARQL Query Results XML (truncation is reported by the HTTP header only)."""
+    parts = [_XML_HEAD, "<head>"]
+    parts.extend(f"<variable name={quoteattr(name)}/>" for name in variables)
+    parts.append("</head>\n<results>\n")
+    for row in rows:
+        parts.append("<result>")
+        parts.extend(
+            f"<binding name={quoteattr(name)}>{_xml_term(term)}</binding>"
+            for name, term in zip(variables, row, strict=True) if term is not None
+        )
+        parts.append("</result>\n")
+    parts.append("</results>\n</sparql>\n")
+    return "".join(parts).encode()
+
+
+def boolean_to_xml(value: bool) -> bytes:
+    """The XML answer of an ASK query."""
+    return f"{_XML_HEAD}<head/>\n<boolean>{'true' if value else 'false'}</boolean>\n</sparql>\n".encode()
+
+
+# -- CSV and TSV -------------------------------------------------------------------------------
+
+def _csv_field(term: Term | None) -> str:
+    if term is None:
+        return ""
+    value = f"_:{term.value}" if term.kind == "bnode" else term.value
+    if any(c in value for c in ',"\r\n'):
+        return '"' + value.replace('"', '""') + '"'
+    return value
+
+
+def solutions_to_csv(variables: Sequence[str], rows: Sequence[SolutionRow], truncated: bool) -> bytes:
+    """SPARQL 1.1 CSV results (lexical values only; CRLF line ends)."""
+    lines = [",".join(_csv_field(Term("literal", v)) for v in variables)]
+    lines.extend(",".join(_csv_field(term) for term in row) for row in rows)
+    return ("\r\n".join(lines) + "\r\n").encode()
+
+
+def _tsv_field(term: Term | None) -> str:
+    if term is None:
+        return ""
+    if term.kind == "literal" and not term.lang and term.datatype in _BARE_TSV:
+        return term.value if _is_turtle_number(term) else term.to_ntriples()
+    return term.to_ntriples().replace("\t", "\\t")
+
+
+def _is_turtle_number(term: Term) -> bool:
+    # A bare Turtle literal must read back as the same datatype: "1" is an integer, "1.0" a decimal.
+    value = term.value
+    if term.datatype == _XSD + "boolean":
+        return value in ("true", "false")
+    if term.datatype == _XSD + "integer":
+        return value.lstrip("+-").isdigit()
+    if term.datatype == _XSD + "decimal":
+        whole, dot, frac = value.lstrip("+-").partition(".")
+        return bool(dot) and whole.isdigit() and frac.isdigit()
+    return "e" in value.lower() and value.lower() not in ("inf", "-inf", "nan")
+
+
+def solutions_to_tsv(variables: Sequence[str], rows: Sequence[SolutionRow], truncated: bool) -> bytes:
+    """SPARQL 1.1 TSV results (terms in Turtle/N-Triples syntax)."""
+    lines = ["\t".join(f"?{v}" for v in variables)]
+    lines.extend("\t".join(_tsv_field(term) for term in row) for row in rows)
+    return ("\n".join(lines) + "\n").encode()
+
+
+def boolean_to_text(value: bool) -> bytes:
+    """The CSV/TSV answer of an ASK query (the formats define none; `true`/`false` as Oxigraph does)."""
+    return b"true\n" if value else b"false\n"
+
+
+SolutionWriter = Callable[[Sequence[str], Sequence[SolutionRow], bool], bytes]
+SOLUTION_WRITERS: dict[str, SolutionWriter] = {
+    "json": solutions_to_json, "xml": solutions_to_xml, "csv": solutions_to_csv,
+    "tsv": solutions_to_tsv,
+}
+BOOLEAN_WRITERS: dict[str, Callable[[bool], bytes]] = {
+    "json": boolean_to_json, "xml": boolean_to_xml, "csv": boolean_to_text, "tsv": boolean_to_text,
+}
+
+
+def write_solutions(fmt: str, variables: Sequence[str], rows: Sequence[SolutionRow],
+                    truncated: bool) -> bytes:
+    """Solutions serialised in `fmt` (json, xml, csv, tsv); raises KeyError for another name."""
+    return SOLUTION_WRITERS[fmt](variables, rows, truncated)
+
+
+def write_boolean(fmt: str, value: bool) -> bytes:
+    """An ASK answer serialised in `fmt`; raises KeyError for another name."""
+    return BOOLEAN_WRITERS[fmt](value)
