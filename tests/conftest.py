@@ -3,23 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
-from kg.config import PROJECT_ROOT, Settings
+from kg.config import Settings
 from kg.store import GraphStore
+from support import SHARED, SOURCE_REPORT, require_shared
 
-SHARED = PROJECT_ROOT.parent / "shared"
-SOURCE_REPORT = SHARED / "seeds" / "000_16dc973f41d2697c.txt"
-
-
-def require_shared(path: Path) -> Path:
-    """Skip (with the reason) when ../shared is absent, as in a user's fresh clone."""
-    if not path.exists():
-        pytest.skip(f"{path} is absent (../shared is not next to this checkout)")
-    return path
+__all__ = ["SHARED", "SOURCE_REPORT", "require_shared"]
 
 
 @pytest.fixture(scope="session")

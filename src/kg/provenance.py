@@ -26,17 +26,22 @@ PREFIX prov: <http://www.w3.org/ns/prov#>
 PREFIX oa: <http://www.w3.org/ns/oa#>
 PREFIX dcterms: <http://purl.org/dc/terms/>
 PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
-SELECT ?ev ?s ?p ?o ?doc ?docTitle ?file ?section ?sectionNumber ?sectionTitle ?start ?end ?via
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT ?ev ?s ?p ?o ?doc ?file ?section ?sectionNumber ?start ?end ?via
+       (SAMPLE(?dt) AS ?docTitle) (SAMPLE(?st) AS ?sectionTitle) (SAMPLE(?n) AS ?note)
 WHERE {
   ?ev a ikg:Evidence ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ;
       prov:wasDerivedFrom ?doc ; oa:start ?start ; oa:end ?end .
-  OPTIONAL { ?doc dcterms:title ?docTitle }
+  # Titles and notes come in several languages: the source language (zh) first, else any.
+  OPTIONAL { ?doc dcterms:title ?dt FILTER(lang(?dt) = "zh") }
   OPTIONAL { ?doc ikg:sourceFile ?file }
   OPTIONAL { ?ev ikg:inSection ?section .
              OPTIONAL { ?section ikg:sectionNumber ?sectionNumber }
-             OPTIONAL { ?section dcterms:title ?sectionTitle } }
+             OPTIONAL { ?section dcterms:title ?st FILTER(lang(?st) = "zh") } }
   OPTIONAL { ?ev ikg:derivedVia ?via }
+  OPTIONAL { ?ev skos:editorialNote ?n FILTER(lang(?n) = "en") }
 }
+GROUP BY ?ev ?s ?p ?o ?doc ?file ?section ?sectionNumber ?start ?end ?via
 """
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -55,6 +60,7 @@ class Citation:
     end: int
     text: str | None
     derived_via: str | None = None
+    note: str | None = None  # why the curator read the span this way (skos:editorialNote), if noted
 
     def to_dict(self) -> dict[str, object]:
         """The citation as JSON-ready values."""
@@ -123,7 +129,7 @@ class Provenance:
             evidence=row["ev"].value, document=row["doc"].value, document_title=opt("docTitle"),
             section=opt("sectionNumber"), section_title=opt("sectionTitle"), start=start, end=end,
             text=text[start:end] if text is not None and 0 <= start <= end <= len(text) else None,
-            derived_via=opt("via"),
+            derived_via=opt("via"), note=opt("note"),
         )
 
     def for_statement(self, subject: str, predicate: str, obj: Term) -> list[Citation]:

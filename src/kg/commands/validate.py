@@ -1,0 +1,37 @@
+"""`kg validate`: check the graph against the SHACL shapes."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from kg.commands.common import add_store_options, open_store
+from kg.config import PROJECT_ROOT
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Add the `validate` command."""
+    parser = subparsers.add_parser(
+        "validate", help="validate the graph against the SHACL shapes (exit 1 on violations)",
+        description="Validate the store against ontology/shapes.ttl with pyshacl. Prints each "
+        "violation as `focus node — path — message`.",
+    )
+    add_store_options(parser)
+    parser.add_argument("--shapes", type=Path, default=PROJECT_ROOT / "ontology" / "shapes.ttl",
+                        help="shapes file (default: ontology/shapes.ttl)")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Validate and print the report; exit status 1 when the data does not conform."""
+    from kg.validation import validate_store
+
+    report = validate_store(open_store(args), args.shapes)
+    for violation in report.violations:
+        print(f"[{violation.severity}] {violation}")
+    errors = sum(1 for v in report.violations if v.severity == "Violation")
+    status = "conforms" if report.conforms else "does not conform"
+    print(f"{status}: {errors} violation(s), {len(report.violations) - errors} warning(s); "
+          f"{report.focus_nodes_checked} nodes checked", file=sys.stderr if not report.conforms else sys.stdout)
+    return 0 if report.conforms else 1
