@@ -59,6 +59,20 @@ class QueryTimeoutError(KGError):
     status = 503
 
 
+class ServiceBusyError(KGError):
+    """Every query worker stayed busy past the wait limit."""
+
+    code = "service_busy"
+    status = 503
+
+
+class QueryFailedError(KGError):
+    """The worker running a query failed (crashed, ran out of memory, or the store failed)."""
+
+    code = "query_failed"
+    status = 500
+
+
 class NotAcceptableError(KGError):
     """No representation matches the client's Accept header."""
 

@@ -41,8 +41,17 @@ def _json_term(term: Term) -> dict[str, str]:
 
 def solutions_to_json(variables: Sequence[str], rows: Sequence[SolutionRow], truncated: bool) -> bytes:
     """SPARQL 1.1 Query Results JSON, with `"truncated": true` when the row cap was hit."""
+    cache: dict[Term, dict[str, str]] = {}
+
+    def encode(term: Term) -> dict[str, str]:
+        # Repeated terms share one dict: orjson writes it again, Python builds it once.
+        found = cache.get(term)
+        if found is None:
+            found = cache[term] = _json_term(term)
+        return found
+
     bindings = [
-        {name: _json_term(term) for name, term in zip(variables, row, strict=True) if term is not None}
+        {name: encode(term) for name, term in zip(variables, row, strict=True) if term is not None}
         for row in rows
     ]
     document: dict[str, object] = {"head": {"vars": list(variables)}, "results": {"bindings": bindings}}

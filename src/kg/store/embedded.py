@@ -80,6 +80,7 @@ class GraphStore:
         self._generation = 0
         self._write_lock = threading.Lock()
         self._listeners: list[Callable[[], None]] = []
+        self._before_listeners: list[Callable[[], None]] = []
 
     # -- opening -------------------------------------------------------------------------------
 
@@ -191,6 +192,14 @@ class GraphStore:
         """Call `listener` after every write (indexes and projections rebuild themselves)."""
         self._listeners.append(listener)
 
+    def before_change(self, listener: Callable[[], None]) -> None:
+        """Call `listener` before every write, under the write lock (readers of the files let go)."""
+        self._before_listeners.append(listener)
+
+    def _changing(self) -> None:
+        for listener in self._before_listeners:
+            listener()
+
     def _changed(self) -> None:
         self._generation += 1
         for listener in self._listeners:
@@ -222,6 +231,7 @@ class GraphStore:
     def _load(self, source: bytes | IO[bytes], fmt: str, *, graph: str | None, name: str) -> None:
         to_graph = ox.NamedNode(graph) if graph and fmt not in QUAD_FORMATS else None
         with self._write_lock:
+            self._changing()
             try:
                 # Both load paths are all-or-nothing in pyoxigraph 0.5: a parse error changes nothing.
                 if self.location is None:
@@ -239,6 +249,7 @@ class GraphStore:
     def update(self, sparql_update: str) -> None:
         """Run a SPARQL Update; raises QuerySyntaxError."""
         with self._write_lock:
+            self._changing()
             try:
                 self._store.update(sparql_update)
             except SyntaxError as exc:
@@ -252,12 +263,14 @@ class GraphStore:
         g = ox.NamedNode(graph)
         quads = [ox.Quad(to_node(s), to_node(p), to_node(o), g) for s, p, o in triples]
         with self._write_lock:
+            self._changing()
             self._store.extend(quads)
             self._changed()
 
     def clear_graph(self, graph: str) -> None:
         """Remove every triple of one named graph."""
         with self._write_lock:
+            self._changing()
             self._store.remove_graph(ox.NamedNode(graph))
             self._changed()
 

@@ -1,0 +1,87 @@
+"""The `live_server` fixture: a real `kg serve --memory` process on a free local port."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+
+from kg.config import PROJECT_ROOT
+
+#: Limits of the live server, short so that the time-limit tests finish quickly.
+LIVE_QUERY_TIMEOUT = 3.0
+LIVE_MAX_ROWS = 1000
+LIVE_QUERY_WORKERS = 2
+_START_SECONDS = 90.0
+
+
+@dataclass(frozen=True)
+class LiveServer:
+    """The running server: its base URL, process id and log file."""
+
+    url: str
+    pid: int
+    log: Path
+    query_timeout: float = LIVE_QUERY_TIMEOUT
+    max_rows: int = LIVE_MAX_ROWS
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now (127.0.0.1)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _wait_healthy(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
+    deadline = time.monotonic() + _START_SECONDS
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"kg serve exited with {process.returncode}:\n{log.read_text()[-3000:]}")
+        try:
+            if httpx.get(f"{url}/health", timeout=1.0).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError(f"kg serve did not answer /health in {_START_SECONDS:g} s:\n{log.read_text()[-3000:]}")
+
+
+@pytest.fixture(scope="session")
+def live_server_process(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """A real uvicorn process serving the bundled graph in memory; stopped at session end."""
+    port = free_port()
+    log = tmp_path_factory.mktemp("live_server") / "server.log"
+    env = {**os.environ, "KG_QUERY_TIMEOUT": str(LIVE_QUERY_TIMEOUT),
+           "KG_MAX_ROWS": str(LIVE_MAX_ROWS), "KG_QUERY_WORKERS": str(LIVE_QUERY_WORKERS)}
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "kg.cli", "serve", "--memory", "--host", "127.0.0.1",
+             "--port", str(port)],
+            cwd=PROJECT_ROOT, env=env, stdout=output, stderr=subprocess.STDOUT,
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_healthy(url, process, log)
+        yield LiveServer(url, process.pid, log)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@pytest.fixture(scope="session")
+def live_server(live_server_process: LiveServer) -> str:
+    """Base URL of the live server, e.g. "http://127.0.0.1:PORT"."""
+    return live_server_process.url

@@ -1,0 +1,210 @@
+"""The /sparql endpoint through the app factory: protocol forms, formats, errors, limits, updates."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+
+import pytest
+import rdflib
+from fastapi.testclient import TestClient
+from rdflib.namespace import RDF
+from rdflib.query import Result
+
+from kg.api.app import create_app
+from kg.config import Settings
+from kg.namespaces import SD
+from kg.store import GraphStore
+from kg.terms import iri, literal
+
+G1 = "http://example.org/graph/g1"
+G2 = "http://example.org/graph/g2"
+SKOS_PREF = "http://www.w3.org/2004/02/skos/core#prefLabel"
+SLOW_QUERY = "SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+
+
+def _store() -> GraphStore:
+    store = GraphStore.in_memory()
+    store.add_triples([(iri(f"http://example.org/id/{i}"), iri(SKOS_PREF), literal(f"实体{i}", lang="zh"))
+                       for i in range(100)], graph=G1)
+    store.add_triples([(iri("http://example.org/id/only-g2"), iri(SKOS_PREF), literal("two"))], graph=G2)
+    return store
+
+
+def _app_client(**overrides: object) -> TestClient:
+    options: dict[str, object] = {"in_memory": True, "query_timeout": 1.5, "max_rows": 50,
+                                  "query_workers": 2, **overrides}
+    return TestClient(create_app(Settings(**options), store=_store()))  # type: ignore[arg-type]
+
+
+@pytest.fixture(scope="module")
+def api() -> Iterator[TestClient]:
+    with _app_client() as test_client:
+        yield test_client
+
+
+def _bindings(response: object) -> list[dict[str, dict[str, str]]]:
+    return response.json()["results"]["bindings"]  # type: ignore[attr-defined, no-any-return]
+
+
+def _error(response: object, status: int, code: str) -> str:
+    assert response.status_code == status, response.text  # type: ignore[attr-defined]
+    body = response.json()  # type: ignore[attr-defined]
+    assert set(body) == {"status", "code", "detail"} and body["status"] == status
+    assert body["code"] == code
+    return str(body["detail"])
+
+
+LABEL_QUERY = f"SELECT ?label WHERE {{ <http://example.org/id/7> <{SKOS_PREF}> ?label }}"
+
+
+def test_get_query_answers_sparql_json(api: TestClient) -> None:
+    response = api.get("/sparql", params={"query": LABEL_QUERY})
+    assert response.headers["content-type"] == "application/sparql-results+json"
+    assert _bindings(response) == [{"label": {"type": "literal", "value": "实体7", "xml:lang": "zh"}}]
+    assert response.headers["kg-truncated"] == "false"
+
+
+def test_post_form_and_sparql_query_bodies_answer_like_get(api: TestClient) -> None:
+    form = api.post("/sparql", data={"query": LABEL_QUERY})
+    for content_type in ("application/sparql-query", "application/sparql-query;charset=utf-8",
+                         "application/sparql-query; charset=UTF-8"):
+        direct = api.post("/sparql", content=LABEL_QUERY.encode(),
+                          headers={"content-type": content_type})
+        assert direct.status_code == 200 and _bindings(direct) == _bindings(form)
+
+
+@pytest.mark.parametrize(("accept", "fmt", "media"), [
+    ("application/sparql-results+xml", "xml", "application/sparql-results+xml"),
+    ("text/csv", "csv", "text/csv"),
+    ("text/tab-separated-values", "tsv", "text/tab-separated-values"),
+    ("application/rdf+xml, application/sparql-results+xml", "xml", "application/sparql-results+xml"),
+])
+def test_select_answers_each_result_format(api: TestClient, accept: str, fmt: str, media: str) -> None:
+    response = api.get("/sparql", params={"query": LABEL_QUERY}, headers={"accept": accept})
+    assert response.headers["content-type"].startswith(media)
+    rows = list(Result.parse(io.BytesIO(response.content), format=fmt))
+    assert [str(row[0]) for row in rows] == ["实体7"]
+
+
+@pytest.mark.parametrize(("accept", "fmt"), [
+    ("text/turtle", "turtle"), ("application/n-triples", "nt"), ("application/ld+json", "json-ld"),
+    ("application/rdf+xml", "xml"), ("application/n-quads", "nquads"), ("application/trig", "trig"),
+])
+def test_construct_answers_each_rdf_format(api: TestClient, accept: str, fmt: str) -> None:
+    query = f"CONSTRUCT {{ ?s <{SKOS_PREF}> ?o }} WHERE {{ ?s <{SKOS_PREF}> ?o FILTER(lang(?o) = 'zh') }}"
+    response = api.get("/sparql", params={"query": query}, headers={"accept": accept})
+    assert response.status_code == 200, response.text
+    graph = rdflib.Dataset() if fmt in ("nquads", "trig") else rdflib.Graph()
+    graph.parse(data=response.content, format=fmt)
+    assert len(graph) == 50 and response.headers["kg-truncated"] == "true"
+
+
+def test_format_parameter_overrides_accept_and_extra_parameters_are_ignored(api: TestClient) -> None:
+    params = [("query", LABEL_QUERY), ("format", "xml"), ("output", "xml"), ("results", "xml"),
+              ("timeout", "0"), ("debug", "on")]
+    response = api.get("/sparql", params=params, headers={"accept": "application/json"})
+    assert response.headers["content-type"] == "application/sparql-results+xml"
+
+
+def test_ask_answers_boolean(api: TestClient) -> None:
+    response = api.get("/sparql", params={"query": "ASK { ?s ?p 'two' }"})
+    assert response.json() == {"head": {}, "boolean": True}
+
+
+def test_union_default_graph_and_protocol_dataset(api: TestClient) -> None:
+    query = f"SELECT ?s WHERE {{ ?s <{SKOS_PREF}> 'two' }}"
+    assert len(_bindings(api.get("/sparql", params={"query": query}))) == 1
+    only_g1 = api.get("/sparql", params={"query": query, "default-graph-uri": G1})
+    assert _bindings(only_g1) == []
+    only_g2 = api.get("/sparql", params=[("query", query), ("default-graph-uri", G2)])
+    assert len(_bindings(only_g2)) == 1
+    named = api.get("/sparql", params=[
+        ("query", "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"), ("named-graph-uri", G2)])
+    assert [b["g"]["value"] for b in _bindings(named)] == [G2]
+
+
+def test_unknown_dataset_graph_is_refused_naming_it(api: TestClient) -> None:
+    detail = _error(api.get("/sparql", params={"query": LABEL_QUERY,
+                                                "default-graph-uri": "http://127.0.0.1:9/g"}),
+                    400, "query_refused")
+    assert "http://127.0.0.1:9/g" in detail
+    detail = _error(api.get("/sparql", params={"query": "SELECT * FROM <file:///etc/passwd> {}"}),
+                    400, "query_refused")
+    assert "file:///etc/passwd" in detail
+
+
+def test_cap_hit_is_reported_in_header_and_json(api: TestClient) -> None:
+    response = api.get("/sparql", params={"query": "SELECT * WHERE { ?s ?p ?o }"})
+    assert response.headers["kg-truncated"] == "true"
+    assert response.json()["truncated"] is True and len(_bindings(response)) == 50
+
+
+@pytest.mark.parametrize(("request_args", "status", "code"), [
+    ({"method": "GET", "params": [("query", "ASK {}"), ("query", "ASK {}")]}, 400, "bad_request"),
+    ({"method": "POST", "content": b"ASK {}", "headers": {"content-type": "text/plain"}}, 415,
+     "unsupported_media_type"),
+    ({"method": "POST", "content": b"ASK {}"}, 415, "unsupported_media_type"),
+    ({"method": "GET", "params": {"query": "SELECT * WHERE { ?s ?p }"}}, 400, "query_syntax_error"),
+    ({"method": "GET", "params": {"query": "INSERT DATA { <a:a> <a:b> <a:c> }"}}, 400,
+     "query_refused"),
+    ({"method": "GET", "params": {"query": "SELECT * { SERVICE <http://127.0.0.1:9/> {} }"}}, 400,
+     "query_refused"),
+    ({"method": "GET", "params": {"query": "ASK {}"}, "headers": {"accept": "image/png"}}, 406,
+     "not_acceptable"),
+    ({"method": "POST", "content": b"INSERT DATA { <a:a> <a:b> <a:c> }",
+      "headers": {"content-type": "application/sparql-update"}}, 403, "forbidden"),
+    ({"method": "POST", "data": {"update": "INSERT DATA { <a:a> <a:b> <a:c> }"}}, 403, "forbidden"),
+    ({"method": "GET", "params": {"update": "CLEAR ALL"}}, 400, "bad_request"),
+])
+def test_protocol_error_cases_answer_the_json_error_shape(api: TestClient, request_args: dict[str, object],
+                                                          status: int, code: str) -> None:
+    _error(api.request(url="/sparql", **request_args), status, code)  # type: ignore[arg-type]
+
+
+def test_syntax_error_detail_names_line_and_column(api: TestClient) -> None:
+    detail = _error(api.post("/sparql", data={"query": "SELECT *\nWHERE { ?s ?p }"}), 400,
+                    "query_syntax_error")
+    assert "2:" in detail
+
+
+def test_slow_query_is_stopped_with_503_naming_the_limit(api: TestClient) -> None:
+    detail = _error(api.get("/sparql", params={"query": SLOW_QUERY}), 503, "query_timeout")
+    assert "1.5 s" in detail
+
+
+def test_service_description_without_query(api: TestClient) -> None:
+    response = api.get("/sparql")
+    assert response.headers["content-type"].startswith("text/turtle")
+    graph = rdflib.Graph().parse(data=response.content, format="turtle")
+    service = next(graph.subjects(RDF.type, SD.Service))
+    assert str(graph.value(service, SD.endpoint)) == "http://testserver/sparql"
+    assert (service, SD.feature, SD.UnionDefaultGraph) in graph
+    assert (service, SD.supportedLanguage, SD.SPARQL11Query) in graph
+    assert (service, SD.supportedLanguage, SD.SPARQL11Update) not in graph
+    names = {str(o) for o in graph.objects(None, SD.name)}
+    assert names == {G1, G2}
+    jsonld = api.get("/sparql", headers={"accept": "application/ld+json"})
+    assert len(rdflib.Graph().parse(data=jsonld.content, format="json-ld")) == len(graph)
+
+
+def test_updates_run_when_enabled_and_queries_see_them() -> None:
+    with _app_client(allow_updates=True) as api:
+        update = f"INSERT DATA {{ GRAPH <{G1}> {{ <http://example.org/id/new> <{SKOS_PREF}> 'new' }} }}"
+        response = api.post("/sparql", content=update,
+                            headers={"content-type": "application/sparql-update"})
+        assert response.status_code == 204
+        query = "ASK { <http://example.org/id/new> ?p 'new' }"
+        assert api.get("/sparql", params={"query": query}).json()["boolean"] is True
+        _error(api.post("/sparql", data={"update": "LOAD <http://127.0.0.1:9/x.ttl>"}), 400,
+               "query_refused")
+        description = api.get("/sparql", params={"format": "ntriples"}).text
+        assert str(SD.SPARQL11Update) in description
+
+
+def test_bundled_graph_answers_through_shared_client(client: TestClient) -> None:
+    response = client.get("/sparql", params={
+        "query": "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n"
+                 "SELECT (COUNT(*) AS ?n) WHERE { ?s skos:prefLabel ?l }"})
+    assert response.status_code == 200
+    assert int(_bindings(response)[0]["n"]["value"]) > 0

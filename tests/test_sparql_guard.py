@@ -1,0 +1,142 @@
+"""The safety guard: SERVICE, LOAD and foreign FROM graphs are refused however they are written."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kg.errors import QueryRefusedError, QuerySyntaxError
+from kg.sparql.guard import check_query, check_update, inspect
+
+GRAPHS = frozenset({"https://w3id.org/innokg/graph/zhangjiang-2020", "https://w3id.org/innokg/graph/ontology"})
+
+SERVICE_EVASIONS = [
+    "SELECT * { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }",
+    "select * { service <http://127.0.0.1:9/> { ?s ?p ?o } }",
+    "SELECT * { SeRvIcE SILENT <http://127.0.0.1:9/> { ?s ?p ?o } }",
+    "SELECT * { VALUES ?x { <http://127.0.0.1:9/> } SERVICE ?x { ?s ?p ?o } }",
+    "SELECT * { ?s ?p ?o OPTIONAL { SERVICE <http://x/> { ?s ?q ?r } } }",
+    "SELECT * { ?s ?p ?o FILTER EXISTS { SERVICE <http://x/> { ?s ?q ?r } } }",
+    "SELECT * { ?s ?p ?o FILTER NOT EXISTS { SERVICE <http://x/> { ?s ?q ?r } } }",
+    "SELECT * { { SELECT ?s { SERVICE <http://x/> { ?s ?q ?r } } } }",
+    "SELECT * { ?s ?p ?o MINUS { SERVICE <http://x/> { ?s ?q ?r } } }",
+    "SELECT * { { ?s ?p ?o } UNION { SERVICE <http://x/> { ?s ?q ?r } } }",
+    "PREFIX ex: <http://x/>\nSELECT * {\n  ?s ?p ?o .\n  SERVICE ex:endpoint { ?s ?q ?r }\n}",
+    "SELECT * { ?s ?p ?o }SERVICE<http://x/>{}",
+    "SELECT * { ?s ?p ?o . #comment\nSERVICE <http://x/> {} }",
+    "SELECT * { \\u0053ERVICE <http://x/> { ?s ?p ?o } }",
+    "ASK { GRAPH ?g { SERVICE <http://x/> { ?s ?p ?o } } }",
+    "CONSTRUCT { ?s ?p ?o } WHERE { SERVICE <http://x/> { ?s ?p ?o } }",
+]
+
+
+@pytest.mark.parametrize("query", SERVICE_EVASIONS)
+def test_guard_refuses_service_in_every_form(query: str) -> None:
+    with pytest.raises(QueryRefusedError, match="refused"):
+        check_query(query, GRAPHS)
+
+
+@pytest.mark.parametrize("text", [
+    "LOAD <http://127.0.0.1:9/data.ttl>",
+    "load silent <file:///etc/passwd> INTO GRAPH <http://g/>",
+    "INSERT DATA { <a:b> <a:c> <a:d> } ; LOAD <http://x/>",
+])
+def test_guard_refuses_load_in_updates(text: str) -> None:
+    with pytest.raises(QueryRefusedError, match="LOAD"):
+        check_update(text, GRAPHS)
+
+
+@pytest.mark.parametrize("query", [
+    "SELECT * { ?s ?p 'SERVICE' }",
+    'SELECT * { ?s ?p """a long\nSERVICE <http://x/> {} string""" }',
+    "SELECT * { ?s ?p ?o } # SERVICE <http://x/> { }",
+    "SELECT ?service { ?service ?p ?o }",
+    "PREFIX service: <http://x/>\nSELECT * { ?s service:load ?o }",
+    "SELECT * { <http://example.org/SERVICE/LOAD> ?p ?o }",
+    "SELECT * { ?s ?p ?o FILTER(?o < 3 && ?o > 1) }",
+    'SELECT * { ?s ?p "load"@en }',
+])
+def test_guard_lets_keywords_inside_literals_iris_and_names_through(query: str) -> None:
+    assert check_query(query, GRAPHS) == "SELECT"
+
+
+@pytest.mark.parametrize(("query", "iri"), [
+    ("SELECT * FROM <http://127.0.0.1:9/g> { ?s ?p ?o }", "http://127.0.0.1:9/g"),
+    ("SELECT * FROM NAMED <file:///etc/passwd> { ?s ?p ?o }", "file:///etc/passwd"),
+    ("SELECT * FROM <\\u0066ile:///etc/hosts> { ?s ?p ?o }", "file:///etc/hosts"),
+    ("BASE <http://evil.example/> SELECT * FROM <g> { ?s ?p ?o }", "http://evil.example/g"),
+    ("PREFIX e: <http://evil.example/> SELECT * FROM e:g { ?s ?p ?o }", "http://evil.example/g"),
+])
+def test_guard_refuses_from_graphs_outside_the_store_naming_them(query: str, iri: str) -> None:
+    with pytest.raises(QueryRefusedError) as refused:
+        check_query(query, GRAPHS)
+    assert iri in refused.value.detail
+
+
+def test_guard_accepts_from_named_store_graph_by_prefixed_name() -> None:
+    query = ("PREFIX graph: <https://w3id.org/innokg/graph/>\n"
+             "SELECT * FROM graph:zhangjiang-2020 FROM NAMED graph:ontology { ?s ?p ?o }")
+    operation = inspect(query)
+    assert operation.dataset == ("https://w3id.org/innokg/graph/zhangjiang-2020",
+                                 "https://w3id.org/innokg/graph/ontology")
+    assert check_query(query, GRAPHS) == "SELECT"
+
+
+@pytest.mark.parametrize("update", [
+    "INSERT DATA { <a:b> <a:c> <a:d> }",
+    "delete where { ?s ?p ?o }",
+    "CLEAR ALL", "DROP GRAPH <http://g/>", "CREATE GRAPH <http://g/>",
+    "PREFIX x: <http://x/> WITH <http://g/> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }",
+    "ADD <http://a/> TO <http://b/>", "MOVE DEFAULT TO <http://b/>", "COPY <http://a/> TO DEFAULT",
+])
+def test_guard_refuses_updates_on_the_query_endpoint(update: str) -> None:
+    with pytest.raises(QueryRefusedError, match="Update"):
+        check_query(update, GRAPHS)
+
+
+def test_guard_finds_the_form_after_many_prefix_lines() -> None:
+    prologue = "".join(f"PREFIX p{i}: <http://example.org/{i}#>\n" for i in range(30))
+    assert inspect(prologue + "CONSTRUCT WHERE { ?s ?p ?o }").form == "CONSTRUCT"
+    assert inspect("# c\nBASE <http://x/>\nask {}").form == "ASK"
+
+
+def test_guard_reports_text_without_a_query_form_as_syntax_error() -> None:
+    with pytest.raises(QuerySyntaxError):
+        inspect("PREFIX x: <http://x/> { ?s ?p ?o }")
+
+
+def test_guard_refuses_using_graphs_outside_the_store_in_updates() -> None:
+    with pytest.raises(QueryRefusedError, match=r"http://127\.0\.0\.1:9/g"):
+        check_update("DELETE { ?s ?p ?o } USING <http://127.0.0.1:9/g> WHERE { ?s ?p ?o }", GRAPHS)
+
+
+_BLOCKS = ["OPTIONAL { %s }", "FILTER EXISTS { %s }", "{ SELECT * { %s } }", "MINUS { %s }",
+           "{ ?a ?b ?c } UNION { %s }", "GRAPH ?g { %s }", "%s"]
+_SERVICE = st.sampled_from(["SERVICE", "service", "Service", "sErViCe"])
+_SILENT = st.sampled_from(["", " SILENT", " silent"])
+_TARGET = st.sampled_from(["<http://127.0.0.1:9/>", "?endpoint", "ex:remote"])
+_SPACE = st.sampled_from([" ", "\n", "\t", " #note\n", "  "])
+
+
+@settings(max_examples=300, deadline=None)
+@given(service=_SERVICE, silent=_SILENT, target=_TARGET, space=_SPACE,
+       nesting=st.lists(st.sampled_from(_BLOCKS), min_size=1, max_size=4))
+def test_guard_refuses_service_nested_anywhere(service: str, silent: str, target: str, space: str,
+                                               nesting: list[str]) -> None:
+    pattern = f"{service}{silent}{space}{target}{space}{{ ?s ?p ?o }}"
+    for block in nesting:
+        pattern = block % pattern
+    query = f"PREFIX ex: <http://x/>\nSELECT * WHERE {{ ?s ?p ?o .{space}{pattern} }}"
+    with pytest.raises(QueryRefusedError):
+        check_query(query, GRAPHS)
+
+
+_SAFE_TEXT = st.text(alphabet=st.characters(blacklist_characters="'\\\n\r", blacklist_categories=("Cs",)))
+
+
+@settings(max_examples=300, deadline=None)
+@given(content=_SAFE_TEXT)
+def test_guard_never_refuses_because_of_string_content(content: str) -> None:
+    query = f"SELECT * WHERE {{ ?s ?p '{content}' }}"
+    assert check_query(query, GRAPHS) == "SELECT"
