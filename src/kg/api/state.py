@@ -22,7 +22,7 @@ class AppState:
         self.store = store
         self._services: dict[str, Any] = {}
         self._closers: list[Callable[[], None]] = []
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()  # factories may ask for other services
 
     def singleton(self, name: str, factory: Callable[[], T]) -> T:
         """The service called `name`, built by `factory` the first time it is asked for."""

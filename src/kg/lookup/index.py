@@ -21,6 +21,7 @@ from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import pairwise
 
 from kg.errors import BadRequestError
 from kg.lookup import pinyin
@@ -231,6 +232,7 @@ class LookupIndex:
         for postings in (self._text, self._words, self._syllables, self._letters, self._flat_grams):
             postings.freeze()
         self._sorted_words = sorted({w for key in self.keys for w in words(key)})
+        pinyin.segmentations("warm")  # builds the syllable tables now, not on the first search
 
     # -- building ------------------------------------------------------------------------------
 
@@ -378,7 +380,7 @@ class LookupIndex:
             complete = sequence[:-1] if partial else sequence
             if not complete:
                 continue
-            grams = [f"{a}|{b}" for a, b in zip(complete, complete[1:], strict=False)] or [complete[0]]
+            grams = [f"{a}|{b}" for a, b in pairwise(complete)] or [complete[0]]
             for key_id in self._syllables.intersect(grams):
                 lattice = self._lattices[key_id]
                 start = _lattice_match(lattice, sequence, partial_last=partial)

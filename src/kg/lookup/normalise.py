@@ -34,7 +34,10 @@ def _t2s() -> opencc.OpenCC:
 
 def is_cjk(char: str) -> bool:
     """Whether `char` is a CJK ideograph."""
-    return _CJK.match(char) is not None
+    # Range tests, not the regex: this runs for every character of every label at index build.
+    code = ord(char)
+    return (0x4E00 <= code <= 0x9FFF or 0x3400 <= code <= 0x4DBF or 0xF900 <= code <= 0xFAFF
+            or 0x20000 <= code <= 0x2FFFF)
 
 
 def has_cjk(text: str) -> bool:

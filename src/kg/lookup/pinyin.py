@@ -57,9 +57,19 @@ def _syllable_prefixes() -> frozenset[str]:
     return frozenset(s[:i] for s in syllables() for i in range(1, len(s) + 1))
 
 
+@cache
+def _reading_set(char: str) -> frozenset[str]:
+    return frozenset(readings(char))
+
+
+@cache
+def _initial_set(options: frozenset[str]) -> frozenset[str]:
+    return frozenset(r[0] for r in options)
+
+
 def lattice(text: str) -> Lattice:
     """One set of readings per CJK character of normalised text (other characters are left out)."""
-    return tuple(frozenset(readings(c)) for c in text if is_cjk(c))
+    return tuple(_reading_set(c) for c in text if is_cjk(c))
 
 
 def primary(text: str) -> tuple[str, list[int]]:
@@ -74,7 +84,7 @@ def primary(text: str) -> tuple[str, list[int]]:
 
 def initials(lat: Lattice) -> tuple[frozenset[str], ...]:
     """The first letters each character can start with."""
-    return tuple(frozenset(r[0] for r in options) for options in lat)
+    return tuple(_initial_set(options) for options in lat)
 
 
 def _split(chunk: str, allow_partial: bool) -> Iterator[tuple[str, ...]]:

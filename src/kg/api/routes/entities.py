@@ -1,7 +1,181 @@
-"""Routes of this resource (to be filled in)."""
+"""Entity lookup (`GET /entities?q=`) and the entity view (`GET /entities/{id}`)."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+import re
+from typing import Annotated, Any
 
-router = APIRouter()
+from fastapi import APIRouter, Depends, Query, Response
+from pydantic import BaseModel
+from starlette.convertors import Convertor, register_url_convertor
+
+from kg.api.state import AppState, get_state
+from kg.entities import EntityViews, to_entity_id
+from kg.errors import BadRequestError
+from kg.lookup import Hit, SearchResult
+from kg.lookup.service import EntityLookup
+from kg.namespaces import to_curie
+from kg.provenance import Provenance
+
+router = APIRouter(tags=["entities"])
+
+
+class EntityRefConvertor(Convertor[str]):
+    """A path segment naming an entity: a slug or CURIE, or a full IRI (its slashes decoded from %2F).
+
+    The IRI form stops short of a trailing `/neighbourhood`, so sub-resources of an entity still
+    reach their own routes.
+    """
+
+    regex = r"[^/]+|https?:/+(?:(?!/neighbourhood$)[^?#])+"
+
+    def convert(self, value: str) -> str:
+        return value
+
+    def to_string(self, value: str) -> str:
+        return value
+
+
+register_url_convertor("entity", EntityRefConvertor())
+
+
+class LabelOut(BaseModel):
+    zh: str | None
+    en: str | None
+
+
+class LookupHitOut(BaseModel):
+    id: str
+    iri: str
+    curie: str
+    label: LabelOut
+    types: list[str]
+    matched: str
+    match: str
+    score: float
+
+
+class LookupOut(BaseModel):
+    query: str
+    total: int
+    limit: int
+    offset: int
+    truncated: bool
+    results: list[LookupHitOut]
+
+
+class CitationOut(BaseModel):
+    evidence: str
+    document: str
+    document_title: str | None
+    section: str | None
+    section_title: str | None
+    start: int
+    end: int
+    text: str | None
+    derived_via: str | None
+
+
+class NameOut(BaseModel):
+    iri: str
+    curie: str
+    label: LabelOut
+
+
+class NodeValueOut(BaseModel):
+    iri: str
+    id: str
+    label: LabelOut
+
+
+class LiteralValueOut(BaseModel):
+    literal: str | None
+    datatype: str | None
+    lang: str | None
+    currency: str | None = None
+
+
+class FactOut(BaseModel):
+    property: NameOut
+    value: NodeValueOut | LiteralValueOut
+    citations: list[CitationOut]
+
+
+class AliasOut(BaseModel):
+    value: str
+    lang: str | None
+    kind: str
+
+
+class EntityOut(BaseModel):
+    id: str
+    iri: str
+    curie: str
+    label: LabelOut
+    aliases: list[AliasOut]
+    types: list[NameOut]
+    outgoing: list[FactOut]
+    incoming: list[FactOut]
+    citations: list[CitationOut]
+
+
+def get_lookup(state: Annotated[AppState, Depends(get_state)]) -> EntityLookup:
+    """FastAPI dependency: the app's lookup service (index built on first use)."""
+    return state.singleton("lookup", lambda: EntityLookup(state.store))
+
+
+def get_provenance(state: AppState) -> Provenance:
+    """The app's provenance service (shared under the name "provenance")."""
+    return state.singleton("provenance", lambda: Provenance(state.store, state.settings.sources_dir))
+
+
+def get_views(state: Annotated[AppState, Depends(get_state)]) -> EntityViews:
+    """FastAPI dependency: the entity view builder."""
+    provenance = get_provenance(state)  # outside the factory: AppState's lock is not re-entrant
+    return state.singleton("entity_views", lambda: EntityViews(state.store, provenance))
+
+
+def _hit_out(hit: Hit) -> LookupHitOut:
+    entity = hit.entity
+    return LookupHitOut(
+        id=to_entity_id(entity.iri), iri=entity.iri, curie=to_curie(entity.iri),
+        label=LabelOut(zh=entity.preferred("zh"), en=entity.preferred("en")),
+        types=sorted(to_curie(t) for t in entity.types),
+        matched=hit.matched, match=hit.match, score=hit.score,
+    )
+
+
+def _lookup_out(result: SearchResult) -> LookupOut:
+    return LookupOut(query=result.query, total=result.total, limit=result.limit, offset=result.offset,
+                     truncated=result.truncated, results=[_hit_out(h) for h in result.hits])
+
+
+_LANG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
+
+
+@router.get("/entities", summary="Look up entities by name, abbreviation, pinyin or English",
+            response_model=LookupOut)
+def lookup_entities(
+    state: Annotated[AppState, Depends(get_state)],
+    lookup: Annotated[EntityLookup, Depends(get_lookup)],
+    q: Annotated[str, Query(pattern=r"\S", description="Name, abbreviation, English words, pinyin "
+                            "(tones and spaces optional), pinyin initials; one typo is tolerated.")],
+    type: Annotated[str | None, Query(description="Class IRI or CURIE; subclasses included.")] = None,
+    lang: Annotated[str | None, Query(pattern=_LANG.pattern, description="Match labels in this "
+                                      "language only (zh, en).")] = None,
+    limit: Annotated[int, Query(ge=1, description="Page size (at most KG_LOOKUP_LIMIT).")] = 20,
+    offset: Annotated[int, Query(ge=0, description="Hits to skip.")] = 0,
+) -> Response:
+    """Ranked entities whose labels match `q`, each with the label that matched and how."""
+    if limit > state.settings.lookup_limit:
+        raise BadRequestError(f"limit={limit} is above the largest page size "
+                              f"{state.settings.lookup_limit} (KG_LOOKUP_LIMIT); page with offset.")
+    result = lookup.search(q, limit=limit, offset=offset, lang=lang, type_=type)
+    return Response(_lookup_out(result).model_dump_json(), media_type="application/json")
+
+
+@router.get("/entities/{id:entity}", summary="Everything the graph says about one entity",
+            response_model=EntityOut)
+def get_entity(id: str, views: Annotated[EntityViews, Depends(get_views)]) -> dict[str, Any]:
+    """Labels, aliases, types, relations both ways and literal values, each with its citations."""
+    return views.get_entity(id).to_dict()

@@ -1,0 +1,453 @@
+"""Linked data: entity descriptions in several RDF formats and HTML, the ontology, and a VoID description.
+
+`describe` gathers a CBD-like neighbourhood of an entity: its outgoing and incoming statements, the
+evidence nodes about those statements (with the labels of their sections and documents), monetary
+amount nodes, and the labels of every linked node. `negotiate` picks a representation from an Accept
+header (or a `format` override); `serialise` writes triples with rdflib and a local JSON-LD context.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import cache
+from urllib.parse import quote
+
+import rdflib
+
+from kg.entities import EntityView, EntityViews, Fact, Name, to_entity_id
+from kg.errors import BadRequestError, NotAcceptableError
+from kg.namespaces import (
+    BASE,
+    DCTERMS,
+    EV,
+    ID,
+    IKG,
+    ONTOLOGY_GRAPH,
+    ORG,
+    PREFIXES,
+    RDF,
+    RDFS,
+    SDO,
+    SKOS,
+    VOID,
+    XSD,
+    to_curie,
+)
+from kg.provenance import Citation
+from kg.store import GraphStore
+from kg.terms import XSD_STRING, Term, Triple, iri, literal
+
+#: Representations, in the server's order of preference for a wildcard Accept (*/*: Turtle, the
+#: most readable RDF for command-line clients; browsers name text/html explicitly).
+MEDIA_TYPES: dict[str, str] = {
+    "turtle": "text/turtle",
+    "html": "text/html",
+    "jsonld": "application/ld+json",
+    "ntriples": "application/n-triples",
+}
+#: Further media types and `format=` spellings accepted for each representation.
+_ALIASES: dict[str, str] = {
+    "text/turtle": "turtle", "application/x-turtle": "turtle", "ttl": "turtle", "turtle": "turtle",
+    "text/html": "html", "application/xhtml+xml": "html", "html": "html",
+    "application/ld+json": "jsonld", "application/json": "jsonld", "jsonld": "jsonld",
+    "json-ld": "jsonld", "json": "jsonld",
+    "application/n-triples": "ntriples", "text/plain": "ntriples", "nt": "ntriples",
+    "ntriples": "ntriples", "n-triples": "ntriples",
+}
+_RDFLIB_FORMATS = {"turtle": "turtle", "jsonld": "json-ld", "ntriples": "nt"}
+#: Properties that name a node: copied for every node a description links to.
+_NAMING = (str(SKOS.prefLabel), str(RDFS.label), str(DCTERMS.title), str(IKG.sectionNumber))
+_EVIDENCE_PREDICATES = (str(RDF.subject), str(RDF.object))
+#: Entities shown as void:exampleResource when present.
+EXAMPLE_RESOURCES = ("shanghai-stc-office", "ndrc", "zhangjiang-science-city", "national-stc-leading-group")
+
+
+def jsonld_context() -> dict[str, object]:
+    """The local JSON-LD context: the project's prefixes (served at /context.jsonld, embedded in answers)."""
+    return {"@context": dict(PREFIXES)}
+
+
+def negotiate(accept: str | None, fmt: str | None, *, allowed: Iterable[str] = MEDIA_TYPES) -> str:
+    """The representation to send: `fmt` if given, else the best Accept match; raises NotAcceptableError."""
+    allowed = list(allowed)
+    if fmt:
+        chosen = _ALIASES.get(fmt.strip().lower())
+        if chosen is None or chosen not in allowed:
+            raise BadRequestError(f"Unknown format {fmt!r}; use one of {', '.join(allowed)}.")
+        return chosen
+    ranges = list(_parse_accept(accept or "*/*"))
+    scored = [(_quality(ranges, name), -rank, name) for rank, name in enumerate(allowed)]
+    quality, _, chosen = max(scored)
+    if quality <= 0:
+        offered = ", ".join(MEDIA_TYPES[name] for name in allowed)
+        raise NotAcceptableError(f"No representation matches Accept: {accept!r}; this resource is "
+                                 f"available as {offered} (or add ?format=).")
+    return chosen
+
+
+def _quality(ranges: list[tuple[str, float, int]], name: str) -> float:
+    """The q the most specific matching Accept range gives a representation (0 when none matches)."""
+    matching = [(specificity, quality) for media, quality, specificity in ranges
+                if _media_matches(media, name)]
+    return max(matching)[1] if matching else 0.0
+
+
+def _parse_accept(accept: str) -> Iterator[tuple[str, float, int]]:
+    """(media range, q, specificity) of each Accept entry; a malformed q counts as 0."""
+    for part in accept.split(","):
+        media, *params = (p.strip() for p in part.split(";"))
+        if not media:
+            continue
+        quality = 1.0
+        for param in params:
+            key, _, value = param.partition("=")
+            if key.strip().lower() == "q":
+                try:
+                    quality = float(value)
+                except ValueError:
+                    quality = 0.0
+        media = media.lower()
+        specificity = 0 if media == "*/*" else 1 if media.endswith("/*") else 2
+        yield media, quality, specificity
+
+
+def _media_matches(media: str, name: str) -> bool:
+    if media == "*/*":
+        return True
+    if media.endswith("/*"):
+        return MEDIA_TYPES[name].startswith(media[:-1])
+    return _ALIASES.get(media) == name
+
+
+# -- descriptions ----------------------------------------------------------------------------------
+
+
+def describe(store: GraphStore, entity_iri: str) -> list[Triple]:
+    """The entity's neighbourhood: its statements both ways, their evidence, amounts, linked labels."""
+    subject = iri(entity_iri)
+    outgoing = list(store.triples(subject))
+    incoming = [t for t in store.triples(obj=subject)
+                if t[1].value not in _EVIDENCE_PREDICATES and not t[0].value.startswith(str(EV))]
+    amounts = [t for _, p, o in outgoing if p.value == str(IKG.amount) for t in store.triples(o)]
+    evidence = list(_evidence(store, entity_iri))
+    linked = {o for _, _, o in outgoing + amounts + evidence if not o.is_literal}
+    linked |= {s for s, _, _ in incoming}
+    linked.discard(subject)
+    names = [t for node in sorted(linked, key=lambda n: n.value) for p in _NAMING
+             for t in store.triples(node, iri(p))]
+    return _unique(outgoing + incoming + amounts + evidence + names)
+
+
+def _evidence(store: GraphStore, entity_iri: str) -> Iterator[Triple]:
+    """Every triple of the evidence nodes whose statement has the entity as subject or object."""
+    node = iri(entity_iri)
+    nodes = {s for p in _EVIDENCE_PREDICATES for s, _, _ in store.triples(None, iri(p), node)}
+    for evidence_node in sorted(nodes, key=lambda n: n.value):
+        yield from store.triples(evidence_node)
+
+
+def _unique(triples: Iterable[Triple]) -> list[Triple]:
+    return list(dict.fromkeys(triples))
+
+
+def ontology_triples(store: GraphStore) -> list[Triple]:
+    """The ontology graph."""
+    return list(store.triples(graph=str(ONTOLOGY_GRAPH)))
+
+
+# -- serialisation ---------------------------------------------------------------------------------
+
+
+def _to_rdflib(term: Term) -> rdflib.term.Node:
+    if term.kind == "iri":
+        return rdflib.URIRef(term.value)
+    if term.kind == "bnode":
+        return rdflib.BNode(term.value)
+    if term.lang:
+        return rdflib.Literal(term.value, lang=term.lang)
+    if not term.datatype or term.datatype == XSD_STRING:
+        return rdflib.Literal(term.value)  # RDF 1.1: a simple literal is an xsd:string
+    return rdflib.Literal(term.value, datatype=rdflib.URIRef(term.datatype))
+
+
+def to_graph(triples: Iterable[Triple]) -> rdflib.Graph:
+    """An rdflib graph of the triples, with the project's prefixes bound."""
+    graph = rdflib.Graph(bind_namespaces="none")
+    for prefix, namespace in PREFIXES.items():
+        graph.bind(prefix, namespace)
+    for s, p, o in triples:
+        graph.add((_to_rdflib(s), _to_rdflib(p), _to_rdflib(o)))
+    return graph
+
+
+def serialise(triples: Iterable[Triple], fmt: str) -> bytes:
+    """Triples as Turtle, JSON-LD (local context embedded, never a remote one) or N-Triples."""
+    graph = to_graph(triples)
+    if fmt == "jsonld":
+        text = graph.serialize(format="json-ld", context=jsonld_context()["@context"], auto_compact=True)
+    else:
+        text = graph.serialize(format=_RDFLIB_FORMATS[fmt])
+    return text.encode("utf-8")
+
+
+# -- VoID ------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DatasetStatistics:
+    """Counts of the whole dataset, computed from the store."""
+
+    triples: int
+    entities: int
+    classes: dict[str, int] = field(default_factory=dict)
+    properties: dict[str, int] = field(default_factory=dict)
+    graphs: dict[str, int] = field(default_factory=dict)
+    distinct_subjects: int = 0
+    distinct_objects: int = 0
+    sources: tuple[str, ...] = ()
+    examples: tuple[str, ...] = ()
+    events: int = 0
+    amounts: int = 0
+
+    def to_dict(self) -> dict[str, object]:
+        """The counts as JSON-ready values (classes and properties as CURIEs)."""
+        return {
+            "triples": self.triples, "entities": self.entities,
+            "distinct_subjects": self.distinct_subjects, "distinct_objects": self.distinct_objects,
+            "graphs": dict(sorted(self.graphs.items())), "events": self.events, "amounts": self.amounts,
+            "classes": {to_curie(k): v for k, v in sorted(self.classes.items(), key=lambda kv: -kv[1])},
+            "properties": {to_curie(k): v
+                           for k, v in sorted(self.properties.items(), key=lambda kv: -kv[1])},
+            "sources": list(self.sources),
+        }
+
+
+def _count(store: GraphStore, query: str) -> int:
+    rows = store.select(query)
+    return int(rows[0]["n"].value) if rows and "n" in rows[0] else 0
+
+
+def _counts(store: GraphStore, query: str) -> dict[str, int]:
+    return {row["k"].value: int(row["n"].value) for row in store.select(query) if "k" in row}
+
+
+def dataset_statistics(store: GraphStore) -> DatasetStatistics:
+    """Triple, entity, class, property and graph counts of the store (a few aggregate queries)."""
+    in_space = f'FILTER(isIRI(?s) && STRSTARTS(STR(?s), "{ID}"))'
+    examples = tuple(s for s in EXAMPLE_RESOURCES if next(store.triples(iri(str(ID[s]))), None))
+    return DatasetStatistics(
+        triples=_count(store, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"),
+        entities=_count(store, f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s ?p ?o {in_space} }}"),
+        classes=_counts(store, "SELECT ?k (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?k } GROUP BY ?k"),
+        properties=_counts(store, "SELECT ?k (COUNT(*) AS ?n) WHERE { ?s ?k ?o } GROUP BY ?k"),
+        graphs=_counts(store, "SELECT ?k (COUNT(*) AS ?n) WHERE { GRAPH ?k { ?s ?p ?o } } GROUP BY ?k"),
+        distinct_subjects=_count(store, "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o }"),
+        distinct_objects=_count(store, "SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE { ?s ?p ?o }"),
+        sources=tuple(sorted(s.value for s, _, _ in store.triples(None, iri(str(RDF.type)),
+                                                                  iri(str(IKG.Report))))),
+        examples=tuple(str(ID[s]) for s in examples),
+        events=_count(store, f"SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE {{ VALUES ?c {{ <{IKG.Event}> "
+                             f"<{ORG.ChangeEvent}> }} ?e a/<{RDFS.subClassOf}>* ?c }}"),
+        amounts=_count(store, f"SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE {{ ?a a <{SDO.MonetaryAmount}> }}"),
+    )
+
+
+def _vocabularies(iris: Iterable[str]) -> list[str]:
+    used = set()
+    for item in iris:
+        curie = to_curie(item)
+        if curie != item:
+            used.add(PREFIXES[curie.split(":", 1)[0]])
+    return sorted(used - {str(ID), str(EV)})
+
+
+def void_triples(stats: DatasetStatistics, *, base_url: str) -> list[Triple]:
+    """A VoID description of the dataset (void:Dataset with counts, partitions, endpoint, sources)."""
+    dataset = iri(BASE + "void#dataset")
+    base = base_url.rstrip("/")
+
+    def integer(n: int) -> Term:
+        return literal(str(n), datatype=str(XSD.integer))
+
+    def node(kind: str, term_iri: str) -> Term:
+        # Named after the CURIE, so a partition keeps its IRI when other classes come and go.
+        return iri(BASE + "void#" + kind + "-" + quote(to_curie(term_iri).replace(":", "-"), safe=""))
+
+    out: list[Triple] = [
+        (dataset, iri(str(RDF.type)), iri(str(VOID.Dataset))),
+        (dataset, iri(str(DCTERMS.title)), literal("创新治理知识图谱", lang="zh")),
+        (dataset, iri(str(DCTERMS.title)), literal("innokg: innovation-governance graph", lang="en")),
+        (dataset, iri(str(VOID.sparqlEndpoint)), iri(f"{base}/sparql")),
+        (dataset, iri(str(VOID.uriSpace)), literal(str(ID))),
+        (dataset, iri(str(VOID.uriLookupEndpoint)), iri(f"{base}/entities?q=")),
+        (dataset, iri(str(VOID.dataDump)), iri(f"{base}/export?format=trig")),
+        (dataset, iri(str(VOID.triples)), integer(stats.triples)),
+        (dataset, iri(str(VOID.entities)), integer(stats.entities)),
+        (dataset, iri(str(VOID.classes)), integer(len(stats.classes))),
+        (dataset, iri(str(VOID.properties)), integer(len(stats.properties))),
+        (dataset, iri(str(VOID.distinctSubjects)), integer(stats.distinct_subjects)),
+        (dataset, iri(str(VOID.distinctObjects)), integer(stats.distinct_objects)),
+    ]
+    for fmt in ("Turtle", "N-Triples", "JSON-LD", "TriG"):
+        out.append((dataset, iri(str(VOID.feature)), iri(f"http://www.w3.org/ns/formats/{fmt}")))
+    out += [(dataset, iri(str(VOID.exampleResource)), iri(e)) for e in stats.examples]
+    out += [(dataset, iri(str(DCTERMS.source)), iri(s)) for s in stats.sources]
+    out += [(dataset, iri(str(VOID.vocabulary)), iri(v))
+            for v in _vocabularies([*stats.classes, *stats.properties])]
+    for cls, n in sorted(stats.classes.items()):
+        part = node("class", cls)
+        out += [(dataset, iri(str(VOID.classPartition)), part), (part, iri(str(VOID["class"])), iri(cls)),
+                (part, iri(str(VOID.entities)), integer(n))]
+    for prop, n in sorted(stats.properties.items()):
+        part = node("property", prop)
+        out += [(dataset, iri(str(VOID.propertyPartition)), part), (part, iri(str(VOID.property)), iri(prop)),
+                (part, iri(str(VOID.triples)), integer(n))]
+    for graph_iri, n in sorted(stats.graphs.items()):
+        out += [(dataset, iri(str(VOID.subset)), iri(graph_iri)),
+                (iri(graph_iri), iri(str(RDF.type)), iri(str(VOID.Dataset))),
+                (iri(graph_iri), iri(str(VOID.triples)), integer(n))]
+    return out
+
+
+# -- HTML ------------------------------------------------------------------------------------------
+
+_STYLE = (
+    "body{font-family:system-ui,'Noto Sans CJK SC',sans-serif;max-width:60rem;margin:2rem auto;"
+    "padding:0 1rem;line-height:1.5;color:#222}table{border-collapse:collapse;width:100%}"
+    "td,th{border-top:1px solid #ddd;padding:.3rem .5rem;vertical-align:top;text-align:left}"
+    "blockquote{margin:.2rem 0;padding-left:.6rem;border-left:3px solid #9ab;color:#444}"
+    "code{font-size:.85em;color:#555}.cite{font-size:.85em;color:#666}"
+)
+
+
+def _e(text: object) -> str:
+    return html.escape(str(text), quote=True)
+
+
+def _local_href(target_iri: str) -> str | None:
+    """A link served by this service for an entity IRI (None outside the entity space)."""
+    return "/id/" + target_iri[len(str(ID)):] if target_iri.startswith(str(ID)) else None
+
+
+def _name_html(name: Name) -> str:
+    text = " / ".join(x for x in (name.label_zh, name.label_en) if x) or name.curie
+    href = _local_href(name.iri)
+    return f'<a href="{_e(href)}">{_e(text)}</a>' if href else f'{_e(text)} <code>{_e(name.curie)}</code>'
+
+
+def _citations_html(citations: Iterable[Citation]) -> str:
+    parts = []
+    for c in citations:
+        where = " ".join(x for x in (c.section, c.section_title) if x)
+        quote = f"<blockquote>{_e(c.text)}</blockquote>" if c.text else ""
+        parts.append(f'<div class="cite">§ {_e(where or "—")} · [{c.start}, {c.end}){quote}</div>')
+    return "".join(parts)
+
+
+def _value_html(fact: Fact) -> str:
+    value = fact.value
+    if value.node is not None:
+        return _name_html(value.node)
+    extra = f" {_e(value.currency)}" if value.currency else ""
+    tag = f"@{value.lang}" if value.lang else f"^^{to_curie(value.datatype)}" if value.datatype else ""
+    return f"{_e(value.literal)}{extra} <code>{_e(tag)}</code>"
+
+
+def _facts_html(title: str, facts: Iterable[Fact]) -> str:
+    rows = "".join(
+        f"<tr><td>{_e(f.property.label_zh or f.property.curie)}<br><code>{_e(f.property.curie)}</code></td>"
+        f"<td>{_value_html(f)}</td><td>{_citations_html(f.citations)}</td></tr>"
+        for f in facts
+    )
+    body = rows or '<tr><td colspan="3">—</td></tr>'
+    return (f"<h2>{_e(title)}</h2><table><thead><tr><th>property</th><th>value</th><th>evidence</th>"
+            f"</tr></thead><tbody>{body}</tbody></table>")
+
+
+def entity_html(view: EntityView) -> str:
+    """A readable page of an entity: labels, types, facts both ways with the cited text."""
+    name = view.name
+    slug = to_entity_id(name.iri)
+    title = " / ".join(x for x in (name.label_zh, name.label_en) if x) or name.curie
+    alternates = "".join(
+        f'<link rel="alternate" type="{media}" href="/id/{_e(slug)}?format={fmt}">'
+        for fmt, media in MEDIA_TYPES.items() if fmt != "html"
+    )
+    formats = " · ".join(f'<a href="/id/{_e(slug)}?format={fmt}">{fmt}</a>'
+                         for fmt in MEDIA_TYPES if fmt != "html")
+    aliases = ", ".join(f"{_e(a.value)}{' (' + _e(a.lang) + ')' if a.lang else ''}"
+                        f"{' <small>source spelling</small>' if a.kind == 'hidden' else ''}"
+                        for a in view.aliases)
+    types = ", ".join(_name_html(t) for t in view.types)
+    return (
+        f'<!DOCTYPE html><html lang="zh"><head><meta charset="utf-8"><title>{_e(title)}</title>'
+        f"{alternates}<style>{_STYLE}</style></head><body>"
+        f"<h1>{_e(name.label_zh or name.curie)}</h1>"
+        f"<p>{_e(name.label_en or '')}</p><p><code>{_e(name.iri)}</code></p>"
+        f"<p>Types: {types or '—'}</p><p>Also called: {aliases or '—'}</p>"
+        f"<p>{_citations_html(view.citations)}</p>"
+        f'<p><a href="/ui/#/entity/{_e(slug)}">Interactive view</a> · Data: {formats}</p>'
+        f"{_facts_html('Statements', view.outgoing)}{_facts_html('Referenced by', view.incoming)}"
+        "</body></html>"
+    )
+
+
+def not_found_html(identifier: str) -> str:
+    """A readable 404 page for a browser asking for an unknown entity."""
+    return (f'<!DOCTYPE html><html><head><meta charset="utf-8"><title>Not found</title>'
+            f"<style>{_STYLE}</style></head><body><h1>No such entity</h1><p>Nothing is known about "
+            f"<code>{_e(identifier)}</code>. Search for it: "
+            f'<a href="/ui/">the lookup page</a>.</p></body></html>')
+
+
+def ontology_html(triples: Iterable[Triple]) -> str:
+    """A readable list of the ontology's classes and properties with their labels and comments."""
+    graph = to_graph(triples)
+    rows = []
+    for term in sorted(set(graph.subjects(RDFS.label, None)), key=str):
+        labels = {getattr(lit, "language", None): str(lit) for lit in graph.objects(term, RDFS.label)}
+        comment = next((str(c) for c in graph.objects(term, RDFS.comment)
+                        if getattr(c, "language", None) == "en"), "")
+        rows.append(f"<tr><td><code>{_e(to_curie(str(term)))}</code></td><td>{_e(labels.get('zh', ''))}"
+                    f"</td><td>{_e(labels.get('en', ''))}</td><td>{_e(comment)}</td></tr>")
+    return (f'<!DOCTYPE html><html><head><meta charset="utf-8"><title>innokg ontology</title>'
+            f"<style>{_STYLE}</style></head><body><h1>innokg ontology</h1>"
+            f"<p>Also as <a href=\"?format=turtle\">Turtle</a>, <a href=\"?format=jsonld\">JSON-LD</a>, "
+            f"<a href=\"?format=ntriples\">N-Triples</a>.</p><table><thead><tr><th>term</th><th>zh</th>"
+            f"<th>en</th><th>comment</th></tr></thead><tbody>{''.join(rows)}</tbody></table></body></html>")
+
+
+@cache
+def context_document() -> bytes:
+    """The bytes of /context.jsonld."""
+    return json.dumps(jsonld_context(), indent=2).encode("utf-8")
+
+
+class LinkedData:
+    """Entity descriptions and dataset statistics over one store, statistics cached per generation."""
+
+    def __init__(self, store: GraphStore, views: EntityViews) -> None:
+        self._store = store
+        self.views = views
+        self._stats: tuple[int, DatasetStatistics] | None = None
+
+    def description(self, identifier: str) -> list[Triple]:
+        """The CBD-like description of an entity; raises EntityNotFoundError."""
+        return describe(self._store, self.views.resolve(identifier))
+
+    def statistics(self) -> DatasetStatistics:
+        """Dataset counts for VoID, recomputed after writes."""
+        generation = self._store.generation
+        if self._stats is None or self._stats[0] != generation:
+            self._stats = (generation, dataset_statistics(self._store))
+        return self._stats[1]
+
+
+__all__ = [
+    "MEDIA_TYPES", "DatasetStatistics", "LinkedData", "context_document", "describe", "entity_html",
+    "jsonld_context", "negotiate", "not_found_html", "ontology_html", "ontology_triples", "serialise",
+    "void_triples",
+]

@@ -1,0 +1,174 @@
+"""The lookup index on hand-written entities: every match kind, the ranking order, filters and paging."""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.errors import BadRequestError
+from kg.lookup import EntityRecord, LabelRecord, LookupIndex
+from kg.lookup.normalise import normalise, strip_tones
+from kg.lookup.pinyin import segmentations
+
+ID = "https://w3id.org/innokg/id/"
+OFFICE, NDRC, CITY, BANK, DIVISION = (ID + s for s in (
+    "shanghai-stc-office", "ndrc", "zhangjiang-science-city", "bank-governor", "stc-finance-division"))
+
+
+def _labels(*triples: tuple[str, str, str]) -> tuple[LabelRecord, ...]:
+    return tuple(LabelRecord(value, lang, kind) for value, lang, kind in triples)
+
+
+ENTITIES = [
+    EntityRecord(OFFICE, _labels(
+        ("上海推进科技创新中心建设办公室", "zh", "pref"), ("Shanghai STC Office", "en", "pref"),
+        ("科创办", "zh", "alt"), ("上海 科创办", "zh", "hidden"),
+    ), frozenset({"urn:x:Office"})),
+    EntityRecord(NDRC, _labels(
+        ("国家发展和改革委员会", "zh", "pref"), ("National Development and Reform Commission", "en", "pref"),
+        ("国家发改委", "zh", "alt"),
+    ), frozenset({"urn:x:Body"})),
+    EntityRecord(CITY, _labels(("张江科学城", "zh", "pref"), ("Zhangjiang Science City", "en", "pref")),
+                 frozenset({"urn:x:Area"})),
+    EntityRecord(BANK, _labels(("银行行长", "zh", "pref"),), frozenset({"urn:x:Post"})),
+    EntityRecord(DIVISION, _labels(
+        ("科创办科技金融处", "zh", "pref"), ("STC Office Finance Division", "en", "pref"),
+    ), frozenset({"urn:x:Office"})),
+]
+
+
+@pytest.fixture(scope="module")
+def index() -> LookupIndex:
+    return LookupIndex(ENTITIES)
+
+
+def _top(index: LookupIndex, query: str, **options: object) -> tuple[str, str, str]:
+    result = index.search(query, limit=5, **options)  # type: ignore[arg-type]
+    assert result.hits, f"nothing found for {query!r}"
+    hit = result.hits[0]
+    return hit.entity.iri, hit.match, hit.matched
+
+
+def test_normalise_folds_traditional_width_case_and_cjk_spaces() -> None:
+    assert normalise("科創辦") == "科创办"
+    assert normalise("上海 张江\n科学城") == "上海张江科学城"
+    assert normalise("ＮＤＲＣ  Office") == "ndrc office"
+    assert strip_tones("kē chuàng bàn") == "ke chuang ban"
+
+
+def test_segmentations_offer_every_split_of_ambiguous_pinyin() -> None:
+    assert ("xian",) in segmentations("xian") and ("xi", "an") in segmentations("xian")
+    assert ("ke", "chuang", "b") in segmentations("kechuangb")
+    assert segmentations("k3!") == []
+
+
+def test_lookup_exact_alt_label_ranks_first(index: LookupIndex) -> None:
+    assert _top(index, "科创办") == (OFFICE, "exact", "科创办")
+
+
+def test_lookup_exact_beats_prefix_of_longer_label(index: LookupIndex) -> None:
+    hits = index.search("科创办", limit=5).hits
+    assert [(h.entity.iri, h.match) for h in hits] == [(OFFICE, "exact"), (DIVISION, "prefix")]
+
+
+def test_lookup_substring_of_a_longer_name(index: LookupIndex) -> None:
+    assert _top(index, "发改委") == (NDRC, "substring", "国家发改委")
+
+
+def test_lookup_chinese_abbreviation_as_subsequence(index: LookupIndex) -> None:
+    assert _top(index, "发改会")[:2] == (NDRC, "abbreviation")
+
+
+def test_lookup_query_with_line_break_matches_hidden_spelling(index: LookupIndex) -> None:
+    assert _top(index, "上海\n科创办") == (OFFICE, "exact", "上海 科创办")
+
+
+def test_lookup_query_holding_a_whole_label_is_partial(index: LookupIndex) -> None:
+    assert _top(index, "上海张江科学城") == (CITY, "partial", "张江科学城")
+
+
+def test_lookup_traditional_characters_find_simplified_label(index: LookupIndex) -> None:
+    assert _top(index, "國家發改委") == (NDRC, "exact", "国家发改委")
+
+
+def test_lookup_english_words_in_any_case_and_order(index: LookupIndex) -> None:
+    assert _top(index, "NATIONAL development")[:2] == (NDRC, "prefix")
+    assert _top(index, "commission development")[:2] == (NDRC, "english")
+
+
+def test_lookup_english_acronym_is_abbreviation(index: LookupIndex) -> None:
+    assert _top(index, "ndrc")[:2] == (NDRC, "abbreviation")
+
+
+@pytest.mark.parametrize("query", ["kechuangban", "ke chuang ban", "kē chuàng bàn", "ke1chuang4ban4"])
+def test_lookup_pinyin_with_or_without_tones_and_spaces(index: LookupIndex, query: str) -> None:
+    assert _top(index, query) == (OFFICE, "pinyin", "科创办")
+
+
+def test_lookup_pinyin_polyphone_reads_both_ways(index: LookupIndex) -> None:
+    assert _top(index, "yinhang")[:2] == (BANK, "pinyin")
+    assert _top(index, "hangzhang")[:2] == (BANK, "pinyin")
+    assert _top(index, "xingchang")[:2] == (BANK, "pinyin")
+
+
+def test_lookup_pinyin_initials_finds_office(index: LookupIndex) -> None:
+    assert _top(index, "kcb") == (OFFICE, "initials", "科创办")
+
+
+def test_lookup_pinyin_typo_is_fuzzy(index: LookupIndex) -> None:
+    assert _top(index, "kechuangbna")[:2] == (OFFICE, "fuzzy")
+
+
+def test_lookup_english_typo_is_fuzzy(index: LookupIndex) -> None:
+    assert _top(index, "comission")[:2] == (NDRC, "fuzzy")
+
+
+def test_lookup_wrong_chinese_character_is_fuzzy(index: LookupIndex) -> None:
+    assert _top(index, "张江科学成")[:2] == (CITY, "fuzzy")
+
+
+def test_lookup_tiers_order_scores(index: LookupIndex) -> None:
+    scores = [index.search(q, limit=1).hits[0].score
+              for q in ("科创办", "张江科", "发改委", "kechuangban", "kcb", "kechuangbna")]
+    assert scores == sorted(scores, reverse=True)
+    assert len(set(scores)) == len(scores)
+
+
+def test_lookup_pref_label_ranks_ahead_of_alt_label_of_same_kind() -> None:
+    twins = LookupIndex([
+        EntityRecord(ID + "a", _labels(("科学城", "zh", "alt"),)),
+        EntityRecord(ID + "b", _labels(("科学城", "zh", "pref"),)),
+    ])
+    assert [h.entity.iri for h in twins.search("科学城", limit=5).hits] == [ID + "b", ID + "a"]
+
+
+def test_lookup_ties_break_by_iri() -> None:
+    twins = LookupIndex([EntityRecord(ID + s, _labels(("科学城", "zh", "pref"),)) for s in "zya"])
+    assert [h.entity.iri for h in twins.search("科学城", limit=5).hits] == [ID + "a", ID + "y", ID + "z"]
+
+
+def test_lookup_type_filter_keeps_only_given_classes(index: LookupIndex) -> None:
+    result = index.search("科创办", limit=5, types=frozenset({"urn:x:Office"}))
+    assert {h.entity.iri for h in result.hits} == {OFFICE, DIVISION}
+    assert index.search("科创办", limit=5, types=frozenset({"urn:x:Area"})).total == 0
+
+
+def test_lookup_lang_filter_matches_labels_of_that_language(index: LookupIndex) -> None:
+    assert index.search("office", limit=5, lang="zh").total == 0
+    assert {h.entity.iri for h in index.search("office", limit=5, lang="en").hits} == {OFFICE, DIVISION}
+    assert index.search("kechuangban", limit=5, lang="en").total == 0
+
+
+def test_lookup_pages_with_limit_offset_and_total(index: LookupIndex) -> None:
+    first, second = (index.search("科创办", limit=1, offset=o) for o in (0, 1))
+    assert first.total == second.total == 2
+    assert [h.entity.iri for h in first.hits + second.hits] == [OFFICE, DIVISION]
+
+
+@pytest.mark.parametrize("query", ["", "   ", "\n"])
+def test_lookup_empty_query_is_refused(index: LookupIndex, query: str) -> None:
+    with pytest.raises(BadRequestError):
+        index.search(query, limit=5)
+
+
+def test_lookup_unrelated_query_finds_nothing(index: LookupIndex) -> None:
+    assert index.search("量子计算", limit=5).total == 0

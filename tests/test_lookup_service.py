@@ -1,0 +1,114 @@
+"""Lookup over a store: what is indexed, type filters through subclasses, rebuilds after writes; the
+bundled graph's names; and the HTTP contract of GET /entities."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+
+from kg.errors import BadRequestError
+from kg.lookup.service import EntityLookup
+from kg.store import GraphStore
+from kg.terms import iri, literal
+from test_entities import NDRC, OFFICE, fixture_store
+
+SKOS_PREF = "http://www.w3.org/2004/02/skos/core#prefLabel"
+
+
+@pytest.fixture()
+def lookup() -> EntityLookup:
+    return EntityLookup(fixture_store())
+
+
+def _iris(lookup: EntityLookup, query: str, **options: object) -> list[str]:
+    return [h.entity.iri for h in lookup.search(query, limit=10, **options).hits]  # type: ignore[arg-type]
+
+
+def test_lookup_skips_posts_sections_and_ontology_terms(lookup: EntityLookup) -> None:
+    assert _iris(lookup, "科创办主任") == [OFFICE]  # the post's own label is not indexed
+    assert _iris(lookup, "组织架构") == []  # a section title
+    assert "https://w3id.org/innokg/ontology#CoordinationOffice" not in _iris(lookup, "推进办公室")
+
+
+def test_lookup_type_filter_includes_subclasses(lookup: EntityLookup) -> None:
+    assert set(_iris(lookup, "办公室", type_="org:Organization")) == {OFFICE}
+    assert _iris(lookup, "发改委", type_="http://www.w3.org/ns/org#Organization") == [NDRC]
+    assert _iris(lookup, "发改委", type_="ikg:CoordinationOffice") == []
+
+
+@pytest.mark.parametrize("type_", ["ikg:NoSuchClass", "not a class"])
+def test_lookup_unknown_type_is_refused(lookup: EntityLookup, type_: str) -> None:
+    with pytest.raises(BadRequestError, match=r"(?i)type"):
+        lookup.search("科创办", limit=5, type_=type_)
+
+
+def test_lookup_rebuilds_after_a_write() -> None:
+    store = fixture_store()
+    lookup = EntityLookup(store)
+    assert _iris(lookup, "临港") == []
+    lingang = "https://w3id.org/innokg/id/lingang"
+    store.add_triples([(iri(lingang), iri(SKOS_PREF), literal("临港新片区", lang="zh"))],
+                      graph="https://w3id.org/innokg/graph/extra")
+    assert _iris(lookup, "临港") == [lingang]
+
+
+# -- the bundled graph ----------------------------------------------------------------------------
+
+STC_OFFICE = "https://w3id.org/innokg/id/shanghai-stc-office"
+BUNDLED_NDRC = "https://w3id.org/innokg/id/ndrc"
+
+
+@pytest.fixture(scope="module")
+def bundled_lookup(bundled_store: GraphStore) -> EntityLookup:
+    return EntityLookup(bundled_store)
+
+
+@pytest.mark.parametrize("query", [
+    "科创办", "上海科创办", "kechuangban", "ke chuang ban", "kcb", "上海推进科技创新中心建设办公室",
+    "科創辦", "kechuangbna",
+])
+def test_bundled_lookup_finds_stc_office_first(bundled_lookup: EntityLookup, query: str) -> None:
+    assert _iris(bundled_lookup, query)[0] == STC_OFFICE
+
+
+@pytest.mark.parametrize("query", ["发改委", "NDRC", "ndrc", "national development"])
+def test_bundled_lookup_finds_ndrc_first(bundled_lookup: EntityLookup, query: str) -> None:
+    assert _iris(bundled_lookup, query)[0] == BUNDLED_NDRC
+
+
+def test_bundled_lookup_source_spelling_with_space(bundled_lookup: EntityLookup) -> None:
+    assert _iris(bundled_lookup, "上海 张江科学城")[0] == "https://w3id.org/innokg/id/zhangjiang-science-city"
+
+
+# -- HTTP -------------------------------------------------------------------------------------------
+
+
+def test_entities_endpoint_answers_the_contract_shape(client: TestClient) -> None:
+    response = client.get("/entities", params={"q": "kcb", "limit": 2})
+    assert response.status_code == 200
+    body = response.json()
+    assert {"query", "total", "limit", "offset", "results"} <= set(body)
+    first = body["results"][0]
+    assert (first["id"], first["curie"], first["match"]) == ("shanghai-stc-office", "id:shanghai-stc-office",
+                                                             "initials")
+    assert set(first) >= {"iri", "label", "types", "matched", "score"} and len(body["results"]) <= 2
+
+
+@pytest.mark.parametrize("params", [{}, {"q": ""}, {"q": "  \n "}])
+def test_entities_endpoint_missing_or_blank_q_is_422(client: TestClient, params: dict[str, str]) -> None:
+    response = client.get("/entities", params=params)
+    assert response.status_code == 422
+    body = response.json()
+    assert body["status"] == 422 and body["code"] == "invalid_parameter" and "q" in body["detail"]
+
+
+def test_entities_endpoint_limit_above_setting_is_refused(client: TestClient) -> None:
+    response = client.get("/entities", params={"q": "张江", "limit": 10_000})
+    assert response.status_code == 400 and "KG_LOOKUP_LIMIT" in response.json()["detail"]
+
+
+def test_entities_endpoint_filters_by_type_curie(client: TestClient) -> None:
+    body = client.get("/entities", params={"q": "张江", "type": "ikg:InnovationArea"}).json()
+    assert body["total"] >= 1
+    assert all("ikg:InnovationArea" in r["types"] or "ikg:NationalScienceCenter" in r["types"]
+               for r in body["results"])
