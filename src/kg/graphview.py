@@ -19,6 +19,7 @@ import threading
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import TYPE_CHECKING
 
 import networkx as nx
@@ -263,6 +264,7 @@ class Projection:
         self.graph = nx.MultiDiGraph()
         self.graph.add_nodes_from(range(len(self.iris)))
         self.graph.add_edges_from(self._edge_triples(edges))
+        # Neighbours per node (both directions, parallel statements counted once): the hub measure.
         self.degree: list[int] = [
             len(self.graph._succ[i]) + len(self.graph._pred[i]) for i in range(len(self.iris))
         ]
@@ -409,7 +411,8 @@ class GraphView:
         """Citations of the statement (source prop target); empty without provenance."""
         if self.provenance is None:
             return ()
-        return tuple(self.provenance.for_statement(source, prop, iri_term(target)))
+        found = self.provenance.for_statement(source, prop, iri_term(target))
+        return tuple({c.evidence: c for c in found}.values())  # one citation per evidence node
 
     def edge(self, projection: Projection, i: int, j: int, key: int) -> Edge:
         """The Edge for statement i → j with property number `key`, citations included."""
@@ -460,7 +463,7 @@ class GraphView:
             numbers = [projection.find_index(i) for i in path]
             known = [n for n in numbers if n is not None]
             members.update(known)
-            pairs.update(zip(known, known[1:], strict=False))
+            pairs.update(pairwise(known))
         nodes = sorted((projection.node(i) for i in members), key=lambda n: n.iri)
         edges = [
             self.edge(projection, a, b, key)

@@ -8,7 +8,7 @@ The search is bounded by construction (design.md §2: an unbounded simple-path e
 - a hop cap (`max_hops`, at most `Settings.max_hops`) and a result cap (`k`, at most
   `Settings.max_paths`);
 - a time budget (`Settings.path_time_budget`) checked inside the search loops;
-- hub handling: a node with more than `HUB_DEGREE` statements is never passed *through* (it may still
+- hub handling: a node with more than `HUB_DEGREE` neighbours is never passed *through* (it may still
   be the source or the target). Hubs (a city, a generic "government" node) connect everything to
   everything and make paths through them both slow to find and meaningless to read.
 
@@ -23,6 +23,7 @@ import heapq
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from kg.errors import BadRequestError, EntityNotFoundError
@@ -41,8 +42,8 @@ if TYPE_CHECKING:
     from kg.config import Settings
     from kg.provenance import Citation
 
-#: Statements a node may have before it counts as a hub and is not passed through (see module doc).
-#: The curated graph's busiest entity has a few dozen; synthetic hubs have thousands.
+#: Neighbours a node may have before it counts as a hub and is not passed through (see module doc).
+#: The curated graph's busiest entity has under twenty; synthetic hubs have thousands.
 HUB_DEGREE = 1000
 #: How many node expansions happen between two looks at the clock.
 _CLOCK_EVERY = 64
@@ -151,8 +152,8 @@ class PathResult:
         """The answer as the contract's JSON."""
         notes = [r.note for r in (self.source, self.target) if r.note]
         return {
-            "source": _explain(self.projection, self.projection.index[self.source.node.iri]).to_dict(),
-            "target": _explain(self.projection, self.projection.index[self.target.node.iri]).to_dict(),
+            "source": explain_node(self.projection, self.projection.index[self.source.node.iri]).to_dict(),
+            "target": explain_node(self.projection, self.projection.index[self.target.node.iri]).to_dict(),
             "paths": [p.to_dict() for p in self.paths],
             "truncated": self.truncated,
             "reason": self.reason,
@@ -219,7 +220,8 @@ def describe_event(projection: Projection, event: int) -> tuple[str, str]:
             f"{en_class} “{_name(node, 'en')}”{when_en}{with_en}")
 
 
-def _explain(projection: Projection, i: int) -> Explained:
+def explain_node(projection: Projection, i: int) -> Explained:
+    """Node `i` as answers show it (events with their date and a one-line summary)."""
     node = projection.node(i)
     if not projection.is_event(i):
         return Explained(node)
@@ -316,8 +318,8 @@ class PathQuery:
     k: int = 3
     max_hops: int = 6
     directed: bool = False
-    properties: PropertyFilter = PropertyFilter()
-    types: TypeFilter = TypeFilter()
+    properties: PropertyFilter = field(default_factory=PropertyFilter)
+    types: TypeFilter = field(default_factory=TypeFilter)
 
 
 class _Search:
@@ -487,17 +489,18 @@ class PathFinder:
 
     def explain(self, projection: Projection, nodes: Sequence[int], query: PathQuery) -> Path:
         """The hops of a node sequence, each with its relation, direction, dates and citations."""
-        explained = {i: _explain(projection, i) for i in nodes}
+        explained = {i: explain_node(projection, i) for i in nodes}
         hops = []
-        for a, b in zip(nodes, nodes[1:], strict=False):
+        for a, b in pairwise(nodes):
             joins = _joins(projection, a, b, query)
             prop, direction = joins[0]
-            hops.append(self._hop(projection, explained[a], explained[b], a, b, prop, direction,
+            hops.append(self.hop(projection, explained[a], explained[b], a, b, prop, direction,
                                   tuple(joins[1:])))
         return Path(tuple(hops))
 
-    def _hop(self, projection: Projection, frm: Explained, to: Explained, a: int, b: int,
-             prop: str, direction: str, also: tuple[tuple[str, str], ...]) -> Hop:
+    def hop(self, projection: Projection, frm: Explained, to: Explained, a: int, b: int,
+            prop: str, direction: str, also: tuple[tuple[str, str], ...]) -> Hop:
+        """The explained hop a → b along statement `prop` (its citations and dates included)."""
         subject, obj = (a, b) if direction == FORWARD else (b, a)
         citations = self.view.citations(projection.iris[subject], prop, projection.iris[obj])
         dates = {d for d in (frm.date, to.date) if d}
@@ -527,7 +530,7 @@ def _reason(search: _Search, query: PathQuery, paths: Sequence[Path], timed_out:
     if search.hubs_skipped and len(paths) < query.k:
         hubs = sorted(search.hubs_skipped)[:5]
         names = ", ".join(entity_id(projection.iris[h]) for h in hubs)
-        parts.append(f"hub nodes with more than {search.hub_degree} statements were not passed "
+        parts.append(f"hub nodes with more than {search.hub_degree} neighbours were not passed "
                      f"through ({len(search.hubs_skipped)}: {names}"
                      f"{', ...' if len(search.hubs_skipped) > 5 else ''})")
     if not paths and not timed_out:

@@ -11,12 +11,12 @@ from kg.exports.errors import (
     RenderFailedError,
     UnknownExportFormatError,
 )
-from kg.exports.exporter import Exporter, ExportFile, ExportRequest, PathSearch
+from kg.exports.exporter import Exporter, ExportFile, ExportRequest
 from kg.exports.formats import FORMATS, ExportFormat, get_format
 from kg.exports.scope import SCOPES, ExportScope
 
 __all__ = [
     "FORMATS", "SCOPES", "ExportFile", "ExportFormat", "ExportRequest", "ExportScope",
-    "ExportScopeError", "Exporter", "PathSearch", "RenderFailedError", "RendererMissingError",
+    "ExportScopeError", "Exporter", "RenderFailedError", "RendererMissingError",
     "UnknownExportFormatError", "get_format",
 ]

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from typing import Protocol
 
-from kg.errors import EntityNotFoundError
 from kg.exports.construct import construct_subgraph
 from kg.exports.errors import ExportScopeError
 from kg.exports.formats import IMAGE, RDF, ExportFormat, get_format
@@ -19,25 +17,33 @@ from kg.exports.rdf import serialise, statement_triples, subgraph_triples
 from kg.exports.scope import ExportScope, file_stem
 from kg.exports.tables import write_csv_edges, write_csv_nodes
 from kg.graphview import GraphView, Node, Subgraph, entity_id
-from kg.namespaces import ID, from_curie
+from kg.paths import PathFinder, PathQuery, resolve_entity
 from kg.provenance import Provenance
 from kg.sparql.guard import check_query
 from kg.store import GraphStore
+from kg.store.runner import QueryRunner, run_query
 from kg.terms import Triple
+from kg.trace import trace
 
-#: Runs a checked CONSTRUCT/DESCRIBE query and returns its triples (the SPARQL runner, with its
-#: time limit, in the service; GraphStore.construct otherwise).
-ConstructRunner = Callable[[str], list[Triple]]
+#: Runs a checked CONSTRUCT/DESCRIBE query: its triples and whether a row cap cut them.
+ConstructRunner = Callable[[str], tuple[list[Triple], bool]]
 
 
-class PathSearch(Protocol):
-    """The path finder the path and trace scopes use (the paths module provides it)."""
+def store_construct(store: GraphStore) -> ConstructRunner:
+    """A runner calling the store in this process (CLI; no time limit)."""
+    return lambda query: (store.construct(query), False)
 
-    def find_paths(self, source: str, target: str, k: int) -> list[Sequence[str]]:
-        """Up to `k` paths from `source` to `target`, each a sequence of node IRIs."""
 
-    def trace(self, iri: str, direction: str) -> list[Sequence[str]]:
-        """Chains of nodes from `iri` upwards or downwards, each a sequence of node IRIs."""
+def runner_construct(runner: QueryRunner) -> ConstructRunner:
+    """A runner using the service's query workers (time limit and row cap of the settings)."""
+
+    def run(query: str) -> tuple[list[Triple], bool]:
+        answer = run_query(runner, query, graph_format="ntriples")
+        scratch = GraphStore.in_memory()  # parse the N-Triples answer back into terms
+        scratch.load_bytes(answer.body, fmt="ntriples", name="construct result")
+        return list(scratch.triples()), answer.truncated
+
+    return run
 
 
 @dataclass(frozen=True)
@@ -91,14 +97,14 @@ class Exporter:
     """Writes any scope of the graph in any export format."""
 
     def __init__(self, store: GraphStore, view: GraphView, provenance: Provenance, *,
-                 max_nodes: int, run_construct: ConstructRunner | None = None,
-                 paths: PathSearch | None = None) -> None:
+                 finder: PathFinder, max_nodes: int,
+                 run_construct: ConstructRunner | None = None) -> None:
         self._store = store
         self._view = view
         self._provenance = provenance
         self._max_nodes = max_nodes
-        self._run_construct = run_construct or store.construct
-        self._paths = paths
+        self._run_construct = run_construct or store_construct(store)
+        self._finder = finder
 
     def export(self, request: ExportRequest) -> ExportFile:
         """The export file; raises ExportScopeError, UnknownExportFormatError, EntityNotFoundError,
@@ -107,9 +113,10 @@ class Exporter:
         lang = check_lang(request.lang)
         scope = request.scope.checked()
         if scope.kind == "construct" and fmt.family == RDF:
-            triples = statement_triples(self._store, self._construct(scope), self._provenance)
+            triples, truncated = self._construct(scope)
+            triples = statement_triples(self._store, triples, self._provenance)
             return ExportFile(serialise(self._store, triples, fmt.name), fmt.media_type,
-                              f"{file_stem(scope)}.{fmt.extension}", truncated=False)
+                              f"{file_stem(scope)}.{fmt.extension}", truncated)
         subgraph, ids = self.select(scope)
         subgraph = cap(subgraph, self._max_nodes)
         if fmt.family == RDF:
@@ -121,60 +128,41 @@ class Exporter:
                           subgraph.truncated)
 
     def select(self, scope: ExportScope) -> tuple[Subgraph, list[str]]:
-        """The subgraph of a checked scope and the ids naming it; raises EntityNotFoundError."""
+        """The subgraph of a checked scope and the ids naming it; raises EntityNotFoundError,
+        BadRequestError (limits) or the query errors (construct)."""
         if scope.kind == "all":
             return self._view.whole(), []
-        if scope.kind == "neighbourhood":
-            node = self.resolve(scope.entity or "")
-            return self._view.neighbourhood(node.iri, scope.depth, limit=self._max_nodes), [
-                entity_id(node.iri)]
         if scope.kind == "construct":
-            return construct_subgraph(self._view, self._construct(scope)), []
-        paths = self._need_paths()
+            triples, truncated = self._construct(scope)
+            return replace(construct_subgraph(self._view, triples), truncated=truncated), []
         if scope.kind == "path":
-            source, target = self.resolve(scope.source or ""), self.resolve(scope.target or "")
-            found = paths.find_paths(source.iri, target.iri, scope.k)
-            return self._view.path_subgraph(found), [entity_id(source.iri), entity_id(target.iri)]
-        node = self.resolve(scope.entity or "")
-        chains = paths.trace(node.iri, scope.direction)
-        return self._with_start(self._view.path_subgraph(chains), node), [entity_id(node.iri)]
+            result = self._finder.find_paths(PathQuery(scope.source or "", scope.target or "",
+                                                       k=scope.k, max_hops=self._finder.settings.max_hops))
+            ends = (result.source.node, result.target.node)
+            subgraph = self._view.path_subgraph([p.iris() for p in result.paths])
+            return _including(subgraph, ends, result.truncated), [entity_id(n.iri) for n in ends]
+        node = resolve_entity(self._view, scope.entity or "").node
+        if scope.kind == "neighbourhood":
+            limit = self._finder.settings.max_hops
+            if scope.depth > limit:
+                raise ExportScopeError(f"depth={scope.depth} is out of range; use 1 to {limit} "
+                                       "(KG_MAX_HOPS).")
+            subgraph = self._view.neighbourhood(node.iri, scope.depth, limit=self._max_nodes)
+            return subgraph, [entity_id(node.iri)]
+        traced = trace(self._finder, node.iri, scope.direction)
+        subgraph = self._view.path_subgraph([c.iris() for c in traced.chains])
+        return _including(subgraph, (node,), traced.truncated), [entity_id(node.iri)]
 
-    @staticmethod
-    def _with_start(subgraph: Subgraph, node: Node) -> Subgraph:
-        # A trace with no chain is still about its entity: keep it as a lone node.
-        if any(n.iri == node.iri for n in subgraph.nodes):
-            return subgraph
-        return replace(subgraph, nodes=tuple(sorted((*subgraph.nodes, node), key=lambda n: n.iri)))
-
-    def _need_paths(self) -> PathSearch:
-        if self._paths is None:
-            raise ExportScopeError("Path and trace exports need the path finder, which this "
-                                   "installation lacks; export a neighbourhood instead.")
-        return self._paths
-
-    def _construct(self, scope: ExportScope) -> list[Triple]:
+    def _construct(self, scope: ExportScope) -> tuple[list[Triple], bool]:
         query = scope.query or ""
         form = check_query(query, self._store.named_graphs())
         if form not in {"CONSTRUCT", "DESCRIBE"}:
             raise ExportScopeError(f"scope=construct needs a CONSTRUCT or DESCRIBE query, not {form}.")
         return self._run_construct(query)
 
-    def resolve(self, name: str) -> Node:
-        """The entity named by an id (slug), CURIE or IRI; raises EntityNotFoundError."""
-        for iri in _candidate_iris(name.strip()):
-            node = self._view.find_node(iri)
-            if node is not None:
-                return node
-        raise EntityNotFoundError(
-            f"No entity {name!r}; give its id (e.g. shanghai-stc-office), CURIE or IRI "
-            "(GET /entities?q=... finds ids)."
-        )
 
-
-def _candidate_iris(name: str) -> Iterable[str]:
-    if name.startswith(("http://", "https://", "urn:")):
-        yield name
-    curie = from_curie(name)
-    if curie:
-        yield curie
-    yield str(ID) + name
+def _including(subgraph: Subgraph, ends: tuple[Node, ...], truncated: bool) -> Subgraph:
+    """The subgraph with `ends` as nodes even when no path or chain reached them."""
+    nodes = {n.iri: n for n in (*subgraph.nodes, *ends)}
+    return Subgraph(tuple(nodes[i] for i in sorted(nodes)), subgraph.edges,
+                    subgraph.truncated or truncated)

@@ -92,17 +92,26 @@ def present_node(node: Node, lang: str) -> NodeView:
     )
 
 
+def distinct_citations(citations: tuple[Citation, ...]) -> list[Citation]:
+    """One citation per evidence node (the provenance index may repeat one per title language)."""
+    first: dict[str, Citation] = {}
+    for citation in citations:
+        first.setdefault(citation.evidence, citation)
+    return list(first.values())
+
+
 def present_edge(edge: Edge, index: int, lang: str) -> EdgeView:
     """The written form of one edge (`index` makes its id)."""
     curie = to_curie(edge.property)
+    citations = distinct_citations(edge.citations)
     fallback = curie.split(":", 1)[-1]
     return EdgeView(
         id=f"e{index}", source=entity_id(edge.source), target=entity_id(edge.target), property=curie,
         property_iri=edge.property, label=pick_label(edge.label_zh, edge.label_en, lang, fallback),
         label_zh=edge.label_zh or "", label_en=edge.label_en or "",
-        citations="; ".join(describe_citation(c) for c in edge.citations),
-        evidence=" | ".join(c.text for c in edge.citations if c.text),
-        evidence_iris=tuple(c.evidence for c in edge.citations),
+        citations="; ".join(describe_citation(c) for c in citations),
+        evidence=" | ".join(c.text for c in citations if c.text),
+        evidence_iris=tuple(c.evidence for c in citations),
     )
 
 

@@ -1,7 +1,114 @@
-"""Routes of this resource (to be filled in)."""
+"""GET /export: the graph, a neighbourhood, paths, a trace or a CONSTRUCT result as a file download."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated
+from urllib.parse import quote
 
-router = APIRouter()
+from fastapi import APIRouter, Depends, Query
+from fastapi.responses import Response
+from pydantic import BaseModel
+
+from kg.api.state import AppState, get_state
+from kg.exports import FORMATS, SCOPES, Exporter, ExportRequest, ExportScope
+from kg.exports.exporter import runner_construct
+from kg.graphview import GraphView
+from kg.paths import PathFinder
+from kg.provenance import Provenance
+from kg.store.runner import QueryRunner
+
+router = APIRouter(tags=["exports"])
+
+
+class ExportFormatOut(BaseModel):
+    """One export format as the web page's download menu lists it."""
+
+    name: str
+    title: str
+    extension: str
+    media_type: str
+    family: str
+
+
+class ExportFormatsOut(BaseModel):
+    """Every export format and scope."""
+
+    formats: list[ExportFormatOut]
+    scopes: list[str]
+
+
+def provenance_of(state: AppState) -> Provenance:
+    """The app's provenance index (shared with the other routers)."""
+    return state.singleton("provenance", lambda: Provenance(state.store, state.settings.sources_dir))
+
+
+def graph_view_of(state: AppState) -> GraphView:
+    """The app's entity-graph projection (shared with the other routers)."""
+    provenance = provenance_of(state)  # outside the factory: AppState's lock is not re-entrant
+    return state.singleton("graph_view", lambda: GraphView(state.store, provenance))
+
+
+def query_runner_of(state: AppState) -> QueryRunner:
+    """The app's SPARQL worker pool (shared with the SPARQL endpoint); closed at shutdown."""
+
+    def start() -> QueryRunner:
+        runner = QueryRunner(state.store, state.settings)
+        state.on_close(runner.close)
+        return runner
+
+    return state.singleton("query_runner", start)
+
+
+def exporter_of(state: AppState) -> Exporter:
+    """The app's exporter."""
+
+    view, provenance = graph_view_of(state), provenance_of(state)
+    finder = state.singleton("path_finder", lambda: PathFinder(view, state.settings))
+    return state.singleton("exporter", lambda: Exporter(
+        state.store, view, provenance, finder=finder,
+        max_nodes=state.settings.max_neighbourhood_nodes,
+        # The worker pool starts on the first CONSTRUCT export, not with the exporter.
+        run_construct=lambda query: runner_construct(query_runner_of(state))(query),
+    ))
+
+
+def content_disposition(filename: str) -> str:
+    """An attachment header; the RFC 5987 form carries any non-ASCII name."""
+    ascii_name = filename.encode("ascii", "replace").decode("ascii").replace("?", "_")
+    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
+
+
+@router.get("/export/formats", response_model=ExportFormatsOut)
+def list_formats() -> ExportFormatsOut:
+    """The export formats and scopes."""
+    return ExportFormatsOut(
+        formats=[ExportFormatOut(name=f.name, title=f.title, extension=f.extension,
+                                 media_type=f.media_type, family=f.family) for f in FORMATS.values()],
+        scopes=list(SCOPES),
+    )
+
+
+@router.get("/export", responses={200: {"description": "The export file (attachment)."}})
+def export(
+    state: Annotated[AppState, Depends(get_state)],
+    format: Annotated[str, Query(description="One of " + ", ".join(FORMATS))],
+    scope: Annotated[str, Query(description="One of " + ", ".join(SCOPES))] = "all",
+    entity: Annotated[str | None, Query(description="neighbourhood/trace: id, IRI, CURIE or name")] = None,
+    depth: Annotated[int, Query(ge=1, description="neighbourhood: hops around the entity")] = 1,
+    source: Annotated[str | None, Query(description="path: where paths start")] = None,
+    target: Annotated[str | None, Query(description="path: where paths end")] = None,
+    k: Annotated[int, Query(ge=1, description="path: how many shortest paths")] = 3,
+    direction: Annotated[str, Query(description="trace: up or down")] = "down",
+    query: Annotated[str | None, Query(description="construct: a SPARQL CONSTRUCT or DESCRIBE")] = None,
+    lang: Annotated[str, Query(description="label language: zh or en")] = "zh",
+    bom: Annotated[bool, Query(description="CSV: start with a UTF-8 byte-order mark (Excel)")] = False,
+) -> Response:
+    """Download a scope of the graph in an export format; 400 for a bad format, scope or parameter."""
+    request = ExportRequest(format, ExportScope(scope, entity, depth, source, target, k, direction, query),
+                            lang=lang, bom=bom)
+    result = exporter_of(state).export(request)
+    headers = {
+        "Content-Disposition": content_disposition(result.filename),
+        "KG-Truncated": "true" if result.truncated else "false",
+    }
+    return Response(result.content, media_type=result.media_type, headers=headers)
