@@ -87,6 +87,13 @@ class UnsupportedMediaTypeError(KGError):
     status = 415
 
 
+class PayloadTooLargeError(KGError):
+    """The request body is larger than the configured limit."""
+
+    code = "payload_too_large"
+    status = 413
+
+
 class ForbiddenError(KGError):
     """The operation is switched off by configuration (e.g. updates on a read-only service)."""
 

@@ -10,6 +10,7 @@ from fastapi.middleware.cors import CORSMiddleware
 
 import kg
 from kg.api.errors import install_error_handlers
+from kg.api.limits import BodyLimitMiddleware
 from kg.api.routes import ROUTERS
 from kg.api.state import AppState
 from kg.config import Settings
@@ -38,6 +39,7 @@ def create_app(settings: Settings | None = None, *, store: GraphStore | None = N
         CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST", "OPTIONS"],
         allow_headers=["*"], expose_headers=["*"],
     )
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     install_error_handlers(app)
     for router in ROUTERS:
         app.include_router(router)
