@@ -1,0 +1,74 @@
+"""`kg export`: write the graph, a neighbourhood, paths, a trace or a CONSTRUCT result to a file."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from kg.commands.common import add_store_options, open_store, settings_from
+from kg.errors import BadRequestError
+from kg.exports import FORMATS, SCOPES, Exporter, ExportRequest, ExportScope
+from kg.graphview import GraphView
+from kg.paths import PathFinder
+from kg.provenance import Provenance
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Add the `export` command."""
+    parser = subparsers.add_parser(
+        "export", help="export the graph or part of it (GraphML, GEXF, Cytoscape, DOT, CSV, RDF...)",
+        description="Examples: kg export gexf; kg export graphml --scope neighbourhood --entity "
+        "shanghai-stc-office --depth 2; kg export dot --scope path --source ndrc --target "
+        "shanghai-stc-office; kg export turtle --scope construct --query-file q.rq",
+    )
+    add_store_options(parser)
+    parser.add_argument("format", choices=list(FORMATS), help="export format")
+    parser.add_argument("--scope", choices=SCOPES, default="all", help="part of the graph (default: all)")
+    parser.add_argument("--entity", help="neighbourhood/trace: id, IRI, CURIE or name")
+    parser.add_argument("--depth", type=int, default=1, help="neighbourhood: hops (default 1)")
+    parser.add_argument("--source", help="path: where paths start")
+    parser.add_argument("--target", help="path: where paths end")
+    parser.add_argument("-k", type=int, default=3, help="path: number of shortest paths (default 3)")
+    parser.add_argument("--direction", choices=("down", "up"), default="down", help="trace direction")
+    query = parser.add_mutually_exclusive_group()
+    query.add_argument("--query", help="construct: the SPARQL CONSTRUCT/DESCRIBE text")
+    query.add_argument("--query-file", type=Path, help="construct: a file holding the query")
+    parser.add_argument("--lang", choices=("zh", "en"), default="zh", help="label language (default zh)")
+    parser.add_argument("--bom", action="store_true", help="CSV: add a UTF-8 byte-order mark (Excel)")
+    parser.add_argument("-o", "--output", help="file to write (default: the suggested name in the "
+                        "current directory; '-' for standard output)")
+    parser.set_defaults(handler=run)
+
+
+def _query_text(args: argparse.Namespace) -> str | None:
+    if args.query_file is None:
+        return args.query  # type: ignore[no-any-return]
+    try:
+        return args.query_file.read_text(encoding="utf-8")  # type: ignore[no-any-return]
+    except OSError as exc:
+        raise BadRequestError(f"Cannot read {args.query_file}: {exc.strerror}.") from None
+
+
+def run(args: argparse.Namespace) -> int:
+    """Export and write the file; prints where it went and whether a limit cut it."""
+    settings = settings_from(args)
+    store = open_store(args)
+    provenance = Provenance(store, settings.sources_dir)
+    view = GraphView(store, provenance)
+    exporter = Exporter(store, view, provenance, finder=PathFinder(view, settings),
+                        max_nodes=settings.max_neighbourhood_nodes)
+    scope = ExportScope(args.scope, args.entity, args.depth, args.source, args.target, args.k,
+                        args.direction, _query_text(args))
+    result = exporter.export(ExportRequest(args.format, scope, lang=args.lang, bom=args.bom))
+    if args.output == "-":
+        sys.stdout.buffer.write(result.content)
+        sys.stdout.buffer.flush()
+    else:
+        path = Path(args.output or result.filename)
+        path.write_bytes(result.content)
+        print(f"kg export: wrote {path} ({len(result.content):,} bytes)", file=sys.stderr)
+    if result.truncated:
+        print(f"kg export: truncated at {settings.max_neighbourhood_nodes} nodes or by a search limit "
+              "(KG_MAX_NEIGHBOURHOOD_NODES, KG_MAX_HOPS, KG_PATH_TIME_BUDGET)", file=sys.stderr)
+    return 0

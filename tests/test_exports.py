@@ -1,0 +1,386 @@
+"""Exports read back by independent readers: networkx (GraphML, GEXF, node-link), lxml + the GEXF XSD,
+Graphviz (`dot -Tjson`), csv, rdflib; counts and contents must match the source subgraph."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import networkx as nx
+import pytest
+from rdflib import Dataset, Graph, URIRef
+from rdflib.compare import isomorphic
+
+from kg.config import Settings
+from kg.exports import FORMATS, Exporter, ExportRequest, ExportScope
+from kg.exports.errors import ExportScopeError, UnknownExportFormatError
+from kg.exports.gexf import write_gexf
+from kg.exports.graphml import write_graphml
+from kg.exports.graphviz import write_dot
+from kg.exports.jsongraph import write_cytoscape, write_nodelink
+from kg.exports.palette import colour_of
+from kg.exports.presentation import present
+from kg.exports.tables import write_csv_edges, write_csv_nodes
+from kg.graphview import GraphView, Subgraph
+from kg.paths import PathFinder
+from kg.provenance import Provenance
+from kg.store import GraphStore
+
+GEXF_XSD = Path(__file__).resolve().parents[2] / "shared" / "schemas" / "gexf-1.3" / "gexf.xsd"
+REPORT_GRAPH = "https://w3id.org/innokg/graph/fixture-report"
+
+#: A small graph in the project's model: entities with zh/en labels, relations with evidence nodes,
+#: and awkward names (quotes, backslashes, line breaks, markup) that every writer must escape.
+FIXTURE_TRIG = r"""
+@prefix ikg: <https://w3id.org/innokg/ontology#> .
+@prefix id: <https://w3id.org/innokg/id/> .
+@prefix ev: <https://w3id.org/innokg/id/ev/> .
+@prefix org: <http://www.w3.org/ns/org#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
+@prefix prov: <http://www.w3.org/ns/prov#> .
+@prefix oa: <http://www.w3.org/ns/oa#> .
+@prefix dcterms: <http://purl.org/dc/terms/> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+
+<https://w3id.org/innokg/graph/ontology> {
+  ikg:GovernmentBody rdfs:subClassOf org:Organization ; rdfs:label "政府机构"@zh, "government body"@en .
+  ikg:LeadingGroup rdfs:subClassOf org:Organization ; rdfs:label "领导小组"@zh, "leading group"@en .
+  ikg:CoordinationOffice rdfs:subClassOf org:Organization ;
+    rdfs:label "推进办公室"@zh, "coordination office"@en .
+  ikg:leads rdfs:label "牵头"@zh, "leads"@en .
+  ikg:handlesDailyWorkOf rdfs:label "承担日常工作"@zh, "handles daily work of"@en .
+}
+
+<https://w3id.org/innokg/graph/fixture-report> {
+  id:report a ikg:Report ; dcterms:title "测试报告"@zh .
+  id:sec-1 a ikg:Section ; ikg:sectionNumber "一.1" ; dcterms:title "领导体制" .
+
+  id:ndrc a ikg:GovernmentBody ; skos:prefLabel "国家发改委"@zh, "NDRC"@en .
+  id:lg a ikg:LeadingGroup ; skos:prefLabel "推进\"科创中心\"领导小组"@zh, "Leading group \\ \"STC\""@en ;
+     skos:altLabel "领导小组"@zh .
+  id:office a ikg:CoordinationOffice ; skos:prefLabel "科创办"@zh, "STC Office <&>"@en .
+  id:office.b a ikg:CoordinationOffice ; skos:prefLabel "第二\n办公室"@zh .
+  id:office_b a ikg:CoordinationOffice ; skos:prefLabel "Office B"@en .
+
+  id:ndrc ikg:leads id:lg .
+  id:office ikg:handlesDailyWorkOf id:lg .
+  id:office.b ikg:handlesDailyWorkOf id:lg .
+  id:office_b org:subOrganizationOf id:office .
+
+  ev:e1 a ikg:Evidence ; rdf:subject id:ndrc ; rdf:predicate ikg:leads ; rdf:object id:lg ;
+    prov:wasDerivedFrom id:report ; ikg:inSection id:sec-1 ; oa:start 10 ; oa:end 20 .
+  ev:e2 a ikg:Evidence ; rdf:subject id:office ; rdf:predicate ikg:handlesDailyWorkOf ; rdf:object id:lg ;
+    prov:wasDerivedFrom id:report ; ikg:inSection id:sec-1 ; oa:start 30 ; oa:end 44 .
+  ev:e3 a ikg:Evidence ; rdf:subject id:office ; rdf:predicate rdf:type ; rdf:object ikg:CoordinationOffice ;
+    prov:wasDerivedFrom id:report ; oa:start 30 ; oa:end 33 .
+}
+"""
+
+
+def load_fixture_store() -> GraphStore:
+    """A fresh in-memory store holding the fixture graph."""
+    store = GraphStore.in_memory()
+    store.load_bytes(FIXTURE_TRIG.encode("utf-8"), fmt="trig", name="fixture.trig")
+    return store
+
+
+def make_exporter(store: GraphStore, max_nodes: int = 500) -> Exporter:
+    """An exporter over `store` with default limits."""
+    provenance = Provenance(store)
+    view = GraphView(store, provenance)
+    finder = PathFinder(view, Settings(in_memory=True))
+    return Exporter(store, view, provenance, finder=finder, max_nodes=max_nodes)
+
+
+@pytest.fixture(scope="module")
+def store() -> GraphStore:
+    return load_fixture_store()
+
+
+@pytest.fixture(scope="module")
+def exporter(store: GraphStore) -> Exporter:
+    return make_exporter(store)
+
+
+@pytest.fixture(scope="module")
+def whole(exporter: Exporter) -> Subgraph:
+    subgraph, _ = exporter.select(ExportScope("all"))
+    return subgraph
+
+
+def export(exporter: Exporter, fmt: str, scope: ExportScope | None = None, **options: object) -> bytes:
+    return exporter.export(ExportRequest(fmt, scope or ExportScope(), **options)).content  # type: ignore[arg-type]
+
+
+def test_fixture_whole_graph_has_entities_but_no_structural_nodes(whole: Subgraph) -> None:
+    ids = {n.iri.rsplit("/", 1)[-1] for n in whole.nodes}
+    assert {"ndrc", "lg", "office", "office.b", "office_b"} <= ids
+    assert not ids & {"e1", "e2", "sec-1"}
+    assert len(whole.edges) == 4
+
+
+def test_graphml_read_by_networkx_keeps_counts_labels_and_colours(exporter: Exporter,
+                                                                   whole: Subgraph) -> None:
+    graph = nx.read_graphml(io.BytesIO(export(exporter, "graphml", lang="en")))
+    assert graph.number_of_nodes() == len(whole.nodes)
+    assert graph.number_of_edges() == len(whole.edges)
+    assert graph.nodes["lg"]["label"] == 'Leading group \\ "STC"'
+    assert graph.nodes["lg"]["label_zh"] == '推进"科创中心"领导小组'
+    assert graph.nodes["office"]["type"] == "CoordinationOffice"
+    assert graph.nodes["office"]["colour"] == colour_of("CoordinationOffice")
+    edge = next(d for _, _, d in graph.edges(data=True) if d.get("property") == "ikg:leads")
+    assert edge["label"] == "leads"
+    assert "一.1 [10,20)" in edge["citations"]
+
+
+def test_graphml_carries_yed_graphics_with_fill_colour(exporter: Exporter) -> None:
+    text = export(exporter, "graphml").decode("utf-8")
+    assert 'yfiles.type="nodegraphics"' in text
+    assert f'<y:Fill color="{colour_of("GovernmentBody").upper()}"' in text
+    assert "<y:NodeLabel" in text and "国家发改委</y:NodeLabel>" in text
+
+
+def test_gexf_is_valid_against_the_gexf_13_xsd(exporter: Exporter) -> None:
+    etree = pytest.importorskip("lxml.etree")
+    if not GEXF_XSD.exists():
+        pytest.skip(f"{GEXF_XSD} is absent (../shared is not next to this checkout)")
+    schema = etree.XMLSchema(etree.parse(str(GEXF_XSD)))
+    document = etree.fromstring(export(exporter, "gexf"))
+    assert schema.validate(document), schema.error_log
+
+
+def test_gexf_read_by_networkx_keeps_counts_and_attributes(exporter: Exporter, whole: Subgraph) -> None:
+    graph = nx.read_gexf(io.BytesIO(export(exporter, "gexf", lang="zh")))
+    assert graph.number_of_nodes() == len(whole.nodes)
+    assert graph.number_of_edges() == len(whole.edges)
+    assert graph.nodes["office"]["label"] == "科创办"
+    assert graph.nodes["office"]["colour"] == colour_of("CoordinationOffice")
+    assert graph.nodes["office_b"]["label"] == "Office B"  # no zh label: falls back to en
+
+
+def test_gexf_gives_each_node_a_viz_colour_of_its_category(exporter: Exporter, whole: Subgraph) -> None:
+    etree = pytest.importorskip("lxml.etree")
+    document = etree.fromstring(export(exporter, "gexf"))
+    ns = {"g": "http://gexf.net/1.3"}
+    colours = {n.get("id"): n.find("g:color", ns).get("hex") for n in document.iterfind(".//g:node", ns)}
+    assert colours == {n.iri.rsplit("/", 1)[-1]: colour_of(n.category) for n in whole.nodes}
+    assert all(c.prefix == "viz" for c in document.iterfind(".//g:color", ns))
+
+
+def test_dot_read_by_graphviz_keeps_every_node_and_edge(whole: Subgraph) -> None:
+    dot = shutil.which("dot")
+    if dot is None:
+        pytest.skip("Graphviz `dot` is not installed (scripts/setup-browser installs it)")
+    source = write_dot(present(whole, "zh"))
+    done = subprocess.run([dot, "-Tjson"], input=source, capture_output=True, check=True, timeout=60)
+    drawn = json.loads(done.stdout)
+    names = {o["name"] for o in drawn.get("objects", [])}
+    assert len(names) == len(whole.nodes) == len(drawn["objects"])
+    assert len(drawn.get("edges", [])) == len(whole.edges)
+    labels = {o["name"]: o["label"] for o in drawn["objects"]}
+    assert labels["lg"] == '推进"科创中心"领导小组'
+    assert labels["office.b"] == "第二\\n办公室"  # Graphviz keeps the escape; it draws a line break
+
+
+def test_dot_quotes_ids_that_graphviz_would_otherwise_split() -> None:
+    from kg.graphview import Edge, Node
+
+    nodes = (
+        Node("https://example.org/a:b", "甲", None, (), "GovernmentBody"),
+        Node("https://example.org/a", "乙", None, (), "GovernmentBody"),
+        Node('https://example.org/q"x', 'x"\\', None, (), "Person"),
+    )
+    edges = (Edge(nodes[0].iri, nodes[2].iri, "https://example.org/p", 'p"', None, ()),)
+    dot = shutil.which("dot")
+    if dot is None:
+        pytest.skip("Graphviz `dot` is not installed (scripts/setup-browser installs it)")
+    source = write_dot(present(Subgraph(nodes, edges), "zh"))
+    drawn = json.loads(subprocess.run([dot, "-Tjson"], input=source, capture_output=True,
+                                      check=True, timeout=60).stdout)
+    assert len(drawn["objects"]) == 3
+    assert len(drawn["edges"]) == 1
+
+
+def test_cytoscape_json_loads_in_the_real_cytoscape_package(exporter: Exporter, whole: Subgraph,
+                                                            tmp_path: Path) -> None:
+    node = shutil.which("node")
+    reader = Path(__file__).parent / "js" / "read_cytoscape.mjs"
+    package = Path(__file__).resolve().parents[1] / "node_modules" / "cytoscape"
+    if node is None or not package.exists():
+        pytest.skip("node or node_modules/cytoscape is missing; run scripts/setup-web")
+    path = tmp_path / "graph.cyjs"
+    path.write_bytes(export(exporter, "cytoscape"))
+    done = subprocess.run([node, str(reader), str(path)], capture_output=True, check=True, timeout=60)
+    counts = json.loads(done.stdout)
+    assert counts["nodes"] == len(whole.nodes)
+    assert counts["edges"] == len(whole.edges)
+    assert counts["dangling_edges"] == 0
+    assert counts["colours"]["office"] == colour_of("CoordinationOffice")
+
+
+def test_cytoscape_elements_carry_id_label_type_colour(exporter: Exporter) -> None:
+    document = json.loads(export(exporter, "cytoscape", lang="en"))
+    nodes = {n["data"]["id"]: n["data"] for n in document["elements"]["nodes"]}
+    assert nodes["ndrc"]["label"] == "NDRC"
+    assert nodes["ndrc"]["type"] == "GovernmentBody"
+    assert nodes["ndrc"]["colour"] == colour_of("GovernmentBody")
+    edges = document["elements"]["edges"]
+    assert {e["data"]["label"] for e in edges} >= {"leads", "handles daily work of"}
+
+
+def test_nodelink_read_by_networkx_keeps_counts(exporter: Exporter, whole: Subgraph) -> None:
+    graph = nx.node_link_graph(json.loads(export(exporter, "nodelink")), edges="links")
+    assert graph.number_of_nodes() == len(whole.nodes)
+    assert graph.number_of_edges() == len(whole.edges)
+
+
+def test_csv_node_and_edge_lists_match_the_subgraph(exporter: Exporter, whole: Subgraph) -> None:
+    nodes = list(csv.DictReader(io.StringIO(export(exporter, "csv-nodes").decode("utf-8"))))
+    edges = list(csv.DictReader(io.StringIO(export(exporter, "csv-edges").decode("utf-8"))))
+    assert len(nodes) == len(whole.nodes)
+    assert len(edges) == len(whole.edges)
+    by_id = {row["id"]: row for row in nodes}
+    assert by_id["office.b"]["label"] == "第二\n办公室"
+    assert {row["source"] for row in edges} <= set(by_id)
+    leads = next(row for row in edges if row["property"] == "ikg:leads")
+    assert leads["citations"] == "一.1 [10,20)"
+
+
+def test_csv_with_bom_starts_with_the_utf8_byte_order_mark(exporter: Exporter) -> None:
+    assert export(exporter, "csv-nodes", bom=True).startswith(b"\xef\xbb\xbf")
+    assert not export(exporter, "csv-nodes").startswith(b"\xef\xbb\xbf")
+
+
+def _expected_rdf(store: GraphStore, whole: Subgraph) -> Graph:
+    """The subgraph's statements and evidence, gathered independently with SPARQL."""
+    expected = Graph()
+    values = " ".join(f"<{n.iri}>" for n in whole.nodes)
+    rows = store.select(f"""
+        PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+        SELECT ?s ?p ?o WHERE {{ VALUES ?s {{ {values} }}
+          VALUES ?p {{ <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> skos:prefLabel skos:altLabel }}
+          ?s ?p ?o }}""")
+    rows += store.select(f"""
+        PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+        PREFIX ikg: <https://w3id.org/innokg/ontology#>
+        SELECT ?s ?p ?o WHERE {{
+          ?ev a ikg:Evidence ; rdf:subject ?x ; rdf:predicate ?y ; rdf:object ?z . VALUES ?x {{ {values} }}
+          {{ ?x ?y ?z }} BIND(?ev AS ?s) ?s ?p ?o }}""")
+    rows += store.select(f"""SELECT ?s ?p ?o WHERE {{ VALUES ?s {{ {values} }} VALUES ?o {{ {values} }}
+          ?s ?p ?o FILTER(?p != <http://www.w3.org/1999/02/22-rdf-syntax-ns#type>) }}""")
+    from kg.exports.rdf import to_rdflib
+
+    for row in rows:
+        expected.add((to_rdflib(row["s"]), to_rdflib(row["p"]), to_rdflib(row["o"])))
+    return expected
+
+
+@pytest.mark.parametrize("fmt,parser", [("turtle", "turtle"), ("jsonld", "json-ld"),
+                                        ("ntriples", "nt")])
+def test_rdf_exports_are_isomorphic_to_the_subgraph_with_evidence(
+        exporter: Exporter, store: GraphStore, whole: Subgraph, fmt: str, parser: str) -> None:
+    parsed = Graph().parse(data=export(exporter, fmt), format=parser)
+    assert isomorphic(parsed, _expected_rdf(store, whole))
+
+
+def test_trig_export_keeps_statements_in_their_source_graph(exporter: Exporter, store: GraphStore,
+                                                            whole: Subgraph) -> None:
+    dataset = Dataset()
+    dataset.parse(data=export(exporter, "trig"), format="trig")
+    report = dataset.graph(URIRef(REPORT_GRAPH))
+    assert isomorphic(Graph() + report, _expected_rdf(store, whole))
+
+
+def test_neighbourhood_scope_exports_the_entity_and_its_neighbours(exporter: Exporter) -> None:
+    scope = ExportScope("neighbourhood", entity="office", depth=1)
+    result = exporter.export(ExportRequest("csv-nodes", scope))
+    ids = {row["id"] for row in csv.DictReader(io.StringIO(result.content.decode("utf-8")))}
+    assert ids == {"office", "lg", "office_b"}
+    assert result.filename == "innokg-neighbourhood-office.nodes.csv"
+
+
+def test_path_scope_exports_the_hops_between_two_entities(exporter: Exporter) -> None:
+    scope = ExportScope("path", source="ndrc", target="office", k=3)
+    result = exporter.export(ExportRequest("nodelink", scope))
+    graph = nx.node_link_graph(json.loads(result.content), edges="links")
+    assert sorted(graph.nodes) == ["lg", "ndrc", "office"]
+    assert {(u, v) for u, v in graph.edges()} == {("ndrc", "lg"), ("office", "lg")}
+    assert result.filename == "innokg-path-ndrc-office.json"
+
+
+def test_trace_down_scope_follows_governance_relations(exporter: Exporter) -> None:
+    scope = ExportScope("trace", entity="ndrc", direction="down")
+    result = exporter.export(ExportRequest("csv-nodes", scope))
+    ids = {row["id"] for row in csv.DictReader(io.StringIO(result.content.decode("utf-8")))}
+    assert {"ndrc", "lg", "office", "office.b"} <= ids
+    assert result.filename == "innokg-trace-down-ndrc.nodes.csv"
+
+
+def test_construct_scope_draws_the_query_result_and_cites_its_evidence(exporter: Exporter) -> None:
+    query = ("PREFIX ikg: <https://w3id.org/innokg/ontology#> "
+             "CONSTRUCT { ?a ikg:leads ?b } WHERE { ?a ikg:leads ?b }")
+    scope = ExportScope("construct", query=query)
+    graph = nx.read_graphml(io.BytesIO(exporter.export(ExportRequest("graphml", scope)).content))
+    assert sorted(graph.nodes) == ["lg", "ndrc"]
+    turtle = exporter.export(ExportRequest("turtle", scope)).content
+    parsed = Graph().parse(data=turtle, format="turtle")
+    assert (None, URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#subject"),
+            URIRef("https://w3id.org/innokg/id/ndrc")) in parsed
+
+
+def test_construct_scope_refuses_a_select_and_a_service_call(exporter: Exporter) -> None:
+    from kg.errors import QueryRefusedError
+
+    with pytest.raises(ExportScopeError):
+        exporter.export(ExportRequest("turtle", ExportScope("construct", query="SELECT * WHERE {?s ?p ?o}")))
+    with pytest.raises(QueryRefusedError):
+        exporter.export(ExportRequest("turtle", ExportScope(
+            "construct", query="CONSTRUCT {?s ?p ?o} WHERE { SERVICE <http://x.invalid/> {?s ?p ?o} }")))
+
+
+def test_unknown_format_scope_and_missing_entity_are_refused(exporter: Exporter) -> None:
+    from kg.errors import EntityNotFoundError
+
+    with pytest.raises(UnknownExportFormatError):
+        exporter.export(ExportRequest("xlsx"))
+    with pytest.raises(ExportScopeError):
+        exporter.export(ExportRequest("gexf", ExportScope("galaxy")))
+    with pytest.raises(ExportScopeError):
+        exporter.export(ExportRequest("gexf", ExportScope("neighbourhood")))
+    with pytest.raises(EntityNotFoundError):
+        exporter.export(ExportRequest("gexf", ExportScope("neighbourhood", entity="no-such-body")))
+
+
+def test_every_format_has_a_distinct_file_extension() -> None:
+    extensions = [f.extension for f in FORMATS.values()]
+    assert len(set(extensions)) == len(extensions)
+
+
+def test_whole_graph_export_is_cut_at_the_node_limit_and_says_so(store: GraphStore) -> None:
+    small = make_exporter(store, max_nodes=2)
+    result = small.export(ExportRequest("cytoscape"))
+    document = json.loads(result.content)
+    assert result.truncated and document["data"]["truncated"] is True
+    assert len(document["elements"]["nodes"]) == 2
+
+
+def test_writers_share_one_colour_per_category(whole: Subgraph) -> None:
+    view = present(whole, "zh")
+    cy = json.loads(write_cytoscape(view))
+    nl = json.loads(write_nodelink(view))
+    gexf_text = write_gexf(view).decode()
+    graphml_text = write_graphml(view).decode()
+    csv_rows = list(csv.DictReader(io.StringIO(write_csv_nodes(view).decode())))
+    for node in view.nodes:
+        cy_colours = {n["data"]["colour"] for n in cy["elements"]["nodes"] if n["data"]["id"] == node.id}
+        assert cy_colours == {node.colour}
+        assert {n["colour"] for n in nl["nodes"] if n["id"] == node.id} == {node.colour}
+        assert node.colour in gexf_text and node.colour in graphml_text
+    assert {r["colour"] for r in csv_rows} == {n.colour for n in view.nodes}
+    assert write_csv_edges(view)
