@@ -9,6 +9,7 @@ from fastapi.testclient import TestClient
 
 from kg.config import Settings
 from kg.store import GraphStore
+from live import LiveServer, serve_live
 from support import SHARED, SOURCE_REPORT, require_shared
 
 __all__ = ["SHARED", "SOURCE_REPORT", "require_shared"]
@@ -33,3 +34,16 @@ def client(settings: Settings, bundled_store: GraphStore) -> Iterator[TestClient
 
     with TestClient(create_app(settings, store=bundled_store)) as test_client:
         yield test_client
+
+
+@pytest.fixture(scope="session")
+def live_server_process(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """A real uvicorn process serving the bundled graph in memory; stopped at session end."""
+    with serve_live(tmp_path_factory.mktemp("live_server")) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def live_server(live_server_process: LiveServer) -> str:
+    """Base URL of the live server, e.g. "http://127.0.0.1:PORT"."""
+    return live_server_process.url

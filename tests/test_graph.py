@@ -1,4 +1,4 @@
-"""The curated graph: shapes conform, labels in both languages, every statement cited, competency questions."""
+"""The curated graph: shapes conform, labels in both languages, every statement cited, competency answers."""
 
 from __future__ import annotations
 
@@ -18,7 +18,6 @@ from kg.provenance import Provenance
 from kg.store import GraphStore
 from kg.terms import Term
 from kg.validation import validate_store
-
 from support import SOURCE_REPORT, require_shared
 
 SHAPES = PROJECT_ROOT / "ontology" / "shapes.ttl"
@@ -79,7 +78,8 @@ def test_validation_names_focus_path_and_message_of_a_missing_label(bundled_stor
     broken = GraphStore.in_memory()
     broken.load_bytes(bundled_store.dump("nquads"), fmt="nquads")
     label = "<https://w3id.org/innokg/id/ndrc> <http://www.w3.org/2004/02/skos/core#prefLabel> ?l"
-    broken.update(f'DELETE {{ GRAPH ?g {{ {label} }} }} WHERE {{ GRAPH ?g {{ {label} FILTER(lang(?l) = "en") }} }}')
+    broken.update(
+        f'DELETE {{ GRAPH ?g {{ {label} }} }} WHERE {{ GRAPH ?g {{ {label} FILTER(lang(?l) = "en") }} }}')
     report = validate_store(broken, SHAPES)
     assert not report.conforms
     lines = [str(v) for v in report.violations]
@@ -116,11 +116,13 @@ def test_entity_iris_are_minted_as_slugs_under_the_base(bundled_store: GraphStor
 
 def test_every_asserted_statement_has_evidence(asserted: list, provenance: Provenance) -> None:
     assert len(asserted) > 250
-    missing = [(to_curie(s), to_curie(p), o.value) for s, p, o in asserted if not provenance.for_statement(s, p, o)]
+    missing = [(to_curie(s), to_curie(p), o.value)
+               for s, p, o in asserted if not provenance.for_statement(s, p, o)]
     assert missing == []
 
 
-def test_every_entity_is_cited_where_the_report_names_it(bundled_store: GraphStore, provenance: Provenance) -> None:
+def test_every_entity_is_cited_where_the_report_names_it(bundled_store: GraphStore,
+                                                         provenance: Provenance) -> None:
     entities = {s.value for s, _, _ in bundled_store.triples(
         None, Term("iri", SKOS + "prefLabel"), None, graph=DATA_GRAPH)}
     assert [to_curie(e) for e in sorted(entities) if not provenance.for_entity(e)] == []

@@ -1,4 +1,4 @@
-"""The `live_server` fixture: a real `kg serve --memory` process on a free local port."""
+"""A real `kg serve --memory` process on a free local port, for end-to-end and browser tests."""
 
 from __future__ import annotations
 
@@ -8,11 +8,11 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
-import pytest
 
 from kg.config import PROJECT_ROOT
 
@@ -41,7 +41,7 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _wait_healthy(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
+def wait_healthy(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
     deadline = time.monotonic() + _START_SECONDS
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -55,11 +55,11 @@ def _wait_healthy(url: str, process: subprocess.Popen[bytes], log: Path) -> None
     raise RuntimeError(f"kg serve did not answer /health in {_START_SECONDS:g} s:\n{log.read_text()[-3000:]}")
 
 
-@pytest.fixture(scope="session")
-def live_server_process(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    """A real uvicorn process serving the bundled graph in memory; stopped at session end."""
+@contextmanager
+def serve_live(workdir: Path) -> Iterator[LiveServer]:
+    """Start `kg serve --memory` on a free port with short limits; stop it on exit."""
     port = free_port()
-    log = tmp_path_factory.mktemp("live_server") / "server.log"
+    log = workdir / "server.log"
     env = {**os.environ, "KG_QUERY_TIMEOUT": str(LIVE_QUERY_TIMEOUT),
            "KG_MAX_ROWS": str(LIVE_MAX_ROWS), "KG_QUERY_WORKERS": str(LIVE_QUERY_WORKERS)}
     with log.open("wb") as output:
@@ -70,7 +70,7 @@ def live_server_process(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Li
         )
     url = f"http://127.0.0.1:{port}"
     try:
-        _wait_healthy(url, process, log)
+        wait_healthy(url, process, log)
         yield LiveServer(url, process.pid, log)
     finally:
         process.terminate()
@@ -79,9 +79,3 @@ def live_server_process(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Li
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
-
-
-@pytest.fixture(scope="session")
-def live_server(live_server_process: LiveServer) -> str:
-    """Base URL of the live server, e.g. "http://127.0.0.1:PORT"."""
-    return live_server_process.url
