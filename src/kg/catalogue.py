@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -204,20 +204,3 @@ class Catalogue:
                 f"({', '.join(list(queries)[:8])}{', ...' if len(queries) > 8 else ''}).")
         return queries[name]
 
-
-def select_variables(text: str) -> list[str]:
-    """The projected variables of a SELECT query (in order), from its text; [] for SELECT *."""
-    match = re.search(r"\bSELECT\b(.*?)(?:\bWHERE\b|\{)", text, flags=re.IGNORECASE | re.DOTALL)
-    if match is None:
-        return []
-    projection = re.sub(r"\([^()]*\bAS\s+(\?\w+)\s*\)", r"\1", match.group(1), flags=re.IGNORECASE)
-    names = re.findall(r"[?$](\w+)", projection)
-    return list(dict.fromkeys(names))
-
-
-def ordered_variables(text: str, rows: Sequence[Mapping[str, object]]) -> list[str]:
-    """Variables of a result: the SELECT clause's, else every bound name in first-seen order."""
-    names = select_variables(text)
-    if names:
-        return names
-    return list(dict.fromkeys(name for row in rows for name in row))

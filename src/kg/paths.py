@@ -24,7 +24,7 @@ import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol
 
 from kg.errors import BadRequestError, EntityNotFoundError
 from kg.graphview import (
@@ -259,8 +259,20 @@ def _as_iri(text: str) -> tuple[str | None, str]:
     return None, "label"
 
 
-def resolve_entity(view: GraphView, text: str) -> Resolved:
-    """The entity a caller names by id, IRI, CURIE or label; raises EntityNotFoundError."""
+class NameLookup(Protocol):
+    """What resolving names needs from the lookup index (kg.lookup.service.EntityLookup)."""
+
+    def search(self, query: str, *, limit: int) -> Any:
+        """Ranked hits (`.hits`, each with `.entity.iri`, `.match`, `.matched`) for a name."""
+
+
+def resolve_entity(view: GraphView, text: str, lookup: NameLookup | None = None) -> Resolved:
+    """The entity a caller names by id, IRI, CURIE or name; raises EntityNotFoundError.
+
+    Names go to the lookup index when one is given (abbreviations, pinyin, typos), else to an exact
+    label match in SPARQL; an ambiguous or inexact name resolves to the best hit, and the note says so.
+    Ids, IRIs and CURIEs that name no entity are not searched as names: they are simply unknown.
+    """
     text = text.strip()
     if not text:
         raise BadRequestError("An entity is required: give an id, IRI, CURIE or name.")
@@ -268,26 +280,35 @@ def resolve_entity(view: GraphView, text: str) -> Resolved:
     iri, how = _as_iri(text)
     if iri is not None and iri in projection.index:
         return Resolved(projection.node(projection.index[iri]), how)
-    found = _find_by_name(view, projection, text)
+    looks_like_id = how in ("iri", "curie") or (how == "id" and "-" in text)
+    found = None if looks_like_id else _find_by_name(view, projection, text, lookup)
     if found is None:
         raise EntityNotFoundError(
             f"No entity is named {text!r}; give an id (e.g. shanghai-stc-office), an IRI, a CURIE "
-            "or an exact name."
+            "or a name (GET /entities?q= searches names)."
         )
     return found
 
 
-def _find_by_name(view: GraphView, projection: Projection, text: str) -> Resolved | None:
-    hits = _lookup_hits(view, text)
-    source = "lookup"
-    if hits is None:
-        rows = view.store.select(_LABEL_QUERY.format(
-            pref=SKOS.prefLabel, alt=SKOS.altLabel, hidden=SKOS.hiddenLabel, label=RDFS.label,
-            text=_sparql_string(text)))
-        ranked = sorted({(int(r["kind"].value), r["s"].value) for r in rows if r["s"].is_iri})
-        hits = [iri for _, iri in ranked]
-        source = "label"
-    entities = list(dict.fromkeys(h for h in hits if h in projection.index))
+def _find_by_name(view: GraphView, projection: Projection, text: str,
+                  lookup: NameLookup | None) -> Resolved | None:
+    if lookup is not None:
+        hits = [h for h in lookup.search(text, limit=10).hits if h.entity.iri in projection.index]
+        if not hits:
+            return None
+        best = hits[0]
+        node = projection.node(projection.index[best.entity.iri])
+        rivals = [h for h in hits[1:] if h.match == "exact"]
+        note = None
+        if best.match != "exact" or rivals:
+            note = (f"{text!r} is not an exact, unique name ({len(hits)} hits); used the best hit "
+                    f"{entity_id(node.iri)} ({best.matched}, {best.match} match).")
+        return Resolved(node, "lookup", note)
+    rows = view.store.select(_LABEL_QUERY.format(
+        pref=SKOS.prefLabel, alt=SKOS.altLabel, hidden=SKOS.hiddenLabel, label=RDFS.label,
+        text=_sparql_string(text)))
+    ranked = sorted({(int(r["kind"].value), r["s"].value) for r in rows if r["s"].is_iri})
+    entities = list(dict.fromkeys(i for _, i in ranked if i in projection.index))
     if not entities:
         return None
     node = projection.node(projection.index[entities[0]])
@@ -295,15 +316,7 @@ def _find_by_name(view: GraphView, projection: Projection, text: str) -> Resolve
     if len(entities) > 1:
         note = (f"{text!r} is ambiguous ({len(entities)} entities); used the best hit "
                 f"{entity_id(node.iri)} ({node.label_zh or node.label_en}).")
-    return Resolved(node, source, note)
-
-
-def _lookup_hits(view: GraphView, text: str) -> list[str] | None:
-    """IRIs the lookup index ranks for `text`, best first; None when no lookup index is available."""
-    lookup = getattr(view, "lookup", None)
-    if lookup is None:
-        return None
-    return [hit.iri for hit in lookup.search(text, limit=10).results]
+    return Resolved(node, "label", note)
 
 
 # -- the search -----------------------------------------------------------------------------------
@@ -451,10 +464,16 @@ def _join(meet: int, pred: dict[int, int | None], succ: dict[int, int | None]) -
 class PathFinder:
     """Finds and explains paths over a GraphView, within the configured limits."""
 
-    def __init__(self, view: GraphView, settings: Settings, *, hub_degree: int = HUB_DEGREE) -> None:
+    def __init__(self, view: GraphView, settings: Settings, *, hub_degree: int = HUB_DEGREE,
+                 lookup: NameLookup | None = None) -> None:
         self.view = view
         self.settings = settings
         self.hub_degree = hub_degree
+        self.lookup = lookup
+
+    def resolve(self, text: str) -> Resolved:
+        """The entity `text` names (see resolve_entity); raises EntityNotFoundError."""
+        return resolve_entity(self.view, text, self.lookup)
 
     def check(self, query: PathQuery) -> None:
         """Raise BadRequestError when the query asks past the configured limits."""
@@ -468,8 +487,8 @@ class PathFinder:
     def find_paths(self, query: PathQuery) -> PathResult:
         """The k shortest explained paths; raises EntityNotFoundError / BadRequestError."""
         self.check(query)
-        source = resolve_entity(self.view, query.source)
-        target = resolve_entity(self.view, query.target)
+        source = self.resolve(query.source)
+        target = self.resolve(query.target)
         projection = self.view.projection()
         s, t = projection.index[source.node.iri], projection.index[target.node.iri]
         budget = self.settings.path_time_budget

@@ -9,7 +9,7 @@ from pathlib import Path
 from kg.synth import SYNTH_GRAPH, check_entities, generate, write_file
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the `synth` command."""
     parser = subparsers.add_parser(
         "synth", help="generate a deterministic synthetic graph (benchmarks, scale tests)",

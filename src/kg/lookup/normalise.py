@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from functools import cache
 
 import opencc
@@ -19,6 +20,9 @@ _CJK_CLASS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff"
 _CJK = re.compile(f"[{_CJK_CLASS}]")
 # A space next to a CJK character is an extraction artifact ("上海 张江科学城"), not a word boundary.
 _SPACE_BY_CJK = re.compile(f"(?<=[{_CJK_CLASS}]) | (?=[{_CJK_CLASS}])")
+_SEPARATOR = "\n"
+_LINE_SPACES = re.compile(r"[^\S\n]+")
+_LINE_EDGE_SPACE = re.compile(r"^ | $", re.MULTILINE)
 _WORD = re.compile(r"[^\W_]+")
 _LATIN_WORD = re.compile(r"[a-z0-9]+")
 _TONE_DIGITS = re.compile(r"(?<=[a-zü])[1-5]")
@@ -51,6 +55,18 @@ def normalise(text: str) -> str:
     text = _t2s().convert(text).casefold()
     text = _SPACES.sub(" ", text).strip()
     return _SPACE_BY_CJK.sub("", text)
+
+
+def normalise_many(texts: Sequence[str]) -> list[str]:
+    """`normalise` of every text, converted as one joined text (one opencc call instead of thousands)."""
+    joined = _SEPARATOR.join(t.replace(_SEPARATOR, " ") for t in texts)
+    joined = unicodedata.normalize("NFKC", joined).translate(_QUOTES)
+    joined = _t2s().convert(joined).casefold()
+    joined = _LINE_EDGE_SPACE.sub("", _LINE_SPACES.sub(" ", joined))
+    parts = _SPACE_BY_CJK.sub("", joined).split(_SEPARATOR)
+    if len(parts) != len(texts):  # a conversion that made or ate a separator: go one by one
+        return [normalise(t) for t in texts]
+    return parts
 
 
 def words(text: str) -> list[str]:

@@ -126,6 +126,48 @@ def segmentations(query: str) -> list[tuple[str, ...]]:
     return results
 
 
+@cache
+def _readers() -> dict[str, str]:
+    """Syllable -> every CJK character that has it among its readings (the lattice, turned around)."""
+    found: dict[str, list[str]] = {}
+    for code in sorted(pinyin_dict):
+        char = chr(code)
+        if is_cjk(char):
+            for reading in readings(char):
+                found.setdefault(reading, []).append(char)
+    return {syllable: "".join(chars) for syllable, chars in found.items()}
+
+
+@cache
+def char_class(syllable: str, *, prefix: bool = False) -> str:
+    """A regex character class of the CJK characters reading as `syllable` (or, with `prefix`, as any
+    syllable starting with it: a typed prefix, or one letter of initials)."""
+    readers = _readers()
+    if prefix:
+        chars = "".join(sorted({c for s, cs in readers.items() if s.startswith(syllable) for c in cs}))
+    else:
+        chars = readers.get(syllable, "")
+    # An empty class would be a syntax error; a class of one unassigned code point matches nothing.
+    return f"[{chars or chr(0x10FFFF)}]"
+
+
+@cache
+def first_reading_table() -> dict[int, str]:
+    """A str.translate table: each CJK character to its first reading (other characters are added by
+    `first_readings`)."""
+    return {code: readings(chr(code))[0] for code in pinyin_dict if is_cjk(chr(code))}
+
+
+def first_readings(joined: str) -> str:
+    """`joined` (texts separated by newlines) with each CJK character turned into its first reading and
+    every other character except the newlines dropped: the flat pinyin that `primary` gives, at once."""
+    table: dict[int, str | None] = dict(first_reading_table())
+    for char in set(joined):
+        if char != "\n" and not is_cjk(char):
+            table[ord(char)] = None
+    return joined.translate(table)
+
+
 def is_complete(syllable: str) -> bool:
     """Whether `syllable` is a whole syllable (not only a typed prefix of one)."""
     return syllable in syllables()

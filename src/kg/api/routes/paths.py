@@ -13,6 +13,7 @@ from kg.api.state import AppState, get_state
 from kg.catalogue import Catalogue, parse_iri
 from kg.errors import BadRequestError
 from kg.graphview import GraphView, PropertyFilter, TypeFilter
+from kg.lookup.service import EntityLookup
 from kg.paths import PathFinder, PathQuery, resolve_entity
 from kg.provenance import Provenance
 from kg.sparql.negotiation import GRAPH_FORMATS, choose_solution_format
@@ -35,9 +36,15 @@ def graph_view_of(state: AppState) -> GraphView:
     return state.singleton("graph_view", lambda: GraphView(state.store, provenance_of(state)))
 
 
+def lookup_of(state: AppState) -> EntityLookup:
+    """The app's lookup index (names, abbreviations, pinyin)."""
+    return state.singleton("lookup", lambda: EntityLookup(state.store))
+
+
 def path_finder_of(state: AppState) -> PathFinder:
-    """The app's path finder."""
-    return state.singleton("path_finder", lambda: PathFinder(graph_view_of(state), state.settings))
+    """The app's path finder (names resolved through the lookup index)."""
+    return state.singleton("path_finder", lambda: PathFinder(graph_view_of(state), state.settings,
+                                                             lookup=lookup_of(state)))
 
 
 def catalogue_of(state: AppState) -> Catalogue:
@@ -339,7 +346,7 @@ def neighbourhood(
                               "(KG_MAX_NEIGHBOURHOOD_NODES).")
     view = graph_view_of(state)
     keep, types = _filters(prop, avoid_property, type_, avoid_type)
-    node = resolve_entity(view, id).node
+    node = resolve_entity(view, id, lookup_of(state)).node
     return view.neighbourhood(node.iri, depth, limit=limit or cap, keep=keep, types=types).to_dict()
 
 
@@ -356,7 +363,8 @@ def events(
     if limit > state.settings.max_rows:
         raise BadRequestError(f"limit={limit} is out of range; use 1 to {state.settings.max_rows} "
                               "(KG_MAX_ROWS).")
-    return timeline(graph_view_of(state), entity=entity, start=start, end=end, limit=limit).to_dict()
+    return timeline(graph_view_of(state), entity=entity, start=start, end=end, limit=limit,
+                    lookup=lookup_of(state)).to_dict()
 
 
 @router.get("/queries", response_model=CatalogueOut, summary="The question catalogue")
