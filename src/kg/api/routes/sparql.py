@@ -28,7 +28,6 @@ async def _read_body(request: Request) -> bytes:
 
 def get_endpoint(state: Annotated[AppState, Depends(get_state)]) -> SparqlEndpoint:
     """FastAPI dependency: the app's SPARQL endpoint (its worker pool starts on first use)."""
-    # Two separate calls: AppState's lock is not re-entrant, so no singleton inside a factory.
     runner = state.singleton("query_runner", lambda: _start_runner(state))
     return state.singleton("sparql_endpoint",
                            lambda: SparqlEndpoint(state.store, state.settings, runner))
