@@ -208,3 +208,17 @@ def test_bundled_graph_answers_through_shared_client(client: TestClient) -> None
                  "SELECT (COUNT(*) AS ?n) WHERE { ?s skos:prefLabel ?l }"})
     assert response.status_code == 200
     assert int(_bindings(response)[0]["n"]["value"]) > 0
+
+
+def test_from_clause_restricts_the_default_graph(client) -> None:  # type: ignore[no-untyped-def]
+    ontology = "https://w3id.org/innokg/graph/ontology"
+    query = f"SELECT (COUNT(*) AS ?n) FROM <{ontology}> WHERE {{ ?s ?p ?o }}"
+    in_graph = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{ontology}> {{ ?s ?p ?o }} }}"
+    everything = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+
+    def count(q: str) -> int:
+        body = client.get("/sparql", params={"query": q},
+                          headers={"Accept": "application/sparql-results+json"})
+        return int(body.json()["results"]["bindings"][0]["n"]["value"])
+
+    assert count(query) == count(in_graph) < count(everything)

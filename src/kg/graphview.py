@@ -6,9 +6,12 @@ so are ontology terms) and whose edges are the statements between two entities, 
 Events are nodes like any other (an Approval links the approving body and the approved thing), so a
 path through an event reads as what happened.
 
-The projection is read with two bulk SPARQL queries (edges; types/labels/dates) and rebuilt when
-`store.generation` changes. Nodes are integers assigned in IRI order, so iterating a node's
-neighbours in insertion order is deterministic and integer order is IRI order.
+The projection is read with two bulk SPARQL queries (edges; types, dates and ontology labels) and
+rebuilt when `store.generation` changes. Entity labels (skos:prefLabel) are read lazily, in batches,
+for the nodes an answer shows (all of them at once for `whole()`): at a million triples they are the
+largest part of the read, and most requests show a few dozen nodes. Nodes are integers assigned in
+IRI order, so iterating a node's neighbours in insertion order is deterministic and integer order is
+IRI order.
 """
 
 from __future__ import annotations
@@ -17,13 +20,14 @@ import re
 import sys
 import threading
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
 import networkx as nx
 
+from kg.errors import EntityNotFoundError
 from kg.namespaces import ID, IKG, ORG, OWL, PROV, RDF, RDFS, SDO, SKOS, to_curie
 from kg.terms import Term
 from kg.terms import iri as iri_term
@@ -32,10 +36,10 @@ if TYPE_CHECKING:
     from kg.provenance import Citation, Provenance
     from kg.store import GraphStore
 
-#: Types whose instances are structure of the graph, not entities (common brief, "data model").
-STRUCTURAL_TYPES = frozenset(
-    str(t) for t in (IKG.Evidence, IKG.Section, SDO.MonetaryAmount, ORG.Post)
-)
+#: Types whose instances are structure of the graph, not entities. Posts (org:Post) are kept as
+#: nodes, like events: in the data they carry relations of their own (a post co-leads a leading
+#: group, a report is sent to a post) and they are what joins people to organisations.
+STRUCTURAL_TYPES = frozenset(str(t) for t in (IKG.Evidence, IKG.Section, SDO.MonetaryAmount))
 #: Namespaces of meta-level types (classes, properties, ontologies): their instances are not entities.
 _META_NAMESPACES = (str(OWL), str(RDFS), str(RDF))
 #: Predicates never projected, even between two entities.
@@ -64,6 +68,9 @@ STANDARD_PROPERTY_LABELS: dict[str, tuple[str, str]] = {
 }
 
 _LABEL_PREDICATES = (str(SKOS.prefLabel), str(RDFS.label))
+#: Entity IRIs per batched label query; past BULK_LABELS missing nodes, all labels are read at once.
+LABEL_BATCH = 1000
+BULK_LABELS = 20_000
 _DATE_PREDICATES = {
     "http://purl.org/dc/terms/date": "date",
     str(SDO.startDate): "start",
@@ -76,17 +83,19 @@ SELECT DISTINCT ?s ?p ?o WHERE {{
   ?s ?p ?o .
   FILTER(isIRI(?s) && isIRI(?o))
   FILTER(?p NOT IN (<{RDF.type}>, <{RDF.subject}>, <{RDF.predicate}>, <{RDF.object}>,
-                    <{IKG.inSection}>, <{IKG.derivedVia}>, <{RDFS.subClassOf}>,
+                    <{IKG.inSection}>, <{IKG.derivedVia}>, <{PROV.wasDerivedFrom}>,
+                    <{IKG.amount}>, <{RDFS.subClassOf}>,
                     <{RDFS.subPropertyOf}>, <{RDFS.domain}>, <{RDFS.range}>))
 }}
 """
 _FACT_QUERY = f"""
 SELECT ?s ?p ?v WHERE {{
-  VALUES ?p {{ <{RDF.type}> <{SKOS.prefLabel}> <{RDFS.label}> <{RDFS.subClassOf}>
+  VALUES ?p {{ <{RDF.type}> <{RDFS.label}> <{RDFS.subClassOf}>
               {" ".join(f"<{p}>" for p in _DATE_PREDICATES)} }}
   ?s ?p ?v .
 }}
 """
+_ENTITY_LABELS = f"SELECT ?s ?l WHERE {{ {{values}} ?s <{SKOS.prefLabel}> ?l }}"
 
 
 @dataclass(frozen=True)
@@ -180,9 +189,12 @@ def _humanise(name: str) -> str:
     return re.sub(r"(?<=[a-z])(?=[A-Z])", " ", name).lower()
 
 
+LabelReader = Callable[[Sequence[str] | None], list[tuple[str, Term]]]
+
+
 @dataclass
 class _Facts:
-    """Types, labels and dates of every subject, gathered from the fact query."""
+    """Types, dates and ontology labels of every subject, gathered from the fact query."""
 
     types: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     labels: dict[str, dict[str, str]] = field(default_factory=lambda: defaultdict(dict))
@@ -209,16 +221,30 @@ def _read_facts(store: GraphStore) -> _Facts:
     return facts
 
 
+def _store_labels(store: GraphStore) -> LabelReader:
+    """Reads skos:prefLabel of the given entity IRIs (of every entity for None) in one query."""
+
+    def read(iris: Sequence[str] | None) -> list[tuple[str, Term]]:
+        values = "" if iris is None else "VALUES ?s { " + " ".join(f"<{i}>" for i in iris) + " }"
+        rows = store.select(_ENTITY_LABELS.replace("{values}", values))
+        return [(r["s"].value, r["l"]) for r in rows if r["s"].is_iri]
+
+    return read
+
+
 def _keep_label(labels: dict[str, str], predicate: str, value: Term) -> None:
     # skos:prefLabel wins over rdfs:label; within a kind the smallest value wins (deterministic).
-    lang = (value.lang or "").lower()
-    slot = "zh" if lang.startswith("zh") else "en" if lang.startswith("en") or not lang else None
+    slot = _slot(value)
     if slot is None:
         return
-    rank = _LABEL_PREDICATES.index(predicate)
-    key = f"{slot}:{rank}"
+    key = f"{slot}:{_LABEL_PREDICATES.index(predicate)}"
     if key not in labels or value.value < labels[key]:
         labels[key] = value.value
+
+
+def _slot(value: Term) -> str | None:
+    lang = (value.lang or "").lower()
+    return "zh" if lang.startswith("zh") else "en" if lang.startswith("en") or not lang else None
 
 
 def _best_label(labels: dict[str, str], slot: str) -> str | None:
@@ -253,12 +279,24 @@ def _is_entity(types: set[str]) -> bool:
 class Projection:
     """One immutable snapshot of the entity graph (for one store generation)."""
 
-    def __init__(self, generation: int, facts: _Facts, edges: Iterable[tuple[str, str, str]]) -> None:
+    def __init__(self, generation: int, facts: _Facts, edges: Iterable[tuple[str, str, str]],
+                 read_labels: LabelReader | None = None) -> None:
         self.generation = generation
         self.iris: list[str] = sorted(s for s, ts in facts.types.items() if _is_entity(ts))
         self.index: dict[str, int] = {iri: i for i, iri in enumerate(self.iris)}
-        self._facts = facts
+        # Per-node class tuples, interned: far smaller than the per-subject sets of the read.
+        shared: dict[frozenset[str], tuple[str, ...]] = {}
+        self._types: list[tuple[str, ...]] = [
+            shared.setdefault(frozenset(facts.types[iri]), tuple(sorted(facts.types[iri])))
+            for iri in self.iris
+        ]
+        self._dates = {iri: d for iri, d in facts.dates.items() if iri in self.index}
+        self._ontology_labels = {iri: ls for iri, ls in facts.labels.items()}
         self._ancestors = _ancestors(facts.superclasses)
+        self._read_labels = read_labels
+        self._labels: dict[int, tuple[str | None, str | None]] = {}
+        self._labels_lock = threading.Lock()
+        self._event_cache: dict[tuple[str, ...], bool] = {}
         self.properties: list[str] = []
         self._property_index: dict[str, int] = {}
         self.graph = nx.MultiDiGraph()
@@ -287,21 +325,52 @@ class Projection:
             self.properties.append(iri)
         return self._property_index[iri]
 
-    # -- nodes ---------------------------------------------------------------------------------
+    # -- labels --------------------------------------------------------------------------------
+
+    def prefetch(self, nodes: Iterable[int]) -> None:
+        """Read the labels of `nodes` not read yet, in as few queries as possible."""
+        missing = sorted({i for i in nodes if i not in self._labels})
+        if not missing:
+            return
+        if self._read_labels is None:
+            self._remember({i: {} for i in missing})
+            return
+        found: dict[int, dict[str, str]] = {i: {} for i in missing}
+        if len(missing) > BULK_LABELS:
+            found = {i: {} for i in range(len(self.iris)) if i not in self._labels}
+            self._collect(self._read_labels(None), found)
+        else:
+            for start in range(0, len(missing), LABEL_BATCH):
+                batch = [self.iris[i] for i in missing[start:start + LABEL_BATCH]]
+                self._collect(self._read_labels(batch), found)
+        self._remember(found)
+
+    def _collect(self, rows: list[tuple[str, Term]], found: dict[int, dict[str, str]]) -> None:
+        for iri, value in rows:
+            i = self.index.get(iri)
+            if i is not None and i in found:
+                _keep_label(found[i], str(SKOS.prefLabel), value)
+
+    def _remember(self, found: dict[int, dict[str, str]]) -> None:
+        with self._labels_lock:
+            for i, labels in found.items():
+                fallback = self._ontology_labels.get(self.iris[i], {})
+                merged = {**fallback, **labels}
+                self._labels[i] = (_best_label(merged, "zh"), _best_label(merged, "en"))
 
     def find_index(self, iri: str) -> int | None:
         """The node number of an entity IRI, or None when it is not an entity."""
         return self.index.get(iri)
 
     def node(self, i: int) -> Node:
-        """The Node of node number `i` (built on first use, then cached)."""
+        """The Node of node number `i` (built on first use, then cached; see `prefetch`)."""
         node = self._nodes.get(i)
         if node is None:
-            iri = self.iris[i]
-            labels = self._facts.labels.get(iri, {})
-            types = tuple(sorted(self._facts.types.get(iri, ())))
-            node = Node(iri, _best_label(labels, "zh"), _best_label(labels, "en"), types,
-                        self.category(types))
+            if i not in self._labels:
+                self.prefetch((i,))
+            zh, en = self._labels[i]
+            types = self._types[i]
+            node = Node(self.iris[i], zh, en, types, self.category(types))
             self._nodes[i] = node
         return node
 
@@ -316,17 +385,21 @@ class Projection:
 
     def is_event(self, i: int) -> bool:
         """Whether node `i` is an event (a subclass of ikg:Event or org:ChangeEvent)."""
-        return any(t in EVENT_CLASSES or self._ancestors.get(t, frozenset()) & EVENT_CLASSES
-                   for t in self._facts.types.get(self.iris[i], ()))
+        types = self._types[i]
+        known = self._event_cache.get(types)
+        if known is None:
+            known = self.has_type(i, EVENT_CLASSES)
+            self._event_cache[types] = known
+        return known
 
     def has_type(self, i: int, classes: frozenset[str]) -> bool:
         """Whether node `i` is an instance of one of `classes` (subclasses count)."""
         return any(t in classes or self._ancestors.get(t, frozenset()) & classes
-                   for t in self._facts.types.get(self.iris[i], ()))
+                   for t in self._types[i])
 
     def event_info(self, i: int) -> EventInfo:
         """The dates of node `i` (meaningful for events; None where absent)."""
-        dates = self._facts.dates.get(self.iris[i], {})
+        dates = self._dates.get(self.iris[i], {})
         date = dates.get("date")
         if date is None and "start" in dates:
             date = dates["start"] + (f"/{dates['end']}" if "end" in dates else "")
@@ -334,7 +407,7 @@ class Projection:
 
     def property_labels(self, iri: str) -> tuple[str | None, str | None]:
         """The rdfs:label @zh and @en of a relation, from the ontology or the standard table."""
-        labels = self._facts.labels.get(iri, {})
+        labels = self._ontology_labels.get(iri, {})
         zh, en = _best_label(labels, "zh"), _best_label(labels, "en")
         fallback = STANDARD_PROPERTY_LABELS.get(iri)
         if fallback:
@@ -343,7 +416,7 @@ class Projection:
 
     def class_labels(self, iri: str) -> tuple[str | None, str | None]:
         """The rdfs:label @zh and @en of a class."""
-        labels = self._facts.labels.get(iri, {})
+        labels = self._ontology_labels.get(iri, {})
         return _best_label(labels, "zh"), _best_label(labels, "en") or _humanise(local_name(iri))
 
     # -- edges ---------------------------------------------------------------------------------
@@ -394,7 +467,7 @@ class GraphView:
             (intern(r["s"].value), intern(r["p"].value), intern(r["o"].value))
             for r in self.store.select(_EDGE_QUERY)
         )
-        return Projection(generation, facts, edges)
+        return Projection(generation, facts, edges, _store_labels(self.store))
 
     @property
     def graph(self) -> nx.MultiDiGraph:
@@ -424,6 +497,7 @@ class GraphView:
                  keep: PropertyFilter | None = None, *, truncated: bool = False) -> Subgraph:
         """The nodes `members` and every (kept) statement among them."""
         chosen = set(members)
+        projection.prefetch(chosen)
         nodes = sorted((projection.node(i) for i in chosen), key=lambda n: n.iri)
         edges = [
             self.edge(projection, i, j, key)
@@ -445,8 +519,6 @@ class GraphView:
 
         Raises EntityNotFoundError when `iri` is not an entity of the graph.
         """
-        from kg.errors import EntityNotFoundError
-
         projection = self.projection()
         start = projection.find_index(iri)
         if start is None:
@@ -464,6 +536,7 @@ class GraphView:
             known = [n for n in numbers if n is not None]
             members.update(known)
             pairs.update(pairwise(known))
+        projection.prefetch(members)
         nodes = sorted((projection.node(i) for i in members), key=lambda n: n.iri)
         edges = [
             self.edge(projection, a, b, key)

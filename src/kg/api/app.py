@@ -36,7 +36,8 @@ def create_app(settings: Settings | None = None, *, store: GraphStore | None = N
     )
     app.state.kg = state
     app.add_middleware(
-        CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST", "OPTIONS"],
+        CORSMiddleware, allow_origins=["*"],
+        allow_methods=["GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS"],
         allow_headers=["*"], expose_headers=["*"],
     )
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)

@@ -32,6 +32,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"[{violation.severity}] {violation}")
     errors = sum(1 for v in report.violations if v.severity == "Violation")
     status = "conforms" if report.conforms else "does not conform"
-    print(f"{status}: {errors} violation(s), {len(report.violations) - errors} warning(s); "
-          f"{report.focus_nodes_checked} nodes checked", file=sys.stderr if not report.conforms else sys.stdout)
+    summary = (f"{status}: {errors} violation(s), {len(report.violations) - errors} warning(s); "
+               f"{report.focus_nodes_checked} nodes checked")
+    print(summary, file=sys.stdout if report.conforms else sys.stderr)
     return 0 if report.conforms else 1

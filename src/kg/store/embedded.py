@@ -10,7 +10,7 @@ from typing import IO
 import pyoxigraph as ox
 
 from kg.config import Settings
-from kg.errors import LoadError, QuerySyntaxError
+from kg.errors import BadRequestError, LoadError, QuerySyntaxError
 from kg.namespaces import GRAPH, ONTOLOGY_GRAPH
 from kg.terms import Row, Term, Triple
 
@@ -55,7 +55,14 @@ def to_term(node: object) -> Term:
 
 
 def to_node(term: Term) -> ox.NamedNode | ox.BlankNode | ox.Literal:
-    """The pyoxigraph form of an engine-neutral term."""
+    """The pyoxigraph form of an engine-neutral term; raises BadRequestError for an invalid IRI."""
+    try:
+        return _to_node(term)
+    except ValueError as exc:
+        raise BadRequestError(f"Not a valid RDF term {term.value!r}: {exc}.") from None
+
+
+def _to_node(term: Term) -> ox.NamedNode | ox.BlankNode | ox.Literal:
     if term.kind == "iri":
         return ox.NamedNode(term.value)
     if term.kind == "bnode":

@@ -28,7 +28,7 @@ import signal
 import threading
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import islice
 from multiprocessing.connection import Connection
 from typing import Any
@@ -39,11 +39,13 @@ from kg.config import Settings
 from kg.errors import (
     KGError,
     QueryFailedError,
+    QueryRefusedError,
     QuerySyntaxError,
     QueryTimeoutError,
     ServiceBusyError,
 )
 from kg.namespaces import PREFIXES
+from kg.sparql.guard import inspect as inspect_sparql
 from kg.sparql.results import write_boolean, write_solutions
 from kg.store.embedded import RDF_FORMATS, GraphStore
 from kg.terms import Term
@@ -68,6 +70,7 @@ class QueryRequest:
     graph_format: str = "turtle"  # a RDF_FORMATS name (CONSTRUCT and DESCRIBE)
     default_graphs: tuple[str, ...] | None = None  # None: the union of all graphs
     named_graphs: tuple[str, ...] | None = None  # None: every named graph
+    query_dataset: bool = False  # the query's own FROM / FROM NAMED define its dataset
 
 
 @dataclass(frozen=True)
@@ -109,7 +112,8 @@ def _used_prefixes(triples: list[ox.Triple]) -> dict[str, str]:
 
 def _dataset_options(request: QueryRequest) -> dict[str, Any]:
     if request.default_graphs is None and request.named_graphs is None:
-        return {"use_default_graph_as_union": True}
+        # pyoxigraph lets use_default_graph_as_union override the query's own FROM clauses.
+        return {} if request.query_dataset else {"use_default_graph_as_union": True}
     options: dict[str, Any] = {
         "default_graph": [ox.NamedNode(g) for g in request.default_graphs or ()],
         "named_graphs": [ox.NamedNode(g) for g in request.named_graphs or ()],
@@ -343,6 +347,7 @@ class QueryRunner:
         """Run one query in a worker; raises QuerySyntaxError, QueryTimeoutError, ServiceBusyError."""
         if self._closed:
             raise QueryFailedError("The query runner is closed.")
+        request = _with_query_dataset(request)
         with self._gate:
             if not self._gate.wait_for(lambda: not self._writing, timeout=self.timeout):
                 raise ServiceBusyError("The store is being written; retry shortly.")
@@ -395,6 +400,19 @@ class QueryRunner:
                 worker.stop()
             else:
                 worker.kill()
+
+
+def _with_query_dataset(request: QueryRequest) -> QueryRequest:
+    """The request, marked when the query names its own dataset; raises QueryRefusedError.
+
+    The lexer also refuses SERVICE, LOAD and updates here, so no caller can skip that check.
+    """
+    operation = inspect_sparql(request.query)
+    if operation.form == "UPDATE":
+        raise QueryRefusedError("The query runner runs SELECT, ASK, CONSTRUCT and DESCRIBE only.")
+    if request.default_graphs is not None or request.named_graphs is not None:
+        return request  # a protocol dataset overrides FROM anyway
+    return replace(request, query_dataset=True) if operation.dataset else request
 
 
 def _unpack(reply: tuple[str, Any]) -> QueryAnswer:

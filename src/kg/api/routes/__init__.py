@@ -8,9 +8,11 @@ from kg.api.routes import (
     analytics,
     entities,
     exports,
+    graph_store,
     health,
     linked_data,
     paths,
+    reconcile,
     sparql,
     web,
 )
@@ -18,7 +20,9 @@ from kg.api.routes import (
 ROUTERS: list[APIRouter] = [
     health.router,
     sparql.router,
+    graph_store.router,
     entities.router,
+    reconcile.router,
     linked_data.router,
     paths.router,
     analytics.router,

@@ -1,0 +1,134 @@
+"""/rdf-graphs: the SPARQL 1.1 Graph Store HTTP Protocol (indirect graph identification).
+
+GET and HEAD read a graph (`?graph=<IRI>`) or the default graph (`?default`, the union of every graph;
+in N-Quads or TriG, the whole dataset) with content negotiation. PUT, POST and DELETE write a named
+graph when `KG_ALLOW_UPDATES=true` (403 otherwise). Bodies are read by an async dependency, up to
+`KG_MAX_BODY_BYTES` (413 past it, kg.api.limits); the handlers are plain `def`, so parsing and
+writing a large body never blocks the event loop.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from kg.api.state import AppState, get_state
+from kg.graph_store import (
+    DefaultGraphReadOnlyError,
+    GraphStoreService,
+    GraphTarget,
+    body_format,
+    target_of,
+)
+from kg.sparql.negotiation import choose_graph_format
+from kg.sparql.protocol import media_type_of
+
+router = APIRouter(tags=["graph store"])
+
+PATH = "/rdf-graphs"
+_READ_METHODS = "GET, HEAD"
+
+
+def get_graph_store(state: Annotated[AppState, Depends(get_state)]) -> GraphStoreService:
+    """FastAPI dependency: the Graph Store Protocol service over the app's store."""
+    return state.singleton("graph_store", lambda: GraphStoreService(
+        state.store, allow_updates=state.settings.allow_updates))
+
+
+def _target(request: Request) -> GraphTarget:
+    return target_of(request.query_params.multi_items())
+
+
+async def _write_body(request: Request,
+                      service: Annotated[GraphStoreService, Depends(get_graph_store)]) -> bytes:
+    """The request body, refused before it is read when writes are off (kg.api.limits caps its size)."""
+    service.check_updates_allowed()
+    return await request.body()
+
+
+def _read_only_default(exc: DefaultGraphReadOnlyError) -> StarletteHTTPException:
+    # 405 must name the allowed methods; the KGError mapping carries no headers, so translate here.
+    return StarletteHTTPException(405, exc.detail, headers={"Allow": _READ_METHODS})
+
+
+def _body_format(request: Request) -> str:
+    return body_format(*media_type_of(request.headers.get("content-type")))
+
+
+_READ_RESPONSES: dict[int | str, dict[str, object]] = {
+    200: {"description": "The graph in Turtle, N-Triples, JSON-LD or RDF/XML (Accept or format=); "
+          "N-Quads/TriG: the whole dataset for ?default, the graph with its name for ?graph=."},
+    400: {"description": "bad_request: both or neither of ?graph= and ?default, or not an IRI."},
+    404: {"description": "graph_not_found: no graph has that IRI."},
+    406: {"description": "not_acceptable: no offered format matches Accept/format=."},
+}
+
+
+@router.api_route(PATH, methods=["GET", "HEAD"], summary="Read a graph (Graph Store Protocol)",
+                  response_class=Response, responses=_READ_RESPONSES)
+def read_graph(request: Request,
+               service: Annotated[GraphStoreService, Depends(get_graph_store)]) -> Response:
+    """`?graph=<IRI>` or `?default` (the union of every graph), negotiated by Accept or `format=`."""
+    target = _target(request)
+    fmt = choose_graph_format(request.headers.get("accept"), request.query_params.getlist("format"))
+    body = service.read(target, fmt.name)
+    headers = {"Vary": "Accept"}
+    if request.method == "HEAD":
+        headers["Content-Length"] = str(len(body))
+        return Response(b"", media_type=fmt.media_type, headers=headers)
+    return Response(body, media_type=fmt.media_type, headers=headers)
+
+
+_WRITE_RESPONSES: dict[int | str, dict[str, object]] = {
+    201: {"description": "The graph did not exist and was created."},
+    204: {"description": "Done."},
+    400: {"description": "load_error (with line and column), or bad_request (graph parameters)."},
+    403: {"description": "forbidden: writes are switched off (KG_ALLOW_UPDATES)."},
+    405: {"description": "method_not_allowed: the default graph (the union) is read-only."},
+    413: {"description": "payload_too_large: the body exceeds KG_MAX_BODY_BYTES."},
+    415: {"description": "unsupported_media_type: the body is not Turtle, N-Triples, JSON-LD or "
+          "RDF/XML."},
+}
+
+
+def _created(created: bool) -> Response:
+    return Response(status_code=201 if created else 204)
+
+
+@router.put(PATH, summary="Replace a named graph (Graph Store Protocol)", status_code=204,
+            response_class=Response, responses=_WRITE_RESPONSES)
+def replace_graph(request: Request, body: Annotated[bytes, Depends(_write_body)],
+                  service: Annotated[GraphStoreService, Depends(get_graph_store)]) -> Response:
+    """Replace the content of `?graph=<IRI>` with the body, atomically (a bad body changes nothing)."""
+    target, fmt = _target(request), _body_format(request)
+    try:
+        return _created(service.replace(target, body, fmt))
+    except DefaultGraphReadOnlyError as exc:
+        raise _read_only_default(exc) from None
+
+
+@router.post(PATH, summary="Add triples to a named graph (Graph Store Protocol)", status_code=204,
+             response_class=Response, responses=_WRITE_RESPONSES)
+def merge_graph(request: Request, body: Annotated[bytes, Depends(_write_body)],
+                service: Annotated[GraphStoreService, Depends(get_graph_store)]) -> Response:
+    """Merge the body into `?graph=<IRI>` (created when missing), atomically."""
+    target, fmt = _target(request), _body_format(request)
+    try:
+        return _created(service.merge(target, body, fmt))
+    except DefaultGraphReadOnlyError as exc:
+        raise _read_only_default(exc) from None
+
+
+@router.delete(PATH, summary="Delete a named graph (Graph Store Protocol)", status_code=204,
+               response_class=Response, responses=_WRITE_RESPONSES)
+def delete_graph(request: Request,
+                 service: Annotated[GraphStoreService, Depends(get_graph_store)]) -> Response:
+    """Remove `?graph=<IRI>` and its triples."""
+    service.check_updates_allowed()
+    try:
+        service.delete(_target(request))
+    except DefaultGraphReadOnlyError as exc:
+        raise _read_only_default(exc) from None
+    return Response(status_code=204)

@@ -1,0 +1,42 @@
+"""`kg trace up|down ID`: implementation chains along governance relations."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from kg.commands.common import add_store_options
+from kg.commands.path import add_output_options, finder_from, print_paths
+from kg.trace import DIRECTIONS, trace
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add the `trace` command."""
+    parser = subparsers.add_parser(
+        "trace", help="implementation chains: down from a deployment, up from a body",
+        description="Follow governance relations (leads, implements, executiveBodyOf, "
+        "handlesDailyWorkOf, unitOf, ...) down from a deployment, directive, plan or body to those "
+        "who carry it out, or up from a body to the deployments it serves.",
+    )
+    add_store_options(parser)
+    parser.add_argument("direction", choices=DIRECTIONS, help="down or up")
+    parser.add_argument("entity", help="id, IRI, CURIE or name")
+    parser.add_argument("--max-hops", type=int, help="longest chain (default: KG_MAX_HOPS)")
+    add_output_options(parser)
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Trace and print the chains; exit 1 (via KGError) for an unknown entity."""
+    result = trace(finder_from(args), args.entity, args.direction, max_hops=args.max_hops)
+    if args.json:
+        print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+        return 0
+    if result.start.note:
+        print(f"note: {result.start.note}")
+    print_paths(result.chains, args.lang, noun="chain")
+    if not result.chains:
+        print("no chain")
+    if result.reason:
+        print(f"truncated: {result.reason}")
+    return 0

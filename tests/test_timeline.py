@@ -1,0 +1,91 @@
+"""The timeline: events in date order, by entity and date range, with participants and citations."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from kg.config import PROJECT_ROOT
+from kg.errors import BadRequestError, EntityNotFoundError
+from kg.graphview import GraphView
+from kg.namespaces import ID, ONTOLOGY_GRAPH
+from kg.provenance import Provenance
+from kg.store import GraphStore
+from kg.timeline import timeline
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture(scope="module")
+def view() -> GraphView:
+    store = GraphStore.in_memory()
+    store.load_file(PROJECT_ROOT / "ontology" / "innokg.ttl", graph=str(ONTOLOGY_GRAPH))
+    store.load_file(FIXTURES / "tracing.trig")
+    return GraphView(store, Provenance(store, FIXTURES))
+
+
+def event_ids(view: GraphView, **kwargs: str) -> list[str]:
+    return [e.event.node.iri.removeprefix(str(ID)) for e in timeline(view, **kwargs).events]
+
+
+def test_events_come_in_sort_date_order(view: GraphView) -> None:
+    assert event_ids(view) == ["approval-2016", "renaming-2018", "visit-2020"]
+
+
+def test_entity_timeline_has_the_events_it_is_joined_to(view: GraphView) -> None:
+    assert event_ids(view, entity="office") == ["renaming-2018", "visit-2020"]
+    assert event_ids(view, entity="office-old") == ["renaming-2018"]
+    assert event_ids(view, entity="lonely") == []
+
+
+def test_date_bounds_are_inclusive_at_any_precision(view: GraphView) -> None:
+    assert event_ids(view, start="2017", end="2019") == ["renaming-2018"]
+    assert event_ids(view, start="2016-02", end="2016-02") == ["approval-2016"]
+    assert event_ids(view, start="2020-05-20") == ["visit-2020"]
+
+
+def test_bad_date_or_unknown_entity_is_refused(view: GraphView) -> None:
+    with pytest.raises(BadRequestError, match="YYYY"):
+        timeline(view, start="May 2018")
+    with pytest.raises(EntityNotFoundError):
+        timeline(view, entity="nobody")
+
+
+def test_event_carries_dates_participants_roles_and_citations(view: GraphView) -> None:
+    renaming = timeline(view, entity="office-old").events[0].to_dict()
+    assert (renaming["date"], renaming["sort_date"]) == ("2018-05", "2018-05-01")
+    roles = {(p["id"], p["role"]["curie"], p["role"]["direction"]) for p in renaming["participants"]}
+    assert roles == {("office-old", "org:originalOrganization", "forward"),
+                     ("office", "org:resultingOrganization", "forward"),
+                     ("office-old", "org:changedBy", "backward")}
+    assert [c["text"] for c in renaming["citations"]] == ["旧办公室更名为推进办公室"]
+    assert renaming["summary"]["en"] == "Old office renamed to Office in 2018-05"
+
+
+def test_interval_event_shows_start_and_end(view: GraphView) -> None:
+    visit = timeline(view, entity="visit-2020").events[0]
+    assert visit.event.date == "2020-05-20/2020-05-21"
+
+
+def test_limit_truncates_and_counts_the_rest(view: GraphView) -> None:
+    result = timeline(view, limit=2)
+    assert (len(result.events), result.total, result.truncated) == (2, 3, True)
+
+
+def test_2018_renaming_is_on_the_timeline_of_both_organisations(client: TestClient) -> None:
+    for organisation in ("zhangjiang-admin-office", "zhangjiang-hitech-park-committee"):
+        response = client.get("/timeline", params={"entity": organisation})
+        assert response.status_code == 200
+        events = response.json()["events"]
+        assert "renaming-2018-05" in [e["id"] for e in events], organisation
+        dates = [e["sort_date"] for e in events if e["sort_date"]]
+        assert dates == sorted(dates)
+
+
+def test_timeline_route_errors(client: TestClient) -> None:
+    assert client.get("/timeline", params={"entity": "nobody"}).status_code == 404
+    response = client.get("/timeline", params={"from": "yesterday"})
+    assert (response.status_code, response.json()["code"]) == (400, "bad_request")
+    assert client.get("/timeline", params={"from": "2018", "to": "2018"}).json()["from"] == "2018"

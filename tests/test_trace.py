@@ -1,0 +1,109 @@
+"""Implementation chains: on the hand-written graph, and 科创办's duties in the curated graph."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from kg.config import PROJECT_ROOT, Settings
+from kg.errors import BadRequestError, EntityNotFoundError
+from kg.graphview import GraphView
+from kg.namespaces import ID, IKG, ONTOLOGY_GRAPH, ORG
+from kg.paths import PathFinder
+from kg.provenance import Provenance
+from kg.store import GraphStore
+from kg.trace import GOVERNANCE_DOWN, trace
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture(scope="module")
+def finder() -> PathFinder:
+    store = GraphStore.in_memory()
+    store.load_file(PROJECT_ROOT / "ontology" / "innokg.ttl", graph=str(ONTOLOGY_GRAPH))
+    store.load_file(FIXTURES / "tracing.trig")
+    return PathFinder(GraphView(store, Provenance(store, FIXTURES)), Settings(in_memory=True))
+
+
+def chain_slugs(chain: object) -> list[str]:
+    return [i.removeprefix(str(ID)) for i in chain.iris()]  # type: ignore[attr-defined]
+
+
+def test_trace_down_from_directive_reaches_the_division(finder: PathFinder) -> None:
+    result = trace(finder, "directive", "down")
+    chains = [chain_slugs(c) for c in result.chains]
+    assert ["directive", "group", "office", "division"] in chains
+    hops = next(c for c in result.chains if chain_slugs(c)[-1] == "division").hops
+    assert [(h.property, h.direction) for h in hops] == [
+        (str(IKG.implements), "backward"), (str(IKG.executiveBodyOf), "backward"),
+        (str(ORG.unitOf), "backward")]
+    assert not result.truncated
+
+
+def test_trace_follows_only_governance_relations(finder: PathFinder) -> None:
+    result = trace(finder, "division", "up")
+    walked = {h.property for c in result.chains for h in c.hops}
+    assert walked and walked <= set(GOVERNANCE_DOWN)
+    assert all("city" not in chain_slugs(c) for c in result.chains)
+
+
+def test_trace_up_from_office_lists_each_duty(finder: PathFinder) -> None:
+    result = trace(finder, "office", "up")
+    first_steps = sorted((c.hops[0].property.rsplit("#", 1)[1], chain_slugs(c)[1])
+                         for c in result.chains)
+    assert set(first_steps) == {("executiveBodyOf", "group"), ("handlesDailyWorkOf", "group"),
+                                ("handlesDailyWorkOf", "group2")}
+    ends = {chain_slugs(c)[-1] for c in result.chains}
+    assert {"directive", "agency", "group2"} == ends
+
+
+def test_hop_cap_cuts_chains_and_says_so(finder: PathFinder) -> None:
+    result = trace(finder, "directive", "down", max_hops=1)
+    assert {len(c.hops) for c in result.chains} == {1}
+    assert result.truncated and "past 1 hops" in (result.reason or "")
+
+
+def test_trace_errors(finder: PathFinder) -> None:
+    with pytest.raises(EntityNotFoundError):
+        trace(finder, "nobody", "up")
+    with pytest.raises(BadRequestError):
+        trace(finder, "office", "sideways")
+    with pytest.raises(BadRequestError):
+        trace(finder, "office", "up", max_hops=0)
+
+
+def test_trace_is_deterministic(finder: PathFinder) -> None:
+    assert trace(finder, "division", "up").to_dict() == trace(finder, "division", "up").to_dict()
+
+
+# -- the curated graph ----------------------------------------------------------------------------
+
+def test_stc_office_up_trace_shows_four_daily_work_duties_and_executive_role(
+        client: TestClient, bundled_store: GraphStore) -> None:
+    office = str(ID["shanghai-stc-office"])
+    stated = {r["g"].value for r in bundled_store.select(
+        f"SELECT ?g WHERE {{ <{office}> <{IKG.handlesDailyWorkOf}> ?g }}")}
+    executive = {r["g"].value for r in bundled_store.select(
+        f"SELECT ?g WHERE {{ <{office}> <{IKG.executiveBodyOf}> ?g }}")}
+    response = client.get("/trace/up/shanghai-stc-office")
+    assert response.status_code == 200
+    data = response.json()
+    first = {(c["hops"][0]["property"]["curie"], c["hops"][0]["to"]["iri"]) for c in data["chains"]}
+    duties = {iri for curie, iri in first if curie == "ikg:handlesDailyWorkOf"}
+    assert len(duties) == 4 and duties == stated
+    assert {iri for curie, iri in first if curie == "ikg:executiveBodyOf"} == executive != set()
+    assert all(h["citations"] for c in data["chains"] for h in c["hops"])
+
+
+def test_trace_route_errors(client: TestClient) -> None:
+    assert client.get("/trace/up/no-such-body").json()["code"] == "entity_not_found"
+    response = client.get("/trace/sideways/shanghai-stc-office")
+    assert (response.status_code, response.json()["code"]) == (400, "bad_request")
+
+
+def test_trace_down_from_directive_in_curated_graph_reaches_the_office(client: TestClient) -> None:
+    data = client.get("/trace/down/xi-2014-directive").json()
+    reached = {h["to"]["id"] for c in data["chains"] for h in c["hops"]}
+    assert "shanghai-stc-office" in reached
