@@ -8,7 +8,8 @@ from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel
 
 from kg.analytics import MEASURES, Analytics
-from kg.api.routes.paths import NodeOut, graph_view_of
+from kg.api.routes.paths import NodeOut
+from kg.api.services import graph_view_of
 from kg.api.state import AppState, get_state
 
 router = APIRouter(tags=["analytics"])

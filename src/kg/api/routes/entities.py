@@ -9,13 +9,13 @@ from fastapi import APIRouter, Depends, Query, Response
 from pydantic import BaseModel
 from starlette.convertors import Convertor, register_url_convertor
 
+from kg.api.services import entity_views_of, lookup_of
 from kg.api.state import AppState, get_state
 from kg.entities import EntityViews, to_entity_id
 from kg.errors import BadRequestError
 from kg.lookup import Hit, SearchResult
 from kg.lookup.service import EntityLookup
 from kg.namespaces import to_curie
-from kg.provenance import Provenance
 
 router = APIRouter(tags=["entities"])
 
@@ -121,18 +121,12 @@ class EntityOut(BaseModel):
 
 def get_lookup(state: Annotated[AppState, Depends(get_state)]) -> EntityLookup:
     """FastAPI dependency: the app's lookup service (index built on first use)."""
-    return state.singleton("lookup", lambda: EntityLookup(state.store))
-
-
-def get_provenance(state: AppState) -> Provenance:
-    """The app's provenance service (shared under the name "provenance")."""
-    return state.singleton("provenance", lambda: Provenance(state.store, state.settings.sources_dir))
+    return lookup_of(state)
 
 
 def get_views(state: Annotated[AppState, Depends(get_state)]) -> EntityViews:
     """FastAPI dependency: the entity view builder."""
-    provenance = get_provenance(state)  # outside the factory: AppState's lock is not re-entrant
-    return state.singleton("entity_views", lambda: EntityViews(state.store, provenance))
+    return entity_views_of(state)
 
 
 def _hit_out(hit: Hit) -> LookupHitOut:

@@ -9,13 +9,10 @@ from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 from pydantic import BaseModel
 
+from kg.api.services import graph_view_of, path_finder_of, provenance_of, query_runner_of
 from kg.api.state import AppState, get_state
 from kg.exports import FORMATS, SCOPES, Exporter, ExportRequest, ExportScope
 from kg.exports.exporter import runner_construct
-from kg.graphview import GraphView
-from kg.paths import PathFinder
-from kg.provenance import Provenance
-from kg.store.runner import QueryRunner
 
 router = APIRouter(tags=["exports"])
 
@@ -37,33 +34,16 @@ class ExportFormatsOut(BaseModel):
     scopes: list[str]
 
 
-def provenance_of(state: AppState) -> Provenance:
-    """The app's provenance index (shared with the other routers)."""
-    return state.singleton("provenance", lambda: Provenance(state.store, state.settings.sources_dir))
 
 
-def graph_view_of(state: AppState) -> GraphView:
-    """The app's entity-graph projection (shared with the other routers)."""
-    provenance = provenance_of(state)  # outside the factory: AppState's lock is not re-entrant
-    return state.singleton("graph_view", lambda: GraphView(state.store, provenance))
 
 
-def query_runner_of(state: AppState) -> QueryRunner:
-    """The app's SPARQL worker pool (shared with the SPARQL endpoint); closed at shutdown."""
-
-    def start() -> QueryRunner:
-        runner = QueryRunner(state.store, state.settings)
-        state.on_close(runner.close)
-        return runner
-
-    return state.singleton("query_runner", start)
 
 
 def exporter_of(state: AppState) -> Exporter:
     """The app's exporter."""
 
-    view, provenance = graph_view_of(state), provenance_of(state)
-    finder = state.singleton("path_finder", lambda: PathFinder(view, state.settings))
+    view, provenance, finder = graph_view_of(state), provenance_of(state), path_finder_of(state)
     return state.singleton("exporter", lambda: Exporter(
         state.store, view, provenance, finder=finder,
         max_nodes=state.settings.max_neighbourhood_nodes,

@@ -9,58 +9,37 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
+from kg.api.services import (
+    catalogue_of,
+    graph_view_of,
+    lookup_of,
+    path_finder_of,
+    query_runner_of,
+)
 from kg.api.state import AppState, get_state
-from kg.catalogue import Catalogue, parse_iri
+from kg.catalogue import parse_iri
 from kg.errors import BadRequestError
-from kg.graphview import GraphView, PropertyFilter, TypeFilter
-from kg.lookup.service import EntityLookup
-from kg.paths import PathFinder, PathQuery, resolve_entity
-from kg.provenance import Provenance
+from kg.graphview import PropertyFilter, TypeFilter
+from kg.paths import PathQuery, resolve_entity
 from kg.sparql.negotiation import GRAPH_FORMATS, choose_solution_format
-from kg.store.runner import QueryRunner, run_query
+from kg.store.runner import run_query
 from kg.timeline import timeline
 from kg.trace import trace
 
 router = APIRouter(tags=["tracing"])
 
 
-# -- services (singletons shared with the other routers under the same names) -------------------
-
-def provenance_of(state: AppState) -> Provenance:
-    """The app's provenance index."""
-    return state.singleton("provenance", lambda: Provenance(state.store, state.settings.sources_dir))
 
 
-def graph_view_of(state: AppState) -> GraphView:
-    """The app's entity-graph projection."""
-    return state.singleton("graph_view", lambda: GraphView(state.store, provenance_of(state)))
 
 
-def lookup_of(state: AppState) -> EntityLookup:
-    """The app's lookup index (names, abbreviations, pinyin)."""
-    return state.singleton("lookup", lambda: EntityLookup(state.store))
 
 
-def path_finder_of(state: AppState) -> PathFinder:
-    """The app's path finder (names resolved through the lookup index)."""
-    return state.singleton("path_finder", lambda: PathFinder(graph_view_of(state), state.settings,
-                                                             lookup=lookup_of(state)))
 
 
-def catalogue_of(state: AppState) -> Catalogue:
-    """The question catalogue (queries/*.rq)."""
-    return state.singleton("catalogue", Catalogue)
 
 
-def query_runner_of(state: AppState) -> QueryRunner:
-    """The app's SPARQL worker pool (shared with the SPARQL endpoint); closed at shutdown."""
 
-    def start() -> QueryRunner:
-        runner = QueryRunner(state.store, state.settings)
-        state.on_close(runner.close)
-        return runner
-
-    return state.singleton("query_runner", start)
 
 
 # -- response models --------------------------------------------------------------------------

@@ -11,10 +11,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, Response
 
+from kg.api.services import query_runner_of
 from kg.api.state import AppState, get_state
 from kg.sparql.endpoint import SparqlAnswer, SparqlEndpoint
 from kg.sparql.protocol import ProtocolRequest, parse_get, parse_post
-from kg.store.runner import QueryRunner
 
 router = APIRouter(tags=["sparql"])
 
@@ -28,15 +28,9 @@ async def _read_body(request: Request) -> bytes:
 
 def get_endpoint(state: Annotated[AppState, Depends(get_state)]) -> SparqlEndpoint:
     """FastAPI dependency: the app's SPARQL endpoint (its worker pool starts on first use)."""
-    runner = state.singleton("query_runner", lambda: _start_runner(state))
+    runner = query_runner_of(state)
     return state.singleton("sparql_endpoint",
                            lambda: SparqlEndpoint(state.store, state.settings, runner))
-
-
-def _start_runner(state: AppState) -> QueryRunner:
-    runner = QueryRunner(state.store, state.settings)
-    state.on_close(runner.close)
-    return runner
 
 
 def _endpoint_url(request: Request, base_url: str | None) -> str:

@@ -1,0 +1,58 @@
+"""The domain services the routers share, one accessor each, built once per app on first use.
+
+Every router asks here, so two routers never build two indexes of the same store (and a path
+request resolves names through the lookup whichever router built the path finder first).
+"""
+
+from __future__ import annotations
+
+from kg.api.state import AppState
+from kg.catalogue import Catalogue
+from kg.entities import EntityViews
+from kg.graphview import GraphView
+from kg.lookup.service import EntityLookup
+from kg.paths import PathFinder
+from kg.provenance import Provenance
+from kg.store.runner import QueryRunner
+
+
+def provenance_of(state: AppState) -> Provenance:
+    """The evidence index of the store, quoting the source texts when they are available."""
+    return state.singleton("provenance", lambda: Provenance(state.store, state.settings.sources_dir))
+
+
+def lookup_of(state: AppState) -> EntityLookup:
+    """The entity lookup index (names, abbreviations, pinyin, typos)."""
+    return state.singleton("lookup", lambda: EntityLookup(state.store))
+
+
+def entity_views_of(state: AppState) -> EntityViews:
+    """The builder of entity views (facts in both directions with citations)."""
+    return state.singleton("entity_views", lambda: EntityViews(state.store, provenance_of(state)))
+
+
+def graph_view_of(state: AppState) -> GraphView:
+    """The networkx projection of entity-to-entity relations."""
+    return state.singleton("graph_view", lambda: GraphView(state.store, provenance_of(state)))
+
+
+def path_finder_of(state: AppState) -> PathFinder:
+    """The path finder, resolving names through the lookup index."""
+    return state.singleton("path_finder", lambda: PathFinder(graph_view_of(state), state.settings,
+                                                             lookup=lookup_of(state)))
+
+
+def catalogue_of(state: AppState) -> Catalogue:
+    """The question catalogue (queries/*.rq)."""
+    return state.singleton("catalogue", Catalogue)
+
+
+def query_runner_of(state: AppState) -> QueryRunner:
+    """The SPARQL worker pool (started on first use, closed at shutdown)."""
+
+    def start() -> QueryRunner:
+        runner = QueryRunner(state.store, state.settings)
+        state.on_close(runner.close)
+        return runner
+
+    return state.singleton("query_runner", start)
