@@ -29,7 +29,7 @@ from kg.config import PROJECT_ROOT
 from kg.errors import BadRequestError, NotFoundError
 from kg.namespaces import ID, PREFIXES, from_curie, to_curie
 
-#: Where the catalogue lives; ask for a KG_QUERIES_DIR setting.
+#: Where the catalogue lives by default (Settings.queries_dir).
 QUERIES_DIR = PROJECT_ROOT / "queries"
 
 _HEADER = re.compile(r"^#\+\s*([a-z_]+)\s*:\s*(.*?)\s*$")

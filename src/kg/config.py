@@ -67,7 +67,17 @@ class Settings(BaseSettings):
     path_time_budget: float = Field(
         default=2.0, gt=0, description="Time budget of one path or trace search, in seconds."
     )
+    path_hub_degree: int = Field(
+        default=5000, ge=1, description="Neighbours above which path search does not pass through a "
+        "node (it may still start or end there); answers say truncated when that may hide a path."
+    )
+    max_chains: int = Field(
+        default=100, ge=1, description="Most implementation chains one trace returns (reported when hit)."
+    )
     max_neighbourhood_nodes: int = Field(
         default=500, ge=1, description="Most nodes a neighbourhood or export subgraph holds."
     )
     lookup_limit: int = Field(default=100, ge=1, description="Largest page size of entity lookup.")
+    queries_dir: Path = Field(
+        default=PROJECT_ROOT / "queries", description="Directory of the question catalogue (*.rq)."
+    )

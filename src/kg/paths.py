@@ -8,8 +8,8 @@ The search is bounded by construction (design.md §2: an unbounded simple-path e
 - a hop cap (`max_hops`, at most `Settings.max_hops`) and a result cap (`k`, at most
   `Settings.max_paths`);
 - a time budget (`Settings.path_time_budget`) checked inside the search loops;
-- hub handling: a node with more than `HUB_DEGREE` neighbours is never passed *through* (it may still
-  be the source or the target). Hubs (a city, a generic "government" node) connect everything to
+- hub handling: a node with more than `Settings.path_hub_degree` neighbours is never passed
+  *through* (it may still be the source or the target). Hubs (a city, a generic "government" node) connect everything to
   everything and make paths through them both slow to find and meaningless to read.
 
 When a cap, the budget or a skipped hub may have hidden a path, the answer says `truncated: true`
@@ -42,10 +42,6 @@ if TYPE_CHECKING:
     from kg.config import Settings
     from kg.provenance import Citation
 
-#: Neighbours a node may have before it counts as a hub and is not passed through (see module doc).
-#: The curated graph's busiest entity has under twenty neighbours; in the synthetic 1M-triple graph
-#: only the national ministries (~9,000 each) are above it, ~20 bodies have about 1,000.
-HUB_DEGREE = 5000
 #: How many node expansions happen between two looks at the clock.
 _CLOCK_EVERY = 64
 
@@ -480,11 +476,11 @@ def _join(meet: int, pred: dict[int, int | None], succ: dict[int, int | None]) -
 class PathFinder:
     """Finds and explains paths over a GraphView, within the configured limits."""
 
-    def __init__(self, view: GraphView, settings: Settings, *, hub_degree: int = HUB_DEGREE,
+    def __init__(self, view: GraphView, settings: Settings, *, hub_degree: int | None = None,
                  lookup: NameLookup | None = None) -> None:
         self.view = view
         self.settings = settings
-        self.hub_degree = hub_degree
+        self.hub_degree = settings.path_hub_degree if hub_degree is None else hub_degree
         self.lookup = lookup
 
     def resolve(self, text: str) -> Resolved:

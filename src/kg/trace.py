@@ -9,7 +9,7 @@ to who carries it out:
 `trace(..., "down")` walks these from a deployment, directive, plan, policy or body; `"up"` walks
 them backwards from a body to the deployments it serves. The answer lists every maximal chain
 (a simple path that cannot be extended), with the same explained hops as paths. The walk is bounded
-by the hop cap, `MAX_CHAINS` and the time budget; hitting any of them is reported.
+by the hop cap, Settings.max_chains and the time budget; hitting any of them is reported.
 """
 
 from __future__ import annotations
@@ -49,8 +49,6 @@ GOVERNANCE_DOWN: dict[str, tuple[str, ...]] = {
     str(ORG.subOrganizationOf): (BACKWARD,),
     str(IKG.possiblySameAs): (FORWARD, BACKWARD),  # symmetric doubt: followed both ways
 }
-#: Most chains one trace returns; ask for a KG_MAX_CHAINS setting (reported when hit).
-MAX_CHAINS = 100
 DIRECTIONS = ("down", "up")
 _CLOCK_EVERY = 64
 
@@ -86,8 +84,10 @@ class TraceResult:
 class _Walk:
     """Depth-first enumeration of maximal simple chains along governance relations."""
 
-    def __init__(self, projection: Projection, direction: str, max_hops: int, deadline: float) -> None:
+    def __init__(self, projection: Projection, direction: str, max_hops: int, deadline: float,
+                 max_chains: int) -> None:
         self.p = projection
+        self.max_chains = max_chains
         self.up = direction == "up"
         self.max_hops = max_hops
         self.deadline = deadline
@@ -115,7 +115,7 @@ class _Walk:
         self._ticks += 1
         if self._ticks % _CLOCK_EVERY == 0 and time.monotonic() > self.deadline:
             raise _OutOfTime
-        if len(self.chains) >= MAX_CHAINS:
+        if len(self.chains) >= self.max_chains:
             self.capped_by = "chains"
             return
         steps = [s for s in self.steps(u) if s[0] not in on_chain]
@@ -147,7 +147,7 @@ def trace(finder: PathFinder, entity: str, direction: str, *, max_hops: int | No
     projection = view.projection()
     origin = projection.index[start.node.iri]
     budget = settings.path_time_budget
-    walk = _Walk(projection, direction, hops, time.monotonic() + budget)
+    walk = _Walk(projection, direction, hops, time.monotonic() + budget, settings.max_chains)
     timed_out = False
     try:
         walk.walk(origin, [], {origin})
@@ -175,7 +175,7 @@ def _reason(walk: _Walk, timed_out: bool, budget: float, hops: int) -> str | Non
     if timed_out:
         parts.append(f"the time budget of {budget:g} s ran out (KG_PATH_TIME_BUDGET)")
     if walk.capped_by == "chains":
-        parts.append(f"stopped at {MAX_CHAINS} chains")
+        parts.append(f"stopped at {walk.max_chains} chains (KG_MAX_CHAINS)")
     elif walk.capped_by == "hops":
         parts.append(f"some chains go on past {hops} hops (max_hops)")
     return "; ".join(parts) if parts else None

@@ -44,7 +44,7 @@ def path_finder_of(state: AppState) -> PathFinder:
 
 def catalogue_of(state: AppState) -> Catalogue:
     """The question catalogue (queries/*.rq)."""
-    return state.singleton("catalogue", Catalogue)
+    return state.singleton("catalogue", lambda: Catalogue(state.settings.queries_dir))
 
 
 def query_runner_of(state: AppState) -> QueryRunner:
