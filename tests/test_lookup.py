@@ -6,7 +6,7 @@ import pytest
 
 from kg.errors import BadRequestError
 from kg.lookup import EntityRecord, LabelRecord, LookupIndex
-from kg.lookup.normalise import normalise, strip_tones
+from kg.lookup.normalise import normalise, normalise_many, strip_tones
 from kg.lookup.pinyin import segmentations
 
 ID = "https://w3id.org/innokg/id/"
@@ -172,3 +172,35 @@ def test_lookup_empty_query_is_refused(index: LookupIndex, query: str) -> None:
 
 def test_lookup_unrelated_query_finds_nothing(index: LookupIndex) -> None:
     assert index.search("量子计算", limit=5).total == 0
+
+
+def test_normalise_many_agrees_with_normalise_one_by_one() -> None:
+    texts = ["科創辦", " 上海 张江\n科学城 ", "ＮＤＲＣ  Office", "“张江” 实验室", "", "  ", "Ab\tC",
+             "上海 Office 办"]
+    assert normalise_many(texts) == [normalise(t) for t in texts]
+
+
+def test_lookup_pinyin_unfinished_last_syllable_finds_office(index: LookupIndex) -> None:
+    assert _top(index, "kechuangb")[:2] == (OFFICE, "pinyin")
+
+
+def test_lookup_initials_use_every_reading_of_a_polyphone(index: LookupIndex) -> None:
+    assert _top(index, "yhhz")[:2] == (BANK, "initials")
+    assert _top(index, "yxxz")[:2] == (BANK, "initials")
+
+
+def test_lookup_typo_swapping_letters_across_the_middle_is_fuzzy(index: LookupIndex) -> None:
+    assert _top(index, "commsision")[:2] == (NDRC, "fuzzy")
+
+
+def test_lookup_typo_with_an_extra_letter_is_fuzzy(index: LookupIndex) -> None:
+    assert _top(index, "commissiion")[:2] == (NDRC, "fuzzy")
+
+
+def test_lookup_typo_match_stays_inside_one_label() -> None:
+    # Candidates are checked joined by newlines: "abcd" + newline + "efg" is one insertion away from
+    # the query, and must not count.
+    split = LookupIndex([EntityRecord(ID + "a", _labels(("xabcd", "en", "pref"),)),
+                         EntityRecord(ID + "b", _labels(("efgx", "en", "pref"),))])
+    assert split.search("abcdefg", limit=5).total == 0
+    assert split.search("abcdx", limit=5).hits[0].match == "fuzzy"

@@ -127,31 +127,6 @@ def segmentations(query: str) -> list[tuple[str, ...]]:
 
 
 @cache
-def _readers() -> dict[str, str]:
-    """Syllable -> every CJK character that has it among its readings (the lattice, turned around)."""
-    found: dict[str, list[str]] = {}
-    for code in sorted(pinyin_dict):
-        char = chr(code)
-        if is_cjk(char):
-            for reading in readings(char):
-                found.setdefault(reading, []).append(char)
-    return {syllable: "".join(chars) for syllable, chars in found.items()}
-
-
-@cache
-def char_class(syllable: str, *, prefix: bool = False) -> str:
-    """A regex character class of the CJK characters reading as `syllable` (or, with `prefix`, as any
-    syllable starting with it: a typed prefix, or one letter of initials)."""
-    readers = _readers()
-    if prefix:
-        chars = "".join(sorted({c for s, cs in readers.items() if s.startswith(syllable) for c in cs}))
-    else:
-        chars = readers.get(syllable, "")
-    # An empty class would be a syntax error; a class of one unassigned code point matches nothing.
-    return f"[{chars or chr(0x10FFFF)}]"
-
-
-@cache
 def first_reading_table() -> dict[int, str]:
     """A str.translate table: each CJK character to its first reading (other characters are added by
     `first_readings`)."""

@@ -21,6 +21,8 @@ EMPTY: IdArray = np.zeros(0, dtype=np.int32)
 CHAR_BITS = 21
 #: Separator between the keys of a joined text; normalised labels never hold it (\s becomes " ").
 SEPARATOR = "\n"
+#: Above one id in this many keys, a union is marked in a mask instead of sorted (np.unique).
+_MASK_RATIO = 16
 
 
 def gram_codes(text: str) -> list[int]:
@@ -125,8 +127,8 @@ class Postings:
             return EMPTY
         return intersect([self.at(s) for s in slots])
 
-    def union_slots(self, slots: Sequence[int] | npt.NDArray[np.int64]) -> IdArray:
-        """Ids of the keys holding any of the codes at `slots`, ascending."""
+    def union_slots(self, slots: Sequence[int] | npt.NDArray[np.int64], universe: int) -> IdArray:
+        """Ids (below `universe`) of the keys holding any of the codes at `slots`, ascending."""
         slots = np.asarray(slots, dtype=np.int64)
         if len(slots) == 0:
             return EMPTY
@@ -137,17 +139,24 @@ class Postings:
         total = int(lengths.sum())
         # Positions of every entry of every slot, without a Python loop over the slots.
         shifts = np.repeat(starts - (np.cumsum(lengths) - lengths), lengths)
-        return np.unique(self.ids[np.arange(total, dtype=np.int64) + shifts])
+        ids = self.ids[np.arange(total, dtype=np.int64) + shifts]
+        if total * _MASK_RATIO < universe:
+            return np.unique(ids)
+        # Many ids: marking them in a mask of all keys is cheaper than sorting them.
+        mask = np.zeros(universe, dtype=bool)
+        mask[ids] = True
+        return np.flatnonzero(mask).astype(np.int32)
 
 
 def intersect(lists: Sequence[IdArray]) -> IdArray:
-    """Intersection of sorted id arrays of distinct ids."""
+    """Intersection of sorted arrays of distinct ids: each id of the shortest is looked up by bisection."""
     ordered = sorted(lists, key=len)
     result = ordered[0]
     for other in ordered[1:]:
         if len(result) == 0:
             break
-        result = np.intersect1d(result, other, assume_unique=True)
+        found = np.minimum(np.searchsorted(other, result), len(other) - 1)
+        result = result[other[found] == result]
     return result
 
 
