@@ -176,7 +176,7 @@ def test_gexf_gives_each_node_a_viz_colour_of_its_category(exporter: Exporter, w
 def test_dot_read_by_graphviz_keeps_every_node_and_edge(whole: Subgraph) -> None:
     dot = shutil.which("dot")
     if dot is None:
-        pytest.skip("Graphviz `dot` is not installed (scripts/setup-browser installs it)")
+        pytest.skip("Graphviz `dot` is not installed (scripts/setup-debian installs it)")
     source = write_dot(present(whole, "zh"))
     done = subprocess.run([dot, "-Tjson"], input=source, capture_output=True, check=True, timeout=60)
     drawn = json.loads(done.stdout)
@@ -199,7 +199,7 @@ def test_dot_quotes_ids_that_graphviz_would_otherwise_split() -> None:
     edges = (Edge(nodes[0].iri, nodes[2].iri, "https://example.org/p", 'p"', None, ()),)
     dot = shutil.which("dot")
     if dot is None:
-        pytest.skip("Graphviz `dot` is not installed (scripts/setup-browser installs it)")
+        pytest.skip("Graphviz `dot` is not installed (scripts/setup-debian installs it)")
     source = write_dot(present(Subgraph(nodes, edges), "zh"))
     drawn = json.loads(subprocess.run([dot, "-Tjson"], input=source, capture_output=True,
                                       check=True, timeout=60).stdout)

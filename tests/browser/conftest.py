@@ -17,7 +17,7 @@ def _missing_tools() -> list[str]:
     if shutil.which("node") is None:
         missing.append("node")
     if not Path(CHROMIUM).exists():
-        missing.append(f"{CHROMIUM} (scripts/setup-browser)")
+        missing.append(f"{CHROMIUM} (scripts/setup-debian)")
     if not (ROOT / "node_modules" / "playwright-core").exists():
         missing.append("node_modules/playwright-core (scripts/setup-web)")
     if not (ROOT / "src" / "kg" / "web" / "static" / "vendor" / "cytoscape.esm.min.mjs").exists():

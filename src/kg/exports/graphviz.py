@@ -71,7 +71,7 @@ def render(dot_source: bytes, image_format: str, *, timeout: float = RENDER_TIME
     if binary is None:
         raise RendererMissingError(
             f"Drawing {image_format.upper()} needs Graphviz's `dot`, which is not installed on the "
-            "server (Debian: apt-get install graphviz, or scripts/setup-browser); format=dot works "
+            "server (Debian: apt-get install graphviz, or scripts/setup-debian); format=dot works "
             "without it."
         )
     try:
