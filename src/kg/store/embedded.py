@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
 import pyoxigraph as ox
 
 from kg.config import Settings
-from kg.errors import BadRequestError, LoadError, QuerySyntaxError
+from kg.errors import BadRequestError, LoadError, QuerySyntaxError, UpdateFailedError
 from kg.namespaces import GRAPH, ONTOLOGY_GRAPH
 from kg.terms import Row, Term, Triple
 
@@ -45,12 +46,13 @@ def format_for_path(path: Path) -> str:
 
 def to_term(node: object) -> Term:
     """The engine-neutral form of a pyoxigraph term."""
-    if isinstance(node, ox.NamedNode):
-        return Term("iri", node.value)
-    if isinstance(node, ox.BlankNode):
-        return Term("bnode", node.value)
-    if isinstance(node, ox.Literal):
-        return Term("literal", node.value, datatype=node.datatype.value, lang=node.language)
+    kind = type(node)  # exact type checks: this runs once per term of every answer
+    if kind is ox.NamedNode:
+        return Term("iri", node.value)  # type: ignore[attr-defined]
+    if kind is ox.Literal:
+        return Term("literal", node.value, node.datatype.value, node.language)  # type: ignore[attr-defined]
+    if kind is ox.BlankNode:
+        return Term("bnode", node.value)  # type: ignore[attr-defined]
     return Term("triple", str(node))
 
 
@@ -145,16 +147,29 @@ class GraphStore:
     def select(self, query: str, *, union: bool = True) -> list[Row]:
         """Rows of a SELECT query, materialised in the calling thread; raises QuerySyntaxError."""
         solutions = self._run(query, union)
-        names = [v.value for v in solutions.variables]  # type: ignore[attr-defined]
+        names = list(enumerate(v.value for v in solutions.variables))  # type: ignore[attr-defined]
         rows: list[Row] = []
         for solution in solutions:  # type: ignore[attr-defined]
             row = {}
-            for name in names:
-                value = solution[name]
+            for position, name in names:
+                value = solution[position]
                 if value is not None:
                     row[name] = to_term(value)
             rows.append(row)
         return rows
+
+    def select_values(self, query: str, *, union: bool = True) -> list[tuple[str | None, ...]]:
+        """Rows of a SELECT query as tuples of lexical values (IRI, literal text; None if unbound).
+
+        For bulk reads (indexes, projections): no Term objects are built. Ask SPARQL for what the
+        lexical value leaves out, e.g. `(LANG(?label) AS ?lang)`.
+        """
+        solutions = self._run(query, union)
+        width = range(len(solutions.variables))  # type: ignore[attr-defined]
+        return [
+            tuple(None if (term := solution[i]) is None else term.value for i in width)
+            for solution in solutions  # type: ignore[attr-defined]
+        ]
 
     def ask(self, query: str, *, union: bool = True) -> bool:
         """The answer of an ASK query."""
@@ -196,21 +211,27 @@ class GraphStore:
     # -- writing -------------------------------------------------------------------------------
 
     def on_change(self, listener: Callable[[], None]) -> None:
-        """Call `listener` after every write (indexes and projections rebuild themselves)."""
+        """Call `listener` after every write, failed ones included (compare `generation`)."""
         self._listeners.append(listener)
 
     def before_change(self, listener: Callable[[], None]) -> None:
         """Call `listener` before every write, under the write lock (readers of the files let go)."""
         self._before_listeners.append(listener)
 
-    def _changing(self) -> None:
-        for listener in self._before_listeners:
-            listener()
-
-    def _changed(self) -> None:
-        self._generation += 1
-        for listener in self._listeners:
-            listener()
+    @contextmanager
+    def _writing(self) -> Iterator[None]:
+        # Listeners hear the end of every write, failed ones included: the query runner pauses its
+        # workers before a write and must resume them even when the write raised. Only a write
+        # that succeeded bumps the generation (a failed one changed nothing).
+        with self._write_lock:
+            for listener in self._before_listeners:
+                listener()
+            try:
+                yield
+                self._generation += 1
+            finally:
+                for listener in self._listeners:
+                    listener()
 
     def load_file(self, path: Path, *, graph: str | None = None,
                   progress: Callable[[int, int], None] | None = None) -> None:
@@ -237,8 +258,7 @@ class GraphStore:
 
     def _load(self, source: bytes | IO[bytes], fmt: str, *, graph: str | None, name: str) -> None:
         to_graph = ox.NamedNode(graph) if graph and fmt not in QUAD_FORMATS else None
-        with self._write_lock:
-            self._changing()
+        with self._writing():
             try:
                 # Both load paths are all-or-nothing in pyoxigraph 0.5: a parse error changes nothing.
                 if self.location is None:
@@ -251,35 +271,31 @@ class GraphStore:
                                 line=exc.lineno, column=exc.offset) from None
             except (ValueError, OSError) as exc:
                 raise LoadError(f"{name}: {exc}", file=name) from None
-            self._changed()
 
     def update(self, sparql_update: str) -> None:
-        """Run a SPARQL Update; raises QuerySyntaxError."""
-        with self._write_lock:
-            self._changing()
+        """Run a SPARQL Update atomically; raises QuerySyntaxError or UpdateFailedError."""
+        with self._writing():
             try:
                 self._store.update(sparql_update)
             except SyntaxError as exc:
                 raise QuerySyntaxError(f"SPARQL Update syntax error: {exc}") from None
+            except (RuntimeError, ValueError) as exc:
+                # pyoxigraph's own refusals, e.g. "The graph <g> does not exist" (no SILENT).
+                raise UpdateFailedError(f"The update failed and changed nothing: {exc}.") from None
             if self.location is not None:
                 self._store.flush()
-            self._changed()
 
     def add_triples(self, triples: Iterable[Triple], *, graph: str) -> None:
         """Add triples to a named graph in one transaction."""
         g = ox.NamedNode(graph)
         quads = [ox.Quad(to_node(s), to_node(p), to_node(o), g) for s, p, o in triples]
-        with self._write_lock:
-            self._changing()
+        with self._writing():
             self._store.extend(quads)
-            self._changed()
 
     def clear_graph(self, graph: str) -> None:
         """Remove every triple of one named graph."""
-        with self._write_lock:
-            self._changing()
+        with self._writing():
             self._store.remove_graph(ox.NamedNode(graph))
-            self._changed()
 
     def flush(self) -> None:
         """Make writes durable (against power loss, not only process death)."""
