@@ -18,7 +18,7 @@ __all__ = ["SHARED", "SOURCE_REPORT", "require_shared"]
 @pytest.fixture(scope="session")
 def settings() -> Settings:
     """In-memory settings with the bundled ontology and data."""
-    return Settings(in_memory=True, query_timeout=5.0, query_workers=1)
+    return Settings(in_memory=True, query_timeout=5.0, query_workers=1, warm_up=False)
 
 
 @pytest.fixture(scope="session")

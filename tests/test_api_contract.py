@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -45,6 +46,19 @@ def small_client(bundled_store: GraphStore) -> Iterator[TestClient]:
 def test_every_error_has_the_one_json_shape(client: TestClient, method: str, path: str, status: int,
                                             code: str) -> None:
     _assert_error(client.request(method, path), status, code)
+
+
+def test_iri_parameter_cannot_inject_query_text(client: TestClient) -> None:
+    # Before: the class IRI went into an in-process ASK unchecked, and this ran SERVICE.
+    evil = "http://x> a ?k } UNION { SERVICE <http://127.0.0.1:9/> { ?a ?b ?c } } } #"
+    body = _assert_error(client.get("/entities", params={"q": "kcb", "type": evil}), 400, "bad_request")
+    assert "not a valid IRI" in body["detail"]
+
+
+def test_keyword_glued_to_a_prefixed_name_is_refused_over_http(client: TestClient) -> None:
+    query = "PREFIX : <http://127.0.0.1:9/> SELECT * WHERE { SERVICE:x { ?s ?p ?o } }"
+    body = _assert_error(client.get("/sparql", params={"query": query}), 400, "query_refused")
+    assert "SERVICE" in body["detail"]
 
 
 def test_validation_errors_name_the_bad_parameter(client: TestClient) -> None:
@@ -91,3 +105,20 @@ def test_health_reports_the_bundled_graph(client: TestClient) -> None:
     body = client.get("/health").json()
     assert body["status"] == "ok" and body["triples"] > 3000
     assert "https://w3id.org/innokg/graph/zhangjiang-2020" in body["graphs"]
+
+
+def test_warm_up_builds_the_indexes_at_start(bundled_store: GraphStore) -> None:
+    app = create_app(Settings(in_memory=True, query_workers=1, warm_up=True), store=bundled_store)
+    with TestClient(app):
+        state = app.state.kg
+        deadline = time.monotonic() + 30
+        while not state.is_built("graph_view") and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert state.is_built("lookup") and state.is_built("provenance") and state.is_built("graph_view")
+
+
+def test_no_warm_up_builds_nothing_before_the_first_request(bundled_store: GraphStore) -> None:
+    app = create_app(Settings(in_memory=True, query_workers=1, warm_up=False), store=bundled_store)
+    with TestClient(app):
+        time.sleep(0.2)
+        assert not app.state.kg.is_built("lookup")

@@ -40,6 +40,10 @@ class Settings(BaseSettings):
         description="Directory holding the source report texts; when present, answers quote the "
         "cited spans.",
     )
+    warm_up: bool = Field(
+        default=True, description="At start, build the lookup index, the evidence index and the graph "
+        "projection in the background, so that first requests do not wait for them."
+    )
     host: str = Field(default="127.0.0.1", description="Interface the HTTP service binds to.")
     port: int = Field(default=8000, description="Port the HTTP service listens on.")
     base_url: str | None = Field(

@@ -12,6 +12,7 @@ import kg
 from kg.api.errors import install_error_handlers
 from kg.api.limits import BodyLimitMiddleware
 from kg.api.routes import ROUTERS
+from kg.api.services import warm_up
 from kg.api.state import AppState
 from kg.config import Settings
 from kg.store import GraphStore
@@ -24,6 +25,8 @@ def create_app(settings: Settings | None = None, *, store: GraphStore | None = N
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        if settings.warm_up:
+            warm_up(state)
         yield
         state.close()
 

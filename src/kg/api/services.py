@@ -6,6 +6,10 @@ request resolves names through the lookup whichever router built the path finder
 
 from __future__ import annotations
 
+import logging
+import threading
+import time
+
 from kg.api.state import AppState
 from kg.catalogue import Catalogue
 from kg.entities import EntityViews
@@ -14,6 +18,8 @@ from kg.lookup.service import EntityLookup
 from kg.paths import PathFinder
 from kg.provenance import Provenance
 from kg.store.runner import QueryRunner
+
+log = logging.getLogger(__name__)
 
 
 def provenance_of(state: AppState) -> Provenance:
@@ -56,3 +62,22 @@ def query_runner_of(state: AppState) -> QueryRunner:
         return runner
 
     return state.singleton("query_runner", start)
+
+
+def warm_up(state: AppState) -> threading.Thread:
+    """Build the indexes every first request would otherwise wait for, in a background thread."""
+
+    def build() -> None:
+        started = time.perf_counter()
+        try:
+            lookup_of(state).index()
+            provenance_of(state).statements()
+            graph_view_of(state).projection()
+        except Exception:  # a failed warm-up only costs speed: the request that needs it retries
+            log.exception("warm-up failed; indexes will be built on first use")
+            return
+        log.info("warm-up done in %.1f s", time.perf_counter() - started)
+
+    thread = threading.Thread(target=build, name="kg-warm-up", daemon=True)
+    thread.start()
+    return thread

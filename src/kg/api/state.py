@@ -31,6 +31,10 @@ class AppState:
                 self._services[name] = factory()
             return cast(T, self._services[name])
 
+    def is_built(self, name: str) -> bool:
+        """Whether the service called `name` exists yet (for health reports and tests)."""
+        return name in self._services
+
     def on_close(self, closer: Callable[[], None]) -> None:
         """Run `closer` when the app shuts down (worker pools, files)."""
         self._closers.append(closer)
