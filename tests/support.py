@@ -7,9 +7,21 @@ from pathlib import Path
 import pytest
 
 from kg.config import PROJECT_ROOT
+from kg.namespaces import ONTOLOGY_GRAPH
+from kg.store import GraphStore
 
 SHARED = PROJECT_ROOT.parent / "shared"
 SOURCE_REPORT = SHARED / "seeds" / "000_16dc973f41d2697c.txt"
+#: Hand-written fixture graphs (and the source text their evidence spans cut from).
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def tracing_store() -> GraphStore:
+    """The real ontology plus the hand-written tracing graph (fixtures/tracing.trig), in memory."""
+    store = GraphStore.in_memory()
+    store.load_file(PROJECT_ROOT / "ontology" / "innokg.ttl", graph=str(ONTOLOGY_GRAPH))
+    store.load_file(FIXTURES / "tracing.trig")
+    return store
 
 
 def require_shared(path: Path) -> Path:

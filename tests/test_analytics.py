@@ -2,34 +2,22 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import networkx as nx
 import pytest
 from fastapi.testclient import TestClient
 
 from kg import analytics as analytics_module
 from kg.analytics import Analytics, pagerank
-from kg.config import PROJECT_ROOT
 from kg.errors import BadRequestError
 from kg.graphview import GraphView
-from kg.namespaces import GRAPH, ID, IKG, ONTOLOGY_GRAPH
-from kg.store import GraphStore
+from kg.namespaces import GRAPH, ID, IKG
 from kg.terms import iri
-
-FIXTURES = Path(__file__).parent / "fixtures"
-
-
-def fixture_store() -> GraphStore:
-    store = GraphStore.in_memory()
-    store.load_file(PROJECT_ROOT / "ontology" / "innokg.ttl", graph=str(ONTOLOGY_GRAPH))
-    store.load_file(FIXTURES / "tracing.trig")
-    return store
+from support import tracing_store
 
 
 @pytest.fixture(scope="module")
 def analytics() -> Analytics:
-    return Analytics(GraphView(fixture_store()))
+    return Analytics(GraphView(tracing_store()))
 
 
 def slug(node_iri: str) -> str:
@@ -87,7 +75,7 @@ def test_communities_partition_the_graph_deterministically(analytics: Analytics)
 
 
 def test_results_follow_store_changes() -> None:
-    store = fixture_store()
+    store = tracing_store()
     analytics = Analytics(GraphView(store))
     before = {slug(r.node.iri): r.score for r in analytics.centrality("degree", limit=100).results}
     store.add_triples([(iri(str(ID.lonely)), iri(str(IKG.funds)), iri(str(ID.agency)))],

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from kg.catalogue import QUERIES_DIR, Catalogue, QueryNotFoundError, load_query
-from kg.errors import BadRequestError
+from kg.catalogue import QUERIES_DIR, Catalogue, load_query
+from kg.errors import BadRequestError, QueryNotFoundError
 from kg.namespaces import ID
 from kg.store import GraphStore
 

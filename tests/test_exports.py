@@ -16,8 +16,8 @@ from rdflib import Dataset, Graph, URIRef
 from rdflib.compare import isomorphic
 
 from kg.config import Settings
+from kg.errors import ExportScopeError, UnknownExportFormatError
 from kg.exports import FORMATS, Exporter, ExportRequest, ExportScope
-from kg.exports.errors import ExportScopeError, UnknownExportFormatError
 from kg.exports.gexf import write_gexf
 from kg.exports.graphml import write_graphml
 from kg.exports.graphviz import write_dot

@@ -112,3 +112,14 @@ def test_entities_endpoint_filters_by_type_curie(client: TestClient) -> None:
     assert body["total"] >= 1
     assert all("ikg:InnovationArea" in r["types"] or "ikg:NationalScienceCenter" in r["types"]
                for r in body["results"])
+
+
+def test_overlong_query_is_refused_not_run(client) -> None:  # type: ignore[no-untyped-def]
+    response = client.get("/entities", params={"q": "kechuang" * 600})
+    assert response.status_code == 400
+    assert "at most" in response.json()["detail"]
+
+
+def test_type_filter_refuses_text_that_is_no_iri(client) -> None:  # type: ignore[no-untyped-def]
+    response = client.get("/entities", params={"q": "kcb", "type": "http://x> a ?k } #"})
+    assert response.status_code == 400

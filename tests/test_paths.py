@@ -2,33 +2,22 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from kg.config import PROJECT_ROOT, Settings
+from kg.config import Settings
 from kg.errors import BadRequestError, EntityNotFoundError
 from kg.graphview import GraphView, PropertyFilter, TypeFilter
-from kg.namespaces import GRAPH, ID, IKG, ONTOLOGY_GRAPH, ORG
+from kg.namespaces import GRAPH, ID, IKG, ORG
 from kg.paths import PathFinder, PathQuery
 from kg.provenance import Provenance
 from kg.store import GraphStore
 from kg.terms import iri
-
-FIXTURES = Path(__file__).parent / "fixtures"
-
-
-def fixture_store() -> GraphStore:
-    """The real ontology plus the hand-written tracing graph, in memory."""
-    store = GraphStore.in_memory()
-    store.load_file(PROJECT_ROOT / "ontology" / "innokg.ttl", graph=str(ONTOLOGY_GRAPH))
-    store.load_file(FIXTURES / "tracing.trig")
-    return store
+from support import FIXTURES, tracing_store
 
 
 @pytest.fixture(scope="module")
 def view() -> GraphView:
-    store = fixture_store()
+    store = tracing_store()
     return GraphView(store, Provenance(store, FIXTURES))
 
 
@@ -192,7 +181,7 @@ def test_same_request_gives_the_same_answer(view: GraphView, finder: PathFinder)
 
 
 def test_projection_follows_store_changes() -> None:
-    store = fixture_store()
+    store = tracing_store()
     finder = PathFinder(GraphView(store), Settings(in_memory=True))
     assert finder.find_paths(PathQuery("lonely", "agency")).paths == ()
     store.add_triples([(iri(str(ID.lonely)), iri(str(IKG.funds)), iri(str(ID.agency)))],
@@ -231,7 +220,7 @@ def test_subgraph_json_uses_ids_and_citations(view: GraphView) -> None:
 def test_concurrent_searches_during_writes_stay_consistent() -> None:
     import threading
 
-    store = fixture_store()
+    store = tracing_store()
     finder = PathFinder(GraphView(store), Settings(in_memory=True))
     errors: list[BaseException] = []
 

@@ -188,6 +188,18 @@ def test_service_description_without_query(api: TestClient) -> None:
     assert len(rdflib.Graph().parse(data=jsonld.content, format="json-ld")) == len(graph)
 
 
+def test_failed_update_is_a_client_error_and_queries_keep_running() -> None:
+    # Before: the engine's error escaped as a 500 and the worker pool stayed paused for the write.
+    with _app_client(allow_updates=True, query_timeout=3.0) as api:
+        detail = _error(api.post("/sparql", content="DROP GRAPH <http://example.org/graph/none>",
+                                 headers={"content-type": "application/sparql-update"}),
+                        400, "update_failed")
+        assert "http://example.org/graph/none" in detail
+        response = api.get("/sparql", params={"query": LABEL_QUERY})
+        assert response.status_code == 200, response.text
+        assert _bindings(response)[0]["label"]["value"] == "实体7"
+
+
 def test_updates_run_when_enabled_and_queries_see_them() -> None:
     with _app_client(allow_updates=True) as api:
         update = f"INSERT DATA {{ GRAPH <{G1}> {{ <http://example.org/id/new> <{SKOS_PREF}> 'new' }} }}"

@@ -28,6 +28,14 @@ SERVICE_EVASIONS = [
     "SELECT * { \\u0053ERVICE <http://x/> { ?s ?p ?o } }",
     "ASK { GRAPH ?g { SERVICE <http://x/> { ?s ?p ?o } } }",
     "CONSTRUCT { ?s ?p ?o } WHERE { SERVICE <http://x/> { ?s ?p ?o } }",
+    # The engine reads a keyword glued to a prefixed name's colon as the keyword (`SERVICE` `:x`).
+    "PREFIX : <http://127.0.0.1:9/> SELECT * WHERE { SERVICE:x {} }",
+    "PREFIX : <http://127.0.0.1:9/> SELECT * WHERE { service: { ?s ?p ?o } }",
+    "PREFIX : <http://127.0.0.1:9/> PREFIX service: <http://x/> SELECT * { service:x {} }",
+    "PREFIX a: <http://127.0.0.1:9/> SELECT * WHERE { SERVICEa:x {} }",
+    "PREFIX é: <http://127.0.0.1:9/> SELECT * WHERE { SERVICEé:x {} }",
+    "SELECT * WHERE { SERVICESILENT<http://127.0.0.1:9/>{} }",
+    "PREFIX a: <http://127.0.0.1:9/> SELECT * WHERE { ServiceSilenta:x {} }",
 ]
 
 
@@ -41,6 +49,10 @@ def test_guard_refuses_service_in_every_form(query: str) -> None:
     "LOAD <http://127.0.0.1:9/data.ttl>",
     "load silent <file:///etc/passwd> INTO GRAPH <http://g/>",
     "INSERT DATA { <a:b> <a:c> <a:d> } ; LOAD <http://x/>",
+    "PREFIX : <http://127.0.0.1:9/> INSERT DATA { :a :b :c } ; LOAD:x",
+    "PREFIX : <http://127.0.0.1:9/> PREFIX load: <http://x/> INSERT DATA { :a :b :c } ; load:x",
+    "PREFIX a: <http://127.0.0.1:9/> INSERT DATA { a:a a:b a:c } ; LOADa:x",
+    "INSERT DATA { <a:b> <a:c> <a:d> } ; LOADSILENT<http://127.0.0.1:9/x>",
 ])
 def test_guard_refuses_load_in_updates(text: str) -> None:
     with pytest.raises(QueryRefusedError, match="LOAD"):
@@ -55,6 +67,8 @@ def test_guard_refuses_load_in_updates(text: str) -> None:
     "PREFIX service: <http://x/>\nSELECT * { ?s service:load ?o }",
     "SELECT * { <http://example.org/SERVICE/LOAD> ?p ?o }",
     "SELECT * { ?s ?p ?o FILTER(?o < 3 && ?o > 1) }",
+    "PREFIX service: <http://x/>\nSELECT * { GRAPH service:g { ?s ?p ?o } }",
+    "PREFIX serviceOnt: <http://x/> PREFIX fromage: <http://y/> SELECT * { ?s serviceOnt:p fromage:o }",
     'SELECT * { ?s ?p "load"@en }',
 ])
 def test_guard_lets_keywords_inside_literals_iris_and_names_through(query: str) -> None:
@@ -67,6 +81,10 @@ def test_guard_lets_keywords_inside_literals_iris_and_names_through(query: str) 
     ("SELECT * FROM <\\u0066ile:///etc/hosts> { ?s ?p ?o }", "file:///etc/hosts"),
     ("BASE <http://evil.example/> SELECT * FROM <g> { ?s ?p ?o }", "http://evil.example/g"),
     ("PREFIX e: <http://evil.example/> SELECT * FROM e:g { ?s ?p ?o }", "http://evil.example/g"),
+    ("PREFIX : <http://evil.example/> SELECT * FROM:g { ?s ?p ?o }", "http://evil.example/g"),
+    ("PREFIX : <http://evil.example/> SELECT * FROM NAMED:g { ?s ?p ?o }", "http://evil.example/g"),
+    ("PREFIX:<http://evil.example/> SELECT * FROM :g { ?s ?p ?o }", "http://evil.example/g"),
+    ("PREFIX e: <http://evil.example/> SELECT * FROMNAMEDe:g { ?s ?p ?o }", "http://evil.example/g"),
 ])
 def test_guard_refuses_from_graphs_outside_the_store_naming_them(query: str, iri: str) -> None:
     with pytest.raises(QueryRefusedError) as refused:
@@ -109,6 +127,13 @@ def test_guard_reports_text_without_a_query_form_as_syntax_error() -> None:
 def test_guard_refuses_using_graphs_outside_the_store_in_updates() -> None:
     with pytest.raises(QueryRefusedError, match=r"http://127\.0\.0\.1:9/g"):
         check_update("DELETE { ?s ?p ?o } USING <http://127.0.0.1:9/g> WHERE { ?s ?p ?o }", GRAPHS)
+    with pytest.raises(QueryRefusedError, match=r"http://127\.0\.0\.1:9/g"):
+        check_update("PREFIX : <http://127.0.0.1:9/> DELETE { ?s ?p ?o } USING:g WHERE { ?s ?p ?o }",
+                     GRAPHS)
+
+
+def test_guard_lets_a_declared_load_prefix_be_used_inside_an_update() -> None:
+    check_update("PREFIX load: <http://x/> INSERT DATA { load:a load:b load:c }", GRAPHS)
 
 
 _BLOCKS = ["OPTIONAL { %s }", "FILTER EXISTS { %s }", "{ SELECT * { %s } }", "MINUS { %s }",

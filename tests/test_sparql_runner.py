@@ -12,7 +12,7 @@ import psutil
 import pytest
 
 from kg.config import Settings
-from kg.errors import QuerySyntaxError, QueryTimeoutError
+from kg.errors import LoadError, QuerySyntaxError, QueryTimeoutError, UpdateFailedError
 from kg.store import GraphStore
 from kg.store.runner import QueryRequest, QueryRunner
 from kg.terms import iri, literal
@@ -155,3 +155,21 @@ def test_closed_runner_leaves_no_worker_behind() -> None:
     pids = query_runner.worker_pids()
     query_runner.close()
     assert pids and all(_gone(pid) for pid in pids)
+
+
+def test_runner_keeps_answering_after_a_write_that_failed() -> None:
+    # A failed write must still resume the workers it paused (before: ServiceBusyError for ever).
+    store = fixture_store(5)
+    settings = Settings(in_memory=True, query_timeout=1.0, max_rows=25, query_workers=1)
+    query_runner = QueryRunner(store, settings)
+    try:
+        generation = store.generation
+        with pytest.raises(LoadError):
+            store.load_bytes(b"<http://example.org/a> <http://example.org/p> .", fmt="ntriples")
+        with pytest.raises(UpdateFailedError, match="does not exist"):
+            store.update("DROP GRAPH <http://example.org/graph/none>")
+        assert store.generation == generation
+        answer = query_runner.run(QueryRequest("SELECT ?s WHERE { ?s ?p ?o }"))
+        assert answer.count == 5
+    finally:
+        query_runner.close()

@@ -2,27 +2,20 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from fastapi.testclient import TestClient
 
-from kg.config import PROJECT_ROOT
 from kg.errors import BadRequestError, EntityNotFoundError
 from kg.graphview import GraphView
-from kg.namespaces import ID, ONTOLOGY_GRAPH
+from kg.namespaces import ID
 from kg.provenance import Provenance
-from kg.store import GraphStore
 from kg.timeline import timeline
-
-FIXTURES = Path(__file__).parent / "fixtures"
+from support import FIXTURES, tracing_store
 
 
 @pytest.fixture(scope="module")
 def view() -> GraphView:
-    store = GraphStore.in_memory()
-    store.load_file(PROJECT_ROOT / "ontology" / "innokg.ttl", graph=str(ONTOLOGY_GRAPH))
-    store.load_file(FIXTURES / "tracing.trig")
+    store = tracing_store()
     return GraphView(store, Provenance(store, FIXTURES))
 
 

@@ -2,28 +2,23 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from fastapi.testclient import TestClient
 
-from kg.config import PROJECT_ROOT, Settings
+from kg.config import Settings
 from kg.errors import BadRequestError, EntityNotFoundError
 from kg.graphview import GraphView
-from kg.namespaces import ID, IKG, ONTOLOGY_GRAPH, ORG
+from kg.namespaces import ID, IKG, ORG
 from kg.paths import PathFinder
 from kg.provenance import Provenance
 from kg.store import GraphStore
 from kg.trace import GOVERNANCE_DOWN, trace
-
-FIXTURES = Path(__file__).parent / "fixtures"
+from support import FIXTURES, tracing_store
 
 
 @pytest.fixture(scope="module")
 def finder() -> PathFinder:
-    store = GraphStore.in_memory()
-    store.load_file(PROJECT_ROOT / "ontology" / "innokg.ttl", graph=str(ONTOLOGY_GRAPH))
-    store.load_file(FIXTURES / "tracing.trig")
+    store = tracing_store()
     return PathFinder(GraphView(store, Provenance(store, FIXTURES)), Settings(in_memory=True))
 
 

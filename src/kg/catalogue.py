@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kg.config import PROJECT_ROOT
-from kg.errors import BadRequestError, NotFoundError
+from kg.errors import BadRequestError, QueryNotFoundError
 from kg.namespaces import ID, PREFIXES, from_curie, to_curie
 
 #: Where the catalogue lives by default (Settings.queries_dir).
@@ -38,12 +38,6 @@ _NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _IRI_CHARS = re.compile(r'^[^\s<>"{}|^`\\]+$')
 _LITERAL = re.compile(r'^"((?:[^"\\]|\\.)*)"(@[A-Za-z]+(?:-[A-Za-z0-9]+)*|\^\^\S+)?$')
 _FIELDS = ("name", "title_en", "title_zh", "description_en", "description_zh")
-
-
-class QueryNotFoundError(NotFoundError):
-    """No catalogue query has the given name."""
-
-    code = "query_not_found"
 
 
 @dataclass(frozen=True)

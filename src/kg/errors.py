@@ -40,6 +40,26 @@ class EntityNotFoundError(NotFoundError):
     code = "entity_not_found"
 
 
+class GraphNotFoundError(NotFoundError):
+    """No named graph has the given IRI."""
+
+    code = "graph_not_found"
+
+
+class QueryNotFoundError(NotFoundError):
+    """No catalogue query has the given name."""
+
+    code = "query_not_found"
+
+
+class DefaultGraphReadOnlyError(KGError):
+    """A write named the default graph, which is the read-only union of every graph."""
+
+    code = "method_not_allowed"
+    status = 405
+    allow = "GET, HEAD"  # a 405 names the methods the resource does take (the Allow header)
+
+
 class QuerySyntaxError(BadRequestError):
     """A SPARQL query or update does not parse."""
 
@@ -50,6 +70,12 @@ class QueryRefusedError(BadRequestError):
     """A query uses a feature this endpoint refuses (SERVICE, LOAD, remote FROM, updates...)."""
 
     code = "query_refused"
+
+
+class UpdateFailedError(BadRequestError):
+    """The store refused a SPARQL Update (e.g. DROP of a graph that does not exist); nothing changed."""
+
+    code = "update_failed"
 
 
 class QueryTimeoutError(KGError):
@@ -119,3 +145,29 @@ class ValidationFailedError(KGError):
 
     code = "validation_failed"
     status = 422
+
+
+class UnknownExportFormatError(BadRequestError):
+    """The export format is not one the service writes."""
+
+    code = "unknown_export_format"
+
+
+class ExportScopeError(BadRequestError):
+    """The export scope is unknown or lacks a parameter it needs."""
+
+    code = "bad_export_scope"
+
+
+class RendererMissingError(KGError):
+    """An image export needs Graphviz's `dot`, which is not installed."""
+
+    code = "renderer_missing"
+    status = 501
+
+
+class RenderFailedError(KGError):
+    """Graphviz failed or ran past its time limit while drawing an image."""
+
+    code = "render_failed"
+    status = 503

@@ -18,10 +18,10 @@ from dataclasses import dataclass
 
 from kg.errors import (
     BadRequestError,
+    DefaultGraphReadOnlyError,
     ForbiddenError,
-    KGError,
+    GraphNotFoundError,
     LoadError,
-    NotFoundError,
     UnsupportedMediaTypeError,
 )
 from kg.store import GraphStore
@@ -43,19 +43,6 @@ _ABSOLUTE_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:[^\s<>\"{}|^`\\]*")
 _SCRATCH_GRAPH = "urn:x-kg:graph-store:body"
 
 
-class GraphNotFoundError(NotFoundError):
-    """No named graph has the given IRI."""
-
-    code = "graph_not_found"
-
-
-class DefaultGraphReadOnlyError(KGError):
-    """A write named the default graph, which is the read-only union of every graph."""
-
-    code = "method_not_allowed"
-    status = 405
-
-
 @dataclass(frozen=True)
 class GraphTarget:
     """The graph a request names: a named graph's IRI, or None for the default graph."""
@@ -73,8 +60,7 @@ class GraphTarget:
 
 
 def target_of(params: Sequence[tuple[str, str]]) -> GraphTarget:
-    """The graph named by `?graph=<IRI>` or `?default`; raises BadRequestError for both, neither,
-    a repeated `graph`, or a value that is not an absolute IRI."""
+    """The graph named by `?graph=<IRI>` or `?default`; raises BadRequestError unless exactly one, valid."""
     graphs = [value for key, value in params if key == "graph"]
     default = any(key == "default" for key, _ in params)
     if default and graphs:
@@ -125,10 +111,9 @@ class GraphStoreService:
             )
 
     def read(self, target: GraphTarget, fmt: str) -> bytes:
-        """The target graph in `fmt` (a RDF_FORMATS name); raises GraphNotFoundError.
-
-        The default graph in N-Quads or TriG is the whole dataset, graph names included; one named
-        graph in them keeps its name."""
+        """The target graph in `fmt` (a RDF_FORMATS name); raises GraphNotFoundError."""
+        # The default graph in N-Quads or TriG is the whole dataset, graph names included; one
+        # named graph in them keeps its name.
         self._require(target)
         if target.iri is None:
             return self._store.dump(fmt)
@@ -153,8 +138,7 @@ class GraphStoreService:
         return target.iri
 
     def replace(self, target: GraphTarget, body: bytes, fmt: str) -> bool:
-        """Replace the target graph's content (PUT); True when it was created. Raises
-        ForbiddenError, DefaultGraphReadOnlyError, LoadError (nothing changed)."""
+        """Replace the target graph (PUT), True if new; raises Forbidden/DefaultGraphReadOnly/LoadError."""
         graph = self._check_writable(target)
         triples = _parse_graph(body, fmt)
         created = not self.exists(target)
@@ -165,8 +149,7 @@ class GraphStoreService:
         return created
 
     def merge(self, target: GraphTarget, body: bytes, fmt: str) -> bool:
-        """Add the body's triples to the target graph (POST); True when it was created. Raises
-        ForbiddenError, DefaultGraphReadOnlyError, LoadError (nothing changed)."""
+        """Merge the body into the target graph (POST), True if created; raises as `replace` does."""
         graph = self._check_writable(target)
         _parse_graph(body, fmt)
         created = not self.exists(target)
@@ -174,8 +157,7 @@ class GraphStoreService:
         return created
 
     def delete(self, target: GraphTarget) -> None:
-        """Remove the target graph (DELETE); raises ForbiddenError, DefaultGraphReadOnlyError,
-        GraphNotFoundError."""
+        """Remove the target graph (DELETE); raises Forbidden/DefaultGraphReadOnly/GraphNotFoundError."""
         graph = self._check_writable(target)
         self._require(target)
         self._store.clear_graph(graph)

@@ -9,8 +9,9 @@ The search is bounded by construction (design.md §2: an unbounded simple-path e
   `Settings.max_paths`);
 - a time budget (`Settings.path_time_budget`) checked inside the search loops;
 - hub handling: a node with more than `Settings.path_hub_degree` neighbours is never passed
-  *through* (it may still be the source or the target). Hubs (a city, a generic "government" node) connect everything to
-  everything and make paths through them both slow to find and meaningless to read.
+  *through* (it may still be the source or the target). Hubs (a city, a generic "government"
+  node) connect everything to everything and make paths through them both slow to find and
+  meaningless to read.
 
 When a cap, the budget or a skipped hub may have hidden a path, the answer says `truncated: true`
 and gives the `reason`. Nodes are numbered in IRI order and the search visits neighbours in that
@@ -271,12 +272,10 @@ class NameLookup(Protocol):
 
 
 def resolve_entity(view: GraphView, text: str, lookup: NameLookup | None = None) -> Resolved:
-    """The entity a caller names by id, IRI, CURIE or name; raises EntityNotFoundError.
-
-    Names go to the lookup index when one is given (abbreviations, pinyin, typos), else to an exact
-    label match in SPARQL; an ambiguous or inexact name resolves to the best hit, and the note says so.
-    Ids, IRIs and CURIEs that name no entity are not searched as names: they are simply unknown.
-    """
+    """The entity a caller names by id, IRI, CURIE or name; raises EntityNotFoundError."""
+    # Names go to the lookup index when one is given (abbreviations, pinyin, typos), else to an
+    # exact label match in SPARQL; an ambiguous or inexact name resolves to the best hit, and the
+    # note says so. Ids, IRIs and CURIEs that name no entity are not searched as names.
     text = text.strip()
     if not text:
         raise BadRequestError("An entity is required: give an id, IRI, CURIE or name.")
@@ -333,6 +332,9 @@ def _find_by_label(view: GraphView, projection: Projection, text: str) -> Resolv
 
 # -- the search -----------------------------------------------------------------------------------
 
+#: Hops a path request follows when it names none (callers cap it at Settings.max_hops).
+DEFAULT_MAX_HOPS = 6
+
 
 @dataclass(frozen=True)
 class PathQuery:
@@ -341,7 +343,7 @@ class PathQuery:
     source: str
     target: str
     k: int = 3
-    max_hops: int = 6
+    max_hops: int = DEFAULT_MAX_HOPS
     directed: bool = False
     properties: PropertyFilter = field(default_factory=PropertyFilter)
     types: TypeFilter = field(default_factory=TypeFilter)

@@ -108,6 +108,8 @@ class Provenance:
             generation = self._store.generation
             by_statement: dict[StatementKey, list[Citation]] = defaultdict(list)
             for row in self._store.select(_EVIDENCE_QUERY):
+                if not (row["start"].value.isdigit() and row["end"].value.isdigit()):
+                    continue  # malformed offsets (SHACL flags them): no citation rather than a crash
                 key = (row["s"].value, row["p"].value, row["o"])
                 by_statement[key].append(self._citation(row))
             by_subject: dict[str, dict[tuple[str, Term], list[Citation]]] = defaultdict(dict)

@@ -801,10 +801,8 @@ def _to_number(text: str) -> float | None:
 
 
 def literal_cell(value: Term) -> CellValue:
-    """A literal as a data-extension value: int, float, ISO date-time, or string.
-
-    xsd:gYear and xsd:gYearMonth stay strings: widening "2018-05" to a day would invent precision.
-    """
+    """A literal as a data-extension value: int, float, ISO date-time, or string."""
+    # xsd:gYear and xsd:gYearMonth stay strings: widening "2018-05" to a day would invent precision.
     datatype = value.datatype or ""
     if datatype in _INTEGER:
         try:

@@ -43,7 +43,11 @@ async def _kg_error(_: Request, exc: Exception) -> JSONResponse:
         value = getattr(exc, attr, None)
         if value is not None:
             extra[attr] = value
-    return error_response(exc.status, exc.code, exc.detail, **extra)
+    response = error_response(exc.status, exc.code, exc.detail, **extra)
+    allow = getattr(exc, "allow", None)
+    if allow is not None:
+        response.headers["Allow"] = allow
+    return response
 
 
 async def _validation_error(_: Request, exc: Exception) -> JSONResponse:

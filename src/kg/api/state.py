@@ -46,6 +46,6 @@ class AppState:
         self.store.flush()
 
 
-def get_state(request: Request) -> AppState:
-    """FastAPI dependency: the app's state."""
+async def get_state(request: Request) -> AppState:
+    """FastAPI dependency: the app's state (async: it only reads an attribute, no thread hop)."""
     return cast(AppState, request.app.state.kg)

@@ -11,7 +11,7 @@ from kg.commands.common import add_store_options, open_store, settings_from
 from kg.errors import BadRequestError
 from kg.graphview import GraphView, PropertyFilter, TypeFilter
 from kg.lookup.service import EntityLookup
-from kg.paths import Explained, Hop, Path, PathFinder, PathQuery
+from kg.paths import DEFAULT_MAX_HOPS, Explained, Hop, Path, PathFinder, PathQuery
 from kg.provenance import Provenance
 
 
@@ -98,7 +98,7 @@ def print_paths(paths: Sequence[Path], lang: str, noun: str = "path") -> None:
 def run(args: argparse.Namespace) -> int:
     """Find and print the paths; exit 1 (via KGError) for unknown entities or bad limits."""
     finder = finder_from(args)
-    hops = args.max_hops or min(6, finder.settings.max_hops)
+    hops = args.max_hops or min(DEFAULT_MAX_HOPS, finder.settings.max_hops)
     query = PathQuery(
         args.source, args.target, k=args.k, max_hops=hops, directed=args.directed,
         properties=PropertyFilter(iris(args.property, "--property"),

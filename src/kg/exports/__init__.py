@@ -5,7 +5,7 @@ paths, a trace, a CONSTRUCT result) and writes it in one of `FORMATS`; each form
 module (graphml, gexf, jsongraph, graphviz, tables, rdf), all fed the same `Presentation`.
 """
 
-from kg.exports.errors import (
+from kg.errors import (
     ExportScopeError,
     RendererMissingError,
     RenderFailedError,

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
+from kg.errors import ExportScopeError
 from kg.exports.construct import construct_subgraph
-from kg.exports.errors import ExportScopeError
 from kg.exports.formats import IMAGE, RDF, ExportFormat, get_format
 from kg.exports.gexf import write_gexf
 from kg.exports.graphml import write_graphml
@@ -107,8 +107,7 @@ class Exporter:
         self._finder = finder
 
     def export(self, request: ExportRequest) -> ExportFile:
-        """The export file; raises ExportScopeError, UnknownExportFormatError, EntityNotFoundError,
-        QueryRefusedError/QuerySyntaxError (construct) or a renderer error (svg, png)."""
+        """The export file; raises the scope, format, entity, query or renderer KGError."""
         fmt = get_format(request.format)
         lang = check_lang(request.lang)
         scope = request.scope.checked()
@@ -128,8 +127,7 @@ class Exporter:
                           subgraph.truncated)
 
     def select(self, scope: ExportScope) -> tuple[Subgraph, list[str]]:
-        """The subgraph of a checked scope and the ids naming it; raises EntityNotFoundError,
-        BadRequestError (limits) or the query errors (construct)."""
+        """The subgraph of a checked scope and its ids; raises the entity, limit or query KGError."""
         if scope.kind == "all":
             return self._view.whole(), []
         if scope.kind == "construct":

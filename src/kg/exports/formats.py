@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kg.exports.errors import UnknownExportFormatError
+from kg.errors import UnknownExportFormatError
 
 #: What a format is made from: a presentation of a subgraph, a drawing of it, or RDF statements.
 GRAPH, IMAGE, RDF = "graph", "image", "rdf"

@@ -8,7 +8,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 
-from kg.exports.errors import RendererMissingError, RenderFailedError
+from kg.errors import RendererMissingError, RenderFailedError
 from kg.exports.palette import text_colour_on
 from kg.exports.presentation import EdgeView, NodeView, Presentation
 

@@ -7,7 +7,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 
-from kg.exports.errors import ExportScopeError
+from kg.errors import ExportScopeError
 
 SCOPES = ("all", "neighbourhood", "path", "trace", "construct")
 DIRECTIONS = ("down", "up")

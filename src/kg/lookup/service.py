@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 from collections import defaultdict
 
@@ -56,6 +57,12 @@ def _label_order(label: LabelRecord) -> tuple[int, str, str]:
     return (("pref", "alt", "label", "hidden").index(label.kind), label.lang or "", label.value)
 
 
+#: Characters an IRI cannot hold (RFC 3987 IRIREF exclusions), so a type filter cannot carry query text.
+_NOT_IN_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+#: Longest lookup query, in characters: the longest label of a body is well under 100.
+MAX_QUERY_CHARS = 200
+
+
 def to_class_iri(value: str) -> str:
     """The IRI of a class given as IRI or CURIE; raises BadRequestError for anything else."""
     value = value.strip()
@@ -63,6 +70,8 @@ def to_class_iri(value: str) -> str:
     if expanded is not None:
         return expanded
     if value.startswith(("http://", "https://", "urn:")):
+        if _NOT_IN_IRI.search(value):
+            raise BadRequestError(f"Type {value!r} is not a valid IRI: it holds spaces or <>\"{{}}|^`\\.")
         return value
     raise BadRequestError(
         f"Type {value!r} is neither an IRI nor a CURIE with a known prefix; use e.g. ikg:LeadingGroup."
@@ -94,7 +103,12 @@ class EntityLookup:
 
     def search(self, query: str, *, limit: int, offset: int = 0, lang: str | None = None,
                type_: str | None = None) -> SearchResult:
-        """Ranked entities matching `query`; raises BadRequestError for an empty query or unknown type."""
+        """Ranked entities matching `query`; raises BadRequestError (empty, overlong, unknown type)."""
+        if len(query) > MAX_QUERY_CHARS:
+            # Pinyin segmentation and typo search grow fast with length; names are far shorter.
+            raise BadRequestError(
+                f"The lookup query has {len(query)} characters; send at most {MAX_QUERY_CHARS}."
+            )
         index = self.index()
         classes = self.subclasses(type_) if type_ else None
         return index.search(query, limit=limit, offset=offset, lang=lang, types=classes)

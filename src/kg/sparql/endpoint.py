@@ -59,8 +59,7 @@ class SparqlEndpoint:
         return self.query(request, accept=accept)
 
     def query(self, request: ProtocolRequest, *, accept: str | None) -> SparqlAnswer:
-        """Run a query in a worker; raises QueryRefusedError, QuerySyntaxError, QueryTimeoutError,
-        NotAcceptableError."""
+        """Run a query in a worker; raises QueryRefused/QuerySyntax/QueryTimeout/NotAcceptableError."""
         assert request.query is not None
         graphs = self.graphs()
         form = guard.check_query(request.query, graphs)

@@ -4,16 +4,17 @@ Engines execute `SERVICE` (a request to any URL) and `LOAD` (a fetch or a local 
 `FROM <http…>` / `FROM <file:…>` make some engines fetch a document (design.md §3); pyoxigraph has no
 switch to turn them off. The guard tokenises the text with the SPARQL grammar's own terminals, so a
 keyword inside a string, an IRI, a comment, a variable or a prefixed name never counts, while every
-bare keyword does, wherever it is nested (OPTIONAL, EXISTS, subqueries, MINUS, UNION…). It never
-parses the query: it is a single regular-expression scan, microseconds on the queries clients send.
+bare keyword does, wherever it is nested (OPTIONAL, EXISTS, subqueries, MINUS, UNION…). A keyword
+glued to a prefixed name's colon counts too where the engine reads it so (`SERVICE:x {…}` is
+`SERVICE :x {…}`; `FROM:g` is `FROM :g`). It never parses the query: it is a single
+regular-expression scan, microseconds on the queries clients send.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Iterator
+from collections.abc import Collection
 from dataclasses import dataclass
-from typing import NamedTuple
 from urllib.parse import urljoin
 
 from kg.errors import QueryRefusedError, QuerySyntaxError
@@ -59,15 +60,9 @@ UPDATE_KEYWORDS = frozenset(
 #: Keywords refused everywhere: both reach outside the store (network or local files).
 FORBIDDEN_KEYWORDS = frozenset({"SERVICE", "LOAD"})
 _DATASET_KEYWORDS = frozenset({"FROM", "USING"})
+#: Keywords the engine also reads when glued to a prefixed name's colon (`SERVICE:x`, `FROM:g`).
+_GLUABLE = FORBIDDEN_KEYWORDS | _DATASET_KEYWORDS | {"NAMED", "PREFIX"}
 _ESCAPE = re.compile(_UCHAR)
-
-
-class Token(NamedTuple):
-    """One lexical token: its terminal kind ('word', 'iri', 'pname'…), its text and offset."""
-
-    kind: str
-    text: str
-    offset: int
 
 
 @dataclass(frozen=True)
@@ -78,17 +73,14 @@ class Operation:
     dataset: tuple[str, ...]  # graph IRIs named by FROM, FROM NAMED, USING, USING NAMED
 
 
-def tokens(text: str) -> Iterator[Token]:
-    """The significant tokens of a SPARQL text (whitespace and comments dropped)."""
-    for match in _TOKEN.finditer(text):
-        kind = match.lastgroup or "punct"
-        if kind not in ("ws", "comment"):
-            yield Token(kind, match.group(), match.start())
-
-
 def _unescape(text: str) -> str:
     # IRIs may carry \\u escapes that the engine decodes (`<\\u0066ile:…>` is `<file:…>`).
     return _ESCAPE.sub(lambda m: chr(int(m.group()[2:], 16)), text)
+
+
+def _starts_operation(previous: str) -> bool:
+    # An update operation follows the start, a `;`, or the prologue's last IRI.
+    return previous in ("", ";") or previous.startswith("<")
 
 
 def _line_col(text: str, offset: int) -> str:
@@ -107,6 +99,9 @@ class _Scan:
         self.dataset: list[str] = []
         self.expect: str | None = None  # the keyword whose operand comes next
         self.prefix_name = ""
+        self.previous = ""  # the previous significant token's text
+        self.service_at: int | None = None  # a declared `service:` name that a `{` would make SERVICE
+        self.load_at: int | None = None  # a declared `load:` name where an update operation starts
 
     def resolve(self, kind: str, text: str) -> str:
         if kind == "iri":
@@ -134,13 +129,16 @@ class _Scan:
                 f"SPARQL syntax error at {_line_col(self.text, offset)}: FROM/USING expects a graph IRI."
             )
 
+    def refuse(self, keyword: str, offset: int) -> None:
+        raise QueryRefusedError(
+            f"{keyword} is refused by this endpoint ({_line_col(self.text, offset)}): it would "
+            "reach outside the store. Query the data held here, without SERVICE or LOAD."
+        )
+
     def keyword(self, word: str, offset: int) -> None:
         keyword = word.upper()
         if keyword in FORBIDDEN_KEYWORDS:
-            raise QueryRefusedError(
-                f"{keyword} is refused by this endpoint ({_line_col(self.text, offset)}): it would "
-                "reach outside the store. Query the data held here, without SERVICE or LOAD."
-            )
+            self.refuse(keyword, offset)
         if keyword in ("PREFIX", "BASE"):
             self.expect = keyword
         elif keyword in _DATASET_KEYWORDS:
@@ -150,12 +148,63 @@ class _Scan:
         elif self.form is None and keyword in QUERY_FORMS:
             self.form = keyword
 
+    def feed(self, kind: str, text: str, offset: int) -> None:
+        """Take the next significant token; raises QueryRefusedError or QuerySyntaxError."""
+        if self.service_at is not None:
+            at, self.service_at = self.service_at, None
+            if text == "{":
+                self.refuse("SERVICE", at)
+        if kind in ("pname", "word") and self._glued(kind, text, offset):
+            return
+        previous, self.previous = self.previous, text
+        if self.expect is not None:
+            self.operand(kind, text, offset)
+            if kind != "word" or self.expect is not None:
+                return
+        if kind == "word":
+            self.keyword(text, offset)
+        elif kind == "pname":
+            self._watch(text.partition(":")[0].upper(), previous, offset)
+
+    def _glued(self, kind: str, text: str, offset: int) -> bool:
+        # The engine matches keywords without a word boundary: `SERVICE:x`, `SERVICEex:x`,
+        # `SERVICESILENT<…>` and `FROM:g` read as the keyword followed by the rest, unless the
+        # whole prefix is declared (then the name may be meant; see _watch).
+        upper = text.upper()
+        keyword = next((k for k in _GLUABLE if upper.startswith(k) and len(text) > len(k)), None)
+        if keyword is None or self.expect == "PREFIX":
+            return False
+        if kind == "pname" and text.partition(":")[0] in self.prefixes:
+            return False
+        self.feed("word", text[:len(keyword)], offset)
+        for match in _TOKEN.finditer(text, len(keyword)):
+            if match.lastgroup not in ("ws", "comment"):
+                self.feed(match.lastgroup or "punct", match.group(), offset + match.start())
+        return True
+
+    def _watch(self, prefix: str, previous: str, offset: int) -> None:
+        # A declared `service…:` or `load…:` prefix is still read as the keyword where it fits.
+        if prefix.startswith("SERVICE") and previous.upper() != "GRAPH":
+            self.service_at = offset
+        elif prefix.startswith("LOAD") and _starts_operation(previous) and self.load_at is None:
+            self.load_at = offset
+
+    def finish(self) -> Operation:
+        """The operation scanned; raises QuerySyntaxError without a form, QueryRefusedError for LOAD."""
+        if self.form is None:
+            raise QuerySyntaxError(
+                "Not a SPARQL query: expected SELECT, ASK, CONSTRUCT or DESCRIBE after the prologue."
+            )
+        if self.form == "UPDATE" and self.load_at is not None:
+            self.refuse("LOAD", self.load_at)
+        return Operation(self.form, tuple(self.dataset))
+
 
 def inspect(text: str) -> Operation:
     """The form and dataset IRIs of a SPARQL text; raises QueryRefusedError for SERVICE/LOAD/escapes."""
     scan = _Scan(text)
     for match in _TOKEN.finditer(text):
-        kind = match.lastgroup
+        kind = match.lastgroup or "punct"
         if kind == "ws" or kind == "comment":
             continue
         if kind == "punct" and match.group() == "\\":
@@ -163,17 +212,8 @@ def inspect(text: str) -> Operation:
                 "Codepoint escapes outside strings and IRIs are refused "
                 f"({_line_col(text, match.start())})."
             )
-        if scan.expect is not None:
-            scan.operand(kind, match.group(), match.start())  # type: ignore[arg-type]
-            if kind != "word" or scan.expect is not None:
-                continue
-        if kind == "word":
-            scan.keyword(match.group(), match.start())
-    if scan.form is None:
-        raise QuerySyntaxError(
-            "Not a SPARQL query: expected SELECT, ASK, CONSTRUCT or DESCRIBE after the prologue."
-        )
-    return Operation(scan.form, tuple(scan.dataset))
+        scan.feed(kind, match.group(), match.start())
+    return scan.finish()
 
 
 def check_graphs(iris: Collection[str], graphs: Collection[str], *, what: str) -> None:

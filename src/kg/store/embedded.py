@@ -159,11 +159,9 @@ class GraphStore:
         return rows
 
     def select_values(self, query: str, *, union: bool = True) -> list[tuple[str | None, ...]]:
-        """Rows of a SELECT query as tuples of lexical values (IRI, literal text; None if unbound).
-
-        For bulk reads (indexes, projections): no Term objects are built. Ask SPARQL for what the
-        lexical value leaves out, e.g. `(LANG(?label) AS ?lang)`.
-        """
+        """Rows of a SELECT query as tuples of lexical values (None if unbound); raises QuerySyntaxError."""
+        # For bulk reads (indexes, projections): no Term objects are built. Ask SPARQL for what the
+        # lexical value leaves out, e.g. `(LANG(?label) AS ?lang)`.
         solutions = self._run(query, union)
         width = range(len(solutions.variables))  # type: ignore[attr-defined]
         return [

@@ -64,8 +64,7 @@ def centrality(
     measure: Annotated[str, Query(description="one of " + ", ".join(MEASURES))] = "degree",
     limit: Limit = 20,
 ) -> dict[str, object]:
-    """The `limit` most central entities; 400 for an unknown measure. Betweenness on large graphs
-    is estimated from a fixed-seed sample (the `method` says so)."""
+    """The `limit` most central entities (`method` says how); 400 for an unknown measure."""
     return analytics_of(state).centrality(measure, limit=limit).to_dict()
 
 

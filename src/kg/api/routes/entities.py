@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Query, Response
 from pydantic import BaseModel
 from starlette.convertors import Convertor, register_url_convertor
 
+from kg.api.models import CitationOut, LabelOut
 from kg.api.services import entity_views_of, lookup_of
 from kg.api.state import AppState, get_state
 from kg.entities import EntityViews, to_entity_id
@@ -39,11 +40,6 @@ class EntityRefConvertor(Convertor[str]):
 register_url_convertor("entity", EntityRefConvertor())
 
 
-class LabelOut(BaseModel):
-    zh: str | None
-    en: str | None
-
-
 class LookupHitOut(BaseModel):
     id: str
     iri: str
@@ -62,18 +58,6 @@ class LookupOut(BaseModel):
     offset: int
     truncated: bool
     results: list[LookupHitOut]
-
-
-class CitationOut(BaseModel):
-    evidence: str
-    document: str
-    document_title: str | None
-    section: str | None
-    section_title: str | None
-    start: int
-    end: int
-    text: str | None
-    derived_via: str | None
 
 
 class NameOut(BaseModel):

@@ -34,18 +34,10 @@ class ExportFormatsOut(BaseModel):
     scopes: list[str]
 
 
-
-
-
-
-
-
 def exporter_of(state: AppState) -> Exporter:
     """The app's exporter."""
-
-    view, provenance, finder = graph_view_of(state), provenance_of(state), path_finder_of(state)
     return state.singleton("exporter", lambda: Exporter(
-        state.store, view, provenance, finder=finder,
+        state.store, graph_view_of(state), provenance_of(state), finder=path_finder_of(state),
         max_nodes=state.settings.max_neighbourhood_nodes,
         # The worker pool starts on the first CONSTRUCT export, not with the exporter.
         run_construct=lambda query: runner_construct(query_runner_of(state))(query),

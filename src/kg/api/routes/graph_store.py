@@ -12,23 +12,15 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, Response
-from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from kg.api.state import AppState, get_state
-from kg.graph_store import (
-    DefaultGraphReadOnlyError,
-    GraphStoreService,
-    GraphTarget,
-    body_format,
-    target_of,
-)
+from kg.graph_store import GraphStoreService, GraphTarget, body_format, target_of
 from kg.sparql.negotiation import choose_graph_format
 from kg.sparql.protocol import media_type_of
 
 router = APIRouter(tags=["graph store"])
 
 PATH = "/rdf-graphs"
-_READ_METHODS = "GET, HEAD"
 
 
 def get_graph_store(state: Annotated[AppState, Depends(get_state)]) -> GraphStoreService:
@@ -46,11 +38,6 @@ async def _write_body(request: Request,
     """The request body, refused before it is read when writes are off (kg.api.limits caps its size)."""
     service.check_updates_allowed()
     return await request.body()
-
-
-def _read_only_default(exc: DefaultGraphReadOnlyError) -> StarletteHTTPException:
-    # 405 must name the allowed methods; the KGError mapping carries no headers, so translate here.
-    return StarletteHTTPException(405, exc.detail, headers={"Allow": _READ_METHODS})
 
 
 def _body_format(request: Request) -> str:
@@ -102,11 +89,7 @@ def _created(created: bool) -> Response:
 def replace_graph(request: Request, body: Annotated[bytes, Depends(_write_body)],
                   service: Annotated[GraphStoreService, Depends(get_graph_store)]) -> Response:
     """Replace the content of `?graph=<IRI>` with the body, atomically (a bad body changes nothing)."""
-    target, fmt = _target(request), _body_format(request)
-    try:
-        return _created(service.replace(target, body, fmt))
-    except DefaultGraphReadOnlyError as exc:
-        raise _read_only_default(exc) from None
+    return _created(service.replace(_target(request), body, _body_format(request)))
 
 
 @router.post(PATH, summary="Add triples to a named graph (Graph Store Protocol)", status_code=204,
@@ -114,11 +97,7 @@ def replace_graph(request: Request, body: Annotated[bytes, Depends(_write_body)]
 def merge_graph(request: Request, body: Annotated[bytes, Depends(_write_body)],
                 service: Annotated[GraphStoreService, Depends(get_graph_store)]) -> Response:
     """Merge the body into `?graph=<IRI>` (created when missing), atomically."""
-    target, fmt = _target(request), _body_format(request)
-    try:
-        return _created(service.merge(target, body, fmt))
-    except DefaultGraphReadOnlyError as exc:
-        raise _read_only_default(exc) from None
+    return _created(service.merge(_target(request), body, _body_format(request)))
 
 
 @router.delete(PATH, summary="Delete a named graph (Graph Store Protocol)", status_code=204,
@@ -127,8 +106,5 @@ def delete_graph(request: Request,
                  service: Annotated[GraphStoreService, Depends(get_graph_store)]) -> Response:
     """Remove `?graph=<IRI>` and its triples."""
     service.check_updates_allowed()
-    try:
-        service.delete(_target(request))
-    except DefaultGraphReadOnlyError as exc:
-        raise _read_only_default(exc) from None
+    service.delete(_target(request))
     return Response(status_code=204)

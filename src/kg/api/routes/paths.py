@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
+from kg.api.models import CitationOut, LabelOut
 from kg.api.services import (
     catalogue_of,
     graph_view_of,
@@ -20,7 +21,7 @@ from kg.api.state import AppState, get_state
 from kg.catalogue import parse_iri
 from kg.errors import BadRequestError
 from kg.graphview import PropertyFilter, TypeFilter
-from kg.paths import PathQuery, resolve_entity
+from kg.paths import DEFAULT_MAX_HOPS, PathQuery, resolve_entity
 from kg.sparql.negotiation import GRAPH_FORMATS, choose_solution_format
 from kg.store.runner import run_query
 from kg.timeline import timeline
@@ -29,27 +30,7 @@ from kg.trace import trace
 router = APIRouter(tags=["tracing"])
 
 
-
-
-
-
-
-
-
-
-
-
-
-
-
 # -- response models --------------------------------------------------------------------------
-
-class LabelOut(BaseModel):
-    """Labels in Chinese and English."""
-
-    zh: str | None
-    en: str | None
-
 
 class EventSummaryOut(BaseModel):
     """What an event node says happened."""
@@ -81,20 +62,6 @@ class PropertyOut(BaseModel):
     iri: str
     curie: str
     label: LabelOut
-
-
-class CitationOut(BaseModel):
-    """Where a statement is stated: document, section and code-point span (with the text)."""
-
-    evidence: str
-    document: str
-    document_title: str | None
-    section: str | None
-    section_title: str | None
-    start: int
-    end: int
-    text: str | None
-    derived_via: str | None
 
 
 class AlsoOut(BaseModel):
@@ -274,11 +241,10 @@ def paths(
     type_: Types = None,
     avoid_type: AvoidTypes = None,
 ) -> dict[str, object]:
-    """The k shortest paths, each hop with relation, direction, dates and citations; 404 for an
-    unknown entity, 400 past the limits; no path is `"paths": []` with a reason."""
+    """The k shortest explained paths (none: `"paths": []` and a reason); 404 unknown entity, 400 limits."""
     finder = path_finder_of(state)
     keep, types = _filters(prop, avoid_property, type_, avoid_type)
-    hops = min(6, state.settings.max_hops) if max_hops is None else max_hops
+    hops = min(DEFAULT_MAX_HOPS, state.settings.max_hops) if max_hops is None else max_hops
     result = finder.find_paths(PathQuery(source, target, k=k, max_hops=hops, directed=directed,
                                          properties=keep, types=types))
     return result.to_dict()
@@ -361,8 +327,7 @@ def run_catalogue_query(
     name: Annotated[str, Path(description="the question's name (see /queries)")],
     format: Annotated[str | None, Query(description="json, xml, csv or tsv (else Accept)")] = None,
 ) -> Response:
-    """Run a question with its parameters (query string; defaults otherwise); 400 for bad values,
-    404 for an unknown question, 503 past the time limit."""
+    """Run a question with its parameters (else defaults); 400 bad value, 404 unknown, 503 timeout."""
     query = catalogue_of(state).get_query(name)
     values = {k: v for k, v in request.query_params.items() if k != "format"}
     text = query.bind(values)

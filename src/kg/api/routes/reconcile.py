@@ -453,8 +453,7 @@ def _extend(reconciler: Reconciler, text: str) -> Extension:
             responses=_ERRORS)
 def reconcile_get(request: Request, state: Annotated[AppState, Depends(get_state)],
                   reconciler: Annotated[Reconciler, Depends(get_reconciler)]) -> Response:
-    """Without parameters the 0.2 manifest (`version=1.0-draft`: the 1.0-draft one); `queries=` or
-    `extend=` (JSON) answer a query batch or a data extension."""
+    """The manifest (`version=1.0-draft` for that one), or the answer to `queries=` / `extend=` JSON."""
     return _service(request, state, reconciler, b"")
 
 

@@ -58,7 +58,8 @@ _RESPONSES: dict[int | str, dict[str, object]] = {
           "JSON-LD, RDF/XML, N-Quads, TriG) by Accept or format=; the service description "
           "without a query. Header KG-Truncated tells whether KG_MAX_ROWS cut the answer."},
     400: {"description": "query_syntax_error, query_refused (SERVICE, LOAD, updates, unknown "
-          "graphs), or bad_request (two query parameters...)."},
+          "graphs), update_failed (the store refused an update; nothing changed), or bad_request "
+          "(two query parameters...)."},
     406: {"description": "not_acceptable: no offered format matches Accept/format=."},
     503: {"description": "query_timeout: stopped at KG_QUERY_TIMEOUT; or service_busy."},
 }
