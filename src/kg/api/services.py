@@ -70,9 +70,11 @@ def warm_up(state: AppState) -> threading.Thread:
     def build() -> None:
         started = time.perf_counter()
         try:
+            len(state.store)  # the triple count /health reports
             lookup_of(state).index()
             provenance_of(state).statements()
             graph_view_of(state).projection()
+            query_runner_of(state)  # worker processes started, each with the store open
         except Exception:  # a failed warm-up only costs speed: the request that needs it retries
             log.exception("warm-up failed; indexes will be built on first use")
             return

@@ -88,6 +88,10 @@ class EntityLookup:
         self._generation = -1
         self._subclasses: dict[str, frozenset[str]] = {}
 
+    def is_ready(self) -> bool:
+        """Whether the index of the store's current generation is built (a search will not build it)."""
+        return self._index is not None and self._generation == self._store.generation
+
     def index(self) -> LookupIndex:
         """The index of the store's current generation (built on first use and after writes)."""
         generation = self._store.generation

@@ -90,6 +90,7 @@ class GraphStore:
         self._write_lock = threading.Lock()
         self._listeners: list[Callable[[], None]] = []
         self._before_listeners: list[Callable[[], None]] = []
+        self._count: tuple[int, int] | None = None
 
     # -- opening -------------------------------------------------------------------------------
 
@@ -132,7 +133,13 @@ class GraphStore:
         return next(iter(self._store.quads_for_pattern(None, None, None, None)), None) is None
 
     def __len__(self) -> int:
-        return len(self._store)
+        # Counting walks the whole store (0.2 s at 1M triples): once per generation is enough.
+        cached = self._count
+        if cached is not None and cached[0] == self._generation:
+            return cached[1]
+        generation, count = self._generation, len(self._store)
+        self._count = (generation, count)
+        return count
 
     def named_graphs(self) -> list[str]:
         """IRIs of the named graphs, sorted."""

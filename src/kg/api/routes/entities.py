@@ -6,6 +6,7 @@ import re
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Response
+from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel
 from starlette.convertors import Convertor, register_url_convertor
 
@@ -103,12 +104,12 @@ class EntityOut(BaseModel):
     citations: list[CitationOut]
 
 
-def get_lookup(state: Annotated[AppState, Depends(get_state)]) -> EntityLookup:
-    """FastAPI dependency: the app's lookup service (index built on first use)."""
+async def get_lookup(state: Annotated[AppState, Depends(get_state)]) -> EntityLookup:
+    """FastAPI dependency: the app's lookup service (async: it builds nothing, the index comes later)."""
     return lookup_of(state)
 
 
-def get_views(state: Annotated[AppState, Depends(get_state)]) -> EntityViews:
+async def get_views(state: Annotated[AppState, Depends(get_state)]) -> EntityViews:
     """FastAPI dependency: the entity view builder."""
     return entity_views_of(state)
 
@@ -133,7 +134,7 @@ _LANG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
 
 @router.get("/entities", summary="Look up entities by name, abbreviation, pinyin or English",
             response_model=LookupOut)
-def lookup_entities(
+async def lookup_entities(
     state: Annotated[AppState, Depends(get_state)],
     lookup: Annotated[EntityLookup, Depends(get_lookup)],
     q: Annotated[str, Query(pattern=r"\S", description="Name, abbreviation, English words, pinyin "
@@ -148,8 +149,14 @@ def lookup_entities(
     if limit > state.settings.lookup_limit:
         raise BadRequestError(f"limit={limit} is above the largest page size "
                               f"{state.settings.lookup_limit} (KG_LOOKUP_LIMIT); page with offset.")
-    result = lookup.search(q, limit=limit, offset=offset, lang=lang, type_=type)
-    return Response(_lookup_out(result).model_dump_json(), media_type="application/json")
+    def search() -> Response:
+        result = lookup.search(q, limit=limit, offset=offset, lang=lang, type_=type)
+        return Response(_lookup_out(result).model_dump_json(), media_type="application/json")
+
+    # A search over a built index takes a millisecond or two: answered on the event loop, it skips
+    # two thread hops (most of a cheap request's cost). Building the index takes seconds on a large
+    # graph, so until it is ready the work goes to the thread pool and never stalls the loop.
+    return search() if lookup.is_ready() else await run_in_threadpool(search)
 
 
 @router.get("/entities/{id:entity}", summary="Everything the graph says about one entity",

@@ -28,7 +28,7 @@ from fastapi.responses import HTMLResponse, JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
 import kg
-from kg.api.routes.entities import get_lookup
+from kg.api.services import lookup_of
 from kg.api.state import AppState, get_state
 from kg.errors import BadRequestError, UnsupportedMediaTypeError
 from kg.namespaces import ID, IKG, to_curie
@@ -186,7 +186,7 @@ class ProposalOut(BaseModel):
 
 def get_reconciler(state: Annotated[AppState, Depends(get_state)]) -> Reconciler:
     """FastAPI dependency: the reconciler, over the app's shared lookup index ("lookup")."""
-    lookup = get_lookup(state)  # outside the factory: one service per singleton call
+    lookup = lookup_of(state)
     return state.singleton("reconciler", lambda: Reconciler(
         state.store, lookup, limit_cap=state.settings.lookup_limit))
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, Response
+from fastapi.concurrency import run_in_threadpool
 
 from kg.api.services import query_runner_of
 from kg.api.state import AppState, get_state
@@ -26,11 +27,18 @@ async def _read_body(request: Request) -> bytes:
     return await request.body()
 
 
-def get_endpoint(state: Annotated[AppState, Depends(get_state)]) -> SparqlEndpoint:
-    """FastAPI dependency: the app's SPARQL endpoint (its worker pool starts on first use)."""
+def _endpoint_of(state: AppState) -> SparqlEndpoint:
     runner = query_runner_of(state)
     return state.singleton("sparql_endpoint",
                            lambda: SparqlEndpoint(state.store, state.settings, runner))
+
+
+async def get_endpoint(state: Annotated[AppState, Depends(get_state)]) -> SparqlEndpoint:
+    """FastAPI dependency: the app's SPARQL endpoint (its worker pool starts on first use)."""
+    # Async, to save a thread hop per query; starting the worker pool blocks, so that goes to a thread.
+    if state.is_built("sparql_endpoint"):
+        return _endpoint_of(state)
+    return await run_in_threadpool(_endpoint_of, state)
 
 
 def _endpoint_url(request: Request, base_url: str | None) -> str:
