@@ -6,6 +6,8 @@ a label's spelling does; entity IRIs are readable English slugs chosen at mintin
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from rdflib import Namespace
 from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SDO, SKOS, XSD
 
@@ -56,6 +58,7 @@ __all__ = [
 ]
 
 
+@lru_cache(maxsize=65536)  # answers name the same classes and entities over and over
 def to_curie(iri: str) -> str:
     """The CURIE of `iri` under the project's prefixes, or the IRI itself when none applies."""
     best = max((ns for ns in PREFIXES.values() if iri.startswith(ns)), key=len, default=None)
