@@ -47,6 +47,8 @@ def _load_table(size: dict[str, Any]) -> str:
             first_text = f"{_num(cold.get('kg_health_only'), 2)} (/health only: no /sparql)"
         else:
             first_text = _num(first, 2)
+        if name == "kg" and cold.get("kg_ready") is not None:
+            first_text += f" (warm-up done at {_num(cold['kg_ready'], 1)})"
         rows.append(f"| {name} ({load['how']}) | {_num(load['seconds'], 2)} | "
                     f"{_num(load['peak_rss_mb'], 0)} | {first_text} | {_num(rss.get(name), 0)} |")
     rdflib = size["rdflib_endpoint"]

@@ -27,6 +27,8 @@ def create_app(settings: Settings | None = None, *, store: GraphStore | None = N
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         if settings.warm_up:
             warm_up(state)
+        else:
+            state.ready.set()
         yield
         state.close()
 

@@ -77,8 +77,9 @@ def warm_up(state: AppState) -> threading.Thread:
             query_runner_of(state)  # worker processes started, each with the store open
         except Exception:  # a failed warm-up only costs speed: the request that needs it retries
             log.exception("warm-up failed; indexes will be built on first use")
-            return
-        log.info("warm-up done in %.1f s", time.perf_counter() - started)
+        else:
+            log.info("warm-up done in %.1f s", time.perf_counter() - started)
+        state.ready.set()
 
     thread = threading.Thread(target=build, name="kg-warm-up", daemon=True)
     thread.start()

@@ -22,7 +22,9 @@ class AppState:
         self.store = store
         self._services: dict[str, Any] = {}
         self._closers: list[Callable[[], None]] = []
-        self._lock = threading.RLock()  # factories may ask for other services
+        self._lock = threading.RLock()
+        #: Set when the warm-up has built the indexes (or at once without warm-up): readiness.
+        self.ready = threading.Event()  # factories may ask for other services
 
     def singleton(self, name: str, factory: Callable[[], T]) -> T:
         """The service called `name`, built by `factory` the first time it is asked for."""
