@@ -47,3 +47,11 @@ def test_importing_the_domain_pulls_in_no_web_framework(module: str) -> None:
     code = f"import sys, {module}; print(sorted(m for m in sys.modules if m.split('.')[0] in {WEB!r}))"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
+
+
+def test_cli_help_imports_no_command_module() -> None:
+    # `kg --help` and `kg load` must not pay for numpy, pinyin tables or rdflib they do not use.
+    code = ("import sys; from kg.cli import build_parser; build_parser(); "
+            "print(sorted(m for m in ('numpy', 'pypinyin', 'rdflib', 'networkx') if m in sys.modules))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"

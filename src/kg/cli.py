@@ -9,36 +9,35 @@ import sys
 from collections.abc import Sequence
 
 import kg
+from kg.commands import COMMANDS
 from kg.errors import KGError
 
-#: Modules under kg.commands; each has `register(subparsers)` which sets `handler` on its parser.
-COMMANDS = (
-    "serve", "load", "query", "lookup", "validate", "stats", "path", "trace", "export", "synth",
-)
 
-
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser with every subcommand."""
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The argument parser; only `command`'s module is imported (others are listed by name and help)."""
     parser = argparse.ArgumentParser(
         prog="kg", description="Innovation knowledge graph: serve, load, query, look up, validate, "
         "trace and export.",
     )
     parser.add_argument("--version", action="version", version=f"kg {kg.__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMANDS:
-        try:
-            module = importlib.import_module(f"kg.commands.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name == f"kg.commands.{name}":
-                continue  # command not built yet
-            raise
-        module.register(subparsers)
+    for name, help_text in COMMANDS.items():
+        if name == command:
+            importlib.import_module(f"kg.commands.{name}").register(subparsers)
+        else:
+            subparsers.add_parser(name, help=help_text, add_help=False)
     return parser
+
+
+def _command_in(argv: Sequence[str]) -> str | None:
+    # The first word that is not an option; argparse then parses the full command line.
+    return next((arg for arg in argv if not arg.startswith("-")), None)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of `kg`; returns the exit status (1 with a one-line message on any KGError)."""
-    parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(_command_in(argv))
     args = parser.parse_args(argv)
     if not getattr(args, "handler", None):
         parser.print_help()

@@ -1,1 +1,20 @@
-"""Subcommands of the `kg` CLI, one module each (thin: parse, call the domain, print)."""
+"""Subcommands of the `kg` CLI, one module each (thin: parse, call the domain, print).
+
+`COMMANDS` names them with their one-line help, so `kg --help` lists every command without importing
+any (importing one pulls in its part of the domain: numpy, pinyin tables, rdflib...).
+"""
+
+from __future__ import annotations
+
+COMMANDS: dict[str, str] = {
+    "serve": "run the HTTP service (SPARQL, lookup, web page)",
+    "load": "load RDF files (Turtle, TriG, N-Triples, N-Quads, RDF/XML, JSON-LD)",
+    "query": "run a SPARQL query (same safety guard, row cap and time limit as /sparql)",
+    "lookup": "find entities by name, abbreviation, pinyin or English",
+    "validate": "validate the graph against the SHACL shapes (exit 1 on violations)",
+    "stats": "print counts of triples, graphs, classes, properties",
+    "path": "explained paths between two entities (each hop with its evidence)",
+    "trace": "implementation chains: down from a deployment, up from a body",
+    "export": "export the graph or part of it (GraphML, GEXF, Cytoscape, DOT, CSV, RDF...)",
+    "synth": "generate a deterministic synthetic graph (benchmarks, scale tests)",
+}

@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from kg.commands import COMMANDS
 from kg.commands.common import add_store_options, open_store, settings_from
 from kg.errors import BadRequestError
 from kg.exports import FORMATS, SCOPES, Exporter, ExportRequest, ExportScope
@@ -17,7 +18,7 @@ from kg.provenance import Provenance
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Add the `export` command."""
     parser = subparsers.add_parser(
-        "export", help="export the graph or part of it (GraphML, GEXF, Cytoscape, DOT, CSV, RDF...)",
+        "export", help=COMMANDS["export"],
         description="Examples: kg export gexf; kg export graphml --scope neighbourhood --entity "
         "shanghai-stc-office --depth 2; kg export dot --scope path --source ndrc --target "
         "shanghai-stc-office; kg export turtle --scope construct --query-file q.rq",

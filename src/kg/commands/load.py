@@ -7,13 +7,14 @@ import sys
 import time
 from pathlib import Path
 
+from kg.commands import COMMANDS
 from kg.commands.common import add_store_options, open_store
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Add the `load` command."""
     parser = subparsers.add_parser(
-        "load", help="load RDF files (Turtle, TriG, N-Triples, N-Quads, RDF/XML, JSON-LD)",
+        "load", help=COMMANDS["load"],
         description="Load RDF files into the store. Each file is all-or-nothing: a file with an "
         "error changes nothing, and the message names the file and line. The format comes from the "
         "extension. Triple formats go to --graph (default: a graph named after the file).",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 
+from kg.commands import COMMANDS
 from kg.commands.common import add_store_options, open_store, settings_from
 from kg.errors import BadRequestError
 from kg.lookup import SearchResult
@@ -14,7 +15,7 @@ from kg.namespaces import to_curie
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the `lookup` command."""
-    parser = subparsers.add_parser("lookup", help="find entities by name, abbreviation, pinyin or English")
+    parser = subparsers.add_parser("lookup", help=COMMANDS["lookup"])
     add_store_options(parser)
     parser.add_argument("query", help="e.g. 科创办, 'national development', kechuangban, kcb")
     parser.add_argument("--type", help="class IRI or CURIE (subclasses included), e.g. ikg:LeadingGroup")

@@ -7,6 +7,7 @@ import json
 from collections.abc import Sequence
 
 from kg.catalogue import parse_iri
+from kg.commands import COMMANDS
 from kg.commands.common import add_store_options, open_store, settings_from
 from kg.errors import BadRequestError
 from kg.graphview import GraphView, PropertyFilter, TypeFilter
@@ -18,7 +19,7 @@ from kg.provenance import Provenance
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the `path` command."""
     parser = subparsers.add_parser(
-        "path", help="explained paths between two entities (each hop with its evidence)",
+        "path", help=COMMANDS["path"],
         description="Find the k shortest simple paths between two entities, given by id "
         "(shanghai-stc-office), IRI, CURIE or name, and print each hop with its relation, "
         "direction, dates and the report spans that state it.",

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import orjson
 
+from kg.commands import COMMANDS
 from kg.commands.common import add_store_options, settings_from
 from kg.errors import BadRequestError
 from kg.namespaces import to_curie
@@ -28,7 +29,7 @@ _MAX_CELL = 60
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the `query` command."""
     parser = subparsers.add_parser(
-        "query", help="run a SPARQL query (same safety guard, row cap and time limit as /sparql)"
+        "query", help=COMMANDS["query"]
     )
     add_store_options(parser)
     parser.add_argument("query", nargs="?", help="the SPARQL query text (or use --file)")

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import argparse
 
+from kg.commands import COMMANDS
 from kg.commands.common import add_store_options, settings_from
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Add the `serve` command."""
-    parser = subparsers.add_parser("serve", help="run the HTTP service (SPARQL, lookup, web page)")
+    parser = subparsers.add_parser("serve", help=COMMANDS["serve"])
     add_store_options(parser)
     parser.add_argument("--host", help="interface to bind (default: KG_HOST or 127.0.0.1)")
     parser.add_argument("--port", type=int, help="port (default: KG_PORT or 8000)")

@@ -5,13 +5,14 @@ from __future__ import annotations
 import argparse
 import json
 
+from kg.commands import COMMANDS
 from kg.commands.common import add_store_options, open_store
 from kg.linked_data import dataset_statistics
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the `stats` command."""
-    parser = subparsers.add_parser("stats", help="print counts of triples, graphs, classes, properties")
+    parser = subparsers.add_parser("stats", help=COMMANDS["stats"])
     add_store_options(parser)
     parser.add_argument("--json", action="store_true", help="print the counts as JSON")
     parser.set_defaults(handler=run)

@@ -6,13 +6,14 @@ import argparse
 import sys
 from pathlib import Path
 
+from kg.commands import COMMANDS
 from kg.synth import SYNTH_GRAPH, check_entities, generate, write_file
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the `synth` command."""
     parser = subparsers.add_parser(
-        "synth", help="generate a deterministic synthetic graph (benchmarks, scale tests)",
+        "synth", help=COMMANDS["synth"],
         description=f"Write a synthetic innovation-governance graph into the named graph "
         f"{SYNTH_GRAPH}. The same --entities and --seed give byte-identical output.",
     )

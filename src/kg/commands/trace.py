@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 
+from kg.commands import COMMANDS
 from kg.commands.common import add_store_options
 from kg.commands.path import add_output_options, finder_from, print_paths
 from kg.trace import DIRECTIONS, trace
@@ -13,7 +14,7 @@ from kg.trace import DIRECTIONS, trace
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the `trace` command."""
     parser = subparsers.add_parser(
-        "trace", help="implementation chains: down from a deployment, up from a body",
+        "trace", help=COMMANDS["trace"],
         description="Follow governance relations (leads, implements, executiveBodyOf, "
         "handlesDailyWorkOf, unitOf, ...) down from a deployment, directive, plan or body to those "
         "who carry it out, or up from a body to the deployments it serves.",

@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from kg.commands import COMMANDS
 from kg.commands.common import add_store_options, open_store
 from kg.config import PROJECT_ROOT
 
@@ -13,7 +14,7 @@ from kg.config import PROJECT_ROOT
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Add the `validate` command."""
     parser = subparsers.add_parser(
-        "validate", help="validate the graph against the SHACL shapes (exit 1 on violations)",
+        "validate", help=COMMANDS["validate"],
         description="Validate the store against ontology/shapes.ttl with pyshacl. Prints each "
         "violation as `focus node — path — message`.",
     )

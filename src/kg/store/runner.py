@@ -165,10 +165,16 @@ def _worker_main(conn: Connection, location: str | None, max_rows: int) -> None:
     """Worker loop: open the store, say ready, then answer one request at a time until None."""
     # The parent owns the lifecycle: Ctrl-C in a terminal must not kill workers mid-answer.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    store = _open_worker_store(location, conn)
-    conn.send("ready")
+    try:
+        store = _open_worker_store(location, conn)
+        conn.send("ready")
+    except (EOFError, BrokenPipeError):
+        return  # the parent went away while this worker started (shutdown): nothing to report
     while True:
-        request = conn.recv()
+        try:
+            request = conn.recv()
+        except EOFError:
+            return  # the parent closed the pipe without a goodbye (it exited): stop quietly
         if request is None:
             return
         try:
