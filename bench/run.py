@@ -372,10 +372,15 @@ def run_throughput(kg: peers.Endpoint, oxi: peers.Endpoint, routes: set[str], mi
                                             ready_timeout=60))
     out["hello"] = throughput(hello.query_url, plan)
     if "/entities" in routes:
+        # Two lookups: a substring of an office name (its bigrams are common: thousands of
+        # candidates at 1M) and the office's full name (an exact hit, the peer of exact_label).
         text = urllib.parse.quote(targets.term)
         out["kg_lookup"] = throughput(f"{kg.base_url}/entities?q={text}&limit=10", plan)
+        name = urllib.parse.quote(targets.label)
+        out["kg_lookup_name"] = throughput(f"{kg.base_url}/entities?q={name}&limit=10", plan)
     else:
         out["kg_lookup"] = {"available": False, "reason": "no /entities route"}
+        out["kg_lookup_name"] = out["kg_lookup"]
     if "/sparql" in routes:
         out["kg_sparql"] = throughput(f"{kg.base_url}/sparql?query={query}", plan, accept)
     else:

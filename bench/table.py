@@ -113,7 +113,7 @@ def _throughput_table(size: dict[str, Any]) -> str:
     out = size["throughput"]
     rows = [f"| wrk -c{out['connections']} {out['seconds']} s | req/s | p50 ms | p99 ms | non-2xx |",
             "| --- | --- | --- | --- | --- |"]
-    for name in ("hello", "kg_lookup", "kg_sparql", "oxigraph_sparql"):
+    for name in ("hello", "kg_lookup", "kg_lookup_name", "kg_sparql", "oxigraph_sparql"):
         figures = out.get(name, {})
         if not figures.get("available"):
             rows.append(f"| {name} | not available: {figures.get('reason', '?')} | | | |")

@@ -83,4 +83,6 @@ def test_bench_quick_reports_lookup_throughput_and_paths(result: dict[str, Any])
     assert size["throughput"]["hello"]["available"] is True
     assert finite(size["throughput"]["hello"]["requests_per_s"])
     assert finite(size["throughput"]["oxigraph_sparql"]["requests_per_s"])
+    for lookup in ("kg_lookup", "kg_lookup_name"):
+        assert finite(size["throughput"][lookup]["requests_per_s"])
     assert "available" in size["paths"]
