@@ -24,7 +24,8 @@ _BARE_TSV = {_XSD + "integer", _XSD + "decimal", _XSD + "double", _XSD + "boolea
 
 # -- JSON --------------------------------------------------------------------------------------
 
-def _json_term(term: Term) -> dict[str, str]:
+def term_to_json(term: Term) -> dict[str, str]:
+    """One RDF term as a SPARQL JSON results binding value."""
     kind = term.kind
     if kind == "iri":
         return {"type": "uri", "value": term.value}
@@ -47,13 +48,19 @@ def solutions_to_json(variables: Sequence[str], rows: Sequence[SolutionRow], tru
         # Repeated terms share one dict: orjson writes it again, Python builds it once.
         found = cache.get(term)
         if found is None:
-            found = cache[term] = _json_term(term)
+            found = cache[term] = term_to_json(term)
         return found
 
     bindings = [
         {name: encode(term) for name, term in zip(variables, row, strict=True) if term is not None}
         for row in rows
     ]
+    return bindings_to_json(variables, bindings, truncated)
+
+
+def bindings_to_json(variables: Sequence[str], bindings: list[dict[str, dict[str, str]]],
+                     truncated: bool) -> bytes:
+    """The SPARQL JSON document of ready-made bindings (`"truncated": true` when the cap was hit)."""
     document: dict[str, object] = {"head": {"vars": list(variables)}, "results": {"bindings": bindings}}
     if truncated:
         document["truncated"] = True
