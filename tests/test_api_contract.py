@@ -109,16 +109,19 @@ def test_health_reports_the_bundled_graph(client: TestClient) -> None:
 
 def test_warm_up_builds_the_indexes_at_start(bundled_store: GraphStore) -> None:
     app = create_app(Settings(in_memory=True, query_workers=1, warm_up=True), store=bundled_store)
-    with TestClient(app):
+    with TestClient(app) as client:
         state = app.state.kg
         deadline = time.monotonic() + 30
         while not state.is_built("graph_view") and time.monotonic() < deadline:
             time.sleep(0.05)
         assert state.is_built("lookup") and state.is_built("provenance") and state.is_built("graph_view")
+        state.ready.wait(30)
+        assert client.get("/health").json()["ready"] is True
 
 
 def test_no_warm_up_builds_nothing_before_the_first_request(bundled_store: GraphStore) -> None:
     app = create_app(Settings(in_memory=True, query_workers=1, warm_up=False), store=bundled_store)
-    with TestClient(app):
+    with TestClient(app) as client:
         time.sleep(0.2)
         assert not app.state.kg.is_built("lookup")
+        assert client.get("/health").json()["ready"] is True  # nothing to wait for

@@ -10,6 +10,7 @@ import pytest
 from rdflib.query import Result
 
 from kg.sparql.results import write_boolean, write_solutions
+from kg.store.embedded import to_node
 from kg.terms import Term, iri, literal
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -26,15 +27,7 @@ FORMATS = {"json": ox.QueryResultsFormat.JSON, "xml": ox.QueryResultsFormat.XML,
 
 
 def _as_ox(term: Term | None) -> object:
-    if term is None:
-        return None
-    if term.kind == "iri":
-        return ox.NamedNode(term.value)
-    if term.kind == "bnode":
-        return ox.BlankNode(term.value)
-    if term.lang:
-        return ox.Literal(term.value, language=term.lang)
-    return ox.Literal(term.value, datatype=ox.NamedNode(term.datatype or XSD + "string"))
+    return None if term is None else to_node(term)
 
 
 @pytest.mark.parametrize("fmt", sorted(FORMATS))

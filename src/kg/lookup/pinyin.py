@@ -16,8 +16,6 @@ from pypinyin.pinyin_dict import pinyin_dict
 
 from kg.lookup.normalise import is_cjk, strip_tones
 
-Lattice = tuple[frozenset[str], ...]
-
 #: Most segmentations of one query tried; long ambiguous strings ("xianan...") split many ways.
 MAX_SEGMENTATIONS = 32
 _LONGEST_SYLLABLE = 6
@@ -55,36 +53,6 @@ def syllables() -> frozenset[str]:
 @cache
 def _syllable_prefixes() -> frozenset[str]:
     return frozenset(s[:i] for s in syllables() for i in range(1, len(s) + 1))
-
-
-@cache
-def _reading_set(char: str) -> frozenset[str]:
-    return frozenset(readings(char))
-
-
-@cache
-def _initial_set(options: frozenset[str]) -> frozenset[str]:
-    return frozenset(r[0] for r in options)
-
-
-def lattice(text: str) -> Lattice:
-    """One set of readings per CJK character of normalised text (other characters are left out)."""
-    return tuple(_reading_set(c) for c in text if is_cjk(c))
-
-
-def primary(text: str) -> tuple[str, list[int]]:
-    """The pinyin of normalised text with each character's first reading, and each syllable's offset."""
-    parts = [readings(c)[0] for c in text if is_cjk(c)]
-    offsets, position = [], 0
-    for part in parts:
-        offsets.append(position)
-        position += len(part)
-    return "".join(parts), offsets
-
-
-def initials(lat: Lattice) -> tuple[frozenset[str], ...]:
-    """The first letters each character can start with."""
-    return tuple(_initial_set(options) for options in lat)
 
 
 def _split(chunk: str, allow_partial: bool) -> Iterator[tuple[str, ...]]:
