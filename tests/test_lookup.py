@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kg.errors import BadRequestError
 from kg.lookup import EntityRecord, LabelRecord, LookupIndex
+from kg.lookup.index import FUZZY_FALLBACK, FUZZY_MIN_CJK, FUZZY_MIN_LATIN, _holding_one_edit
 from kg.lookup.normalise import normalise, normalise_many, strip_tones
 from kg.lookup.pinyin import segmentations
+from kg.lookup.postings import JoinedTexts
 
 ID = "https://w3id.org/innokg/id/"
 OFFICE, NDRC, CITY, BANK, DIVISION = (ID + s for s in (
@@ -204,3 +209,84 @@ def test_lookup_typo_match_stays_inside_one_label() -> None:
                          EntityRecord(ID + "b", _labels(("efgx", "en", "pref"),))])
     assert split.search("abcdefg", limit=5).total == 0
     assert split.search("abcdx", limit=5).hits[0].match == "fuzzy"
+
+
+def _within_one_edit(a: str, b: str) -> bool:
+    """Optimal string alignment distance of a and b is at most 1 (the definition, by brute force)."""
+    if a == b:
+        return True
+    if len(a) == len(b):
+        diffs = [i for i in range(len(a)) if a[i] != b[i]]
+        return len(diffs) == 1 or (len(diffs) == 2 and diffs[1] == diffs[0] + 1
+                                    and a[diffs[0]] == b[diffs[1]] and a[diffs[1]] == b[diffs[0]])
+    short, long_ = sorted((a, b), key=len)
+    return len(long_) - len(short) == 1 and any(long_[:i] + long_[i + 1:] == short
+                                                 for i in range(len(long_)))
+
+
+def _holds_with_one_edit(key: str, text: str) -> bool:
+    return any(_within_one_edit(key[i:j], text) for i in range(len(key) + 1)
+               for j in range(i, min(len(key), i + len(text) + 1) + 1))
+
+
+@settings(max_examples=300, deadline=None)
+@given(keys=st.lists(st.text(alphabet="abc", max_size=9), min_size=1, max_size=8),
+       text=st.text(alphabet="abc", min_size=3, max_size=7))
+def test_one_edit_check_agrees_with_edit_distance(keys: list[str], text: str) -> None:
+    # The numpy check of typo candidates against the definition: some stretch of the key is at most
+    # one substitution, insertion, deletion or swap of neighbours away from the query.
+    found = _holding_one_edit(JoinedTexts(keys), np.arange(len(keys), dtype=np.int32), text)
+    assert found.tolist() == [i for i, key in enumerate(keys) if _holds_with_one_edit(key, text)]
+
+
+@settings(max_examples=200, deadline=None)
+@given(keys=st.lists(st.text(alphabet="ab张江", max_size=8), min_size=1, max_size=8),
+       text=st.text(alphabet="ab张江", min_size=1, max_size=4))
+def test_joined_texts_holding_agrees_with_in(keys: list[str], text: str) -> None:
+    ids = np.arange(len(keys), dtype=np.int32)
+    assert JoinedTexts(keys).holding(ids, text).tolist() == [i for i, k in enumerate(keys) if text in k]
+
+
+def _numbered_offices(count: int) -> list[EntityRecord]:
+    offices = [EntityRecord(f"{ID}office-{n:03d}", _labels((f"Innovation Office {n:03d}", "en", "pref"),),
+                            frozenset({"urn:x:Office"})) for n in range(count)]
+    return [*offices, EntityRecord(ID + "typo", _labels(("Inovation Bureau", "en", "pref"),),
+                                   frozenset({"urn:x:Bureau"}))]
+
+
+def test_lookup_typos_are_sought_only_when_few_labels_match() -> None:
+    few = LookupIndex(_numbered_offices(FUZZY_FALLBACK - 1)).search("innovation", limit=50)
+    assert few.total == FUZZY_FALLBACK and few.hits[-1].match == "fuzzy"
+    many = LookupIndex(_numbered_offices(FUZZY_FALLBACK)).search("innovation", limit=50)
+    assert many.total == FUZZY_FALLBACK and {h.match for h in many.hits} == {"prefix"}
+
+
+def test_lookup_typo_fallback_counts_only_labels_that_pass_the_filters() -> None:
+    index = LookupIndex(_numbered_offices(FUZZY_FALLBACK))
+    bureaus = index.search("innovation", limit=5, types=frozenset({"urn:x:Bureau"}))
+    assert [(h.entity.iri, h.match) for h in bureaus.hits] == [(ID + "typo", "fuzzy")]
+
+
+def test_lookup_english_words_with_punctuation_in_the_query(index: LookupIndex) -> None:
+    assert _top(index, "Commission, National.")[:2] == (NDRC, "english")
+
+
+@settings(max_examples=300, deadline=None)
+@given(keys=st.lists(st.text(alphabet="abcd", min_size=1, max_size=10), min_size=1, max_size=10),
+       text=st.text(alphabet="abcd", min_size=FUZZY_MIN_LATIN, max_size=8))
+def test_typo_candidates_include_every_key_within_one_edit(keys: list[str], text: str) -> None:
+    # The grams only narrow the search: no key that holds the query with one edit may be left out.
+    index = LookupIndex([EntityRecord(f"{ID}k{n}", _labels((key, "en", "pref"),))
+                         for n, key in enumerate(keys)])
+    candidates = set(index._fuzzy_candidates(text, index._text).tolist())
+    assert {i for i, key in enumerate(index.keys) if _holds_with_one_edit(key, text)} <= candidates
+
+
+@settings(max_examples=200, deadline=None)
+@given(keys=st.lists(st.text(alphabet="科技创新中", min_size=1, max_size=8), min_size=1, max_size=10),
+       text=st.text(alphabet="科技创新中", min_size=FUZZY_MIN_CJK, max_size=6))
+def test_chinese_typo_candidates_include_every_key_within_one_edit(keys: list[str], text: str) -> None:
+    index = LookupIndex([EntityRecord(f"{ID}k{n}", _labels((key, "zh", "pref"),))
+                         for n, key in enumerate(keys)])
+    candidates = set(index._fuzzy_candidates(text, index._text).tolist())
+    assert {i for i, key in enumerate(index.keys) if _holds_with_one_edit(key, text)} <= candidates

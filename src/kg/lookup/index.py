@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from itertools import pairwise
 
@@ -45,13 +45,20 @@ from kg.lookup.postings import (
     EMPTY,
     SEPARATOR,
     IdArray,
+    JoinedTexts,
     Postings,
+    Step,
     cjk_mask,
     code_points,
+    first_of_runs,
     gram_codes,
     intersect,
     joined_gram_codes,
     key_of_position,
+    literal_steps,
+    member,
+    ranges,
+    run_starts,
     union,
 )
 
@@ -63,6 +70,8 @@ MATCH_BASE: dict[str, float] = {
     "partial": 0.41, "pinyin": 0.31, "initials": 0.21, "fuzzy": 0.11,
 }
 _KINDS = tuple(MATCH_BASE)
+#: Scores are ranked as integers in ten-thousandths (they are rounded to four decimals).
+_SCORE_SCALE = 10_000
 #: A label found inside a longer query must cover at least this share of it (else "上海" would
 #: answer every query about a Shanghai body).
 PARTIAL_MIN_COVERAGE = 0.5
@@ -73,12 +82,24 @@ _LABEL_BONUS = {"pref": 1.0, "alt": 0.5, "label": 0.5, "hidden": 0.0}
 FUZZY_MAX_CANDIDATES = 5_000
 #: Shortest queries tried for typos: one edit in fewer characters matches almost anything.
 FUZZY_MIN_LATIN, FUZZY_MIN_CJK = 5, 3
+#: Typos are looked for only when the query as typed matches fewer distinct labels than this. Typo
+#: tolerance is there to rescue a misspelt name; a query that already matches many labels gains only
+#: a tail of near-misses ranked below all of them, and finding those was most of such a search's time
+#: (a fixed bound, not the page size, so `total` is the same on every page).
+FUZZY_FALLBACK = 20
 #: Most distinct grams of a query one edit can destroy (a swap of two letters breaks four trigrams).
 _EDIT_DESTROYS = 4
 #: Fewest shared grams for which counting them beats intersecting the grams of a piece of the query.
 _MIN_SHARED_GRAMS = 2
-#: Compiled pinyin patterns kept per index (cleared when full: a plain bound, not an LRU).
-_PATTERN_CACHE = 1024
+#: Rarest grams of a query intersected to find the keys holding it: the candidates are checked
+#: anyway, and past the rarest few, each further posting list costs more than it removes.
+_INTERSECT_MOST = 4
+#: Rough cost of looking up one key in one posting list, against counting one posting entry.
+_LOOKUP_COST = 8
+#: Most posting lists whose union is checked by one lookup per key instead of built.
+_MEMBERSHIP_LISTS = 16
+#: Code points below this get a slot in the pinyin character table (all CJK planes end below it).
+_CHAR_TABLE_SIZE = 0x30000
 #: Most words a prefix of one query word expands to (type-ahead on "c" would list every word).
 MAX_PREFIX_WORDS = 2_000
 @dataclass(frozen=True, slots=True)
@@ -133,51 +154,74 @@ def _lang_matches(tag: str | None, lang: str) -> bool:
     return tag is not None and (tag.lower() == lang or tag.lower().startswith(lang + "-"))
 
 
-def _edited(text: str) -> list[str]:
-    """Regex alternatives for `text` with at most one substitution, gap, insertion or swap."""
-    t, esc = text, re.escape
-    variants = {esc(t)} | {esc(t[:i]) + "." + esc(t[i + 1:]) for i in range(len(t))}
-    variants |= {esc(t[:i] + t[i + 1:]) for i in range(len(t))}
-    variants |= {esc(t[:i]) + "." + esc(t[i:]) for i in range(len(t))}
-    variants |= {esc(t[:i] + t[i + 1] + t[i] + t[i + 2:]) for i in range(len(t) - 1)}
-    return sorted(variants, key=len, reverse=True)
+_SEPARATOR = ord(SEPARATOR)
+#: A position of an edited text that any character (but the separator) fills; and padding, which
+#: stands for no character at all (edited forms differ in length by one).
+_ANY, _PAD = -1, -2
+#: Places compared with all edited forms at once (bounds the boolean cube: places x forms x width).
+_FIT_BLOCK = 1024
 
 
-@lru_cache(maxsize=256)
-def _one_edit_patterns(query: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
-    """Two regexes finding `query` with at most one edit: the first on the text, the second on the
-    reversed text. One edit leaves the head or the tail half intact (a swap across the middle is the
-    third alternative of the first regex): each regex starts with an intact half, which the regex
-    engine finds by fast literal search instead of trying every alternative at every position."""
-    middle = len(query) // 2
-    head, tail = query[:middle], query[middle:]
-    across = re.escape(head[:-1] + tail[0] + head[-1] + tail[1:])
-    # No DOTALL: candidates are scanned joined by newlines, and a match must stay inside one key.
-    forward = re.compile(f"{re.escape(head)}(?:{'|'.join(_edited(tail))})|{across}")
-    backward = re.compile(f"{re.escape(tail[::-1])}(?:{'|'.join(_edited(head[::-1]))})")
-    return forward, backward
+def _edited(text: str) -> set[tuple[int, ...]]:
+    """`text` as code points with at most one substitution, gap, insertion or swap (_ANY: any
+    character)."""
+    t = tuple(map(ord, text))
+    variants = {t} | {(*t[:i], _ANY, *t[i + 1:]) for i in range(len(t))}
+    variants |= {t[:i] + t[i + 1:] for i in range(len(t))}
+    variants |= {(*t[:i], _ANY, *t[i:]) for i in range(len(t) + 1)}
+    variants |= {(*t[:i], t[i + 1], t[i], *t[i + 2:]) for i in range(len(t) - 1)}
+    return variants
 
 
-@lru_cache(maxsize=256)
-def _literal_pattern(text: str) -> re.Pattern[str]:
-    return re.compile(re.escape(text))
+def _forms(variants: set[tuple[int, ...]], *, right: bool) -> npt.NDArray[np.int64]:
+    """The edited forms as one matrix, a row each, padded with _PAD to the longest (on the left
+    with `right`, to line them up at their ends)."""
+    width = max(map(len, variants))
+    rows = [(_PAD,) * (width - len(v)) + v if right else v + (_PAD,) * (width - len(v))
+            for v in sorted(variants)]
+    return np.asarray(rows, dtype=np.int64)
+
+
+def _fits(points: npt.NDArray[np.uint32], at: npt.NDArray[np.int64],
+          forms: npt.NDArray[np.int64]) -> npt.NDArray[np.bool_]:
+    """Which places `at` of `points` start one of `forms` (every form against every place at once,
+    in blocks of places so the comparison cube stays small)."""
+    fits = np.zeros(len(at), dtype=bool)
+    spans = np.arange(forms.shape[1])
+    wildcard, padding = (forms == _ANY)[None], (forms == _PAD)[None]
+    for block in range(0, len(at), _FIT_BLOCK):
+        window = points[at[block:block + _FIT_BLOCK, None] + spans].astype(np.int64)[:, None, :]
+        ok = (window == forms[None]) | padding | (wildcard & (window != _SEPARATOR))
+        fits[block:block + _FIT_BLOCK] = ok.all(axis=2).any(axis=1)
+    return fits
+
+
+def _holding_one_edit(texts: JoinedTexts, ids: IdArray, text: str) -> IdArray:
+    """The ids among `ids` (ascending) whose text holds `text` with at most one edit.
+
+    One edit leaves the head or the tail half of `text` intact, unless it swaps the two characters
+    either side of the middle: the intact half is found first (a literal run, in numpy), then each
+    edited form of the other half is checked next to it, only at those places.
+    """
+    picked, starts = texts.pick(ids)
+    pad = np.full(len(text) + 2, _SEPARATOR, dtype=np.uint32)  # checks next to a half stay inside
+    points = np.concatenate((pad, picked, pad))
+    middle = len(text) // 2
+    head, tail = text[:middle], text[middle:]
+    heads = run_starts(points, literal_steps(head))
+    tails = run_starts(points, literal_steps(tail))
+    after, before = _forms(_edited(tail), right=False), _forms(_edited(head), right=True)
+    found = [heads[_fits(points, heads + len(head), after)],
+             tails[_fits(points, tails - before.shape[1], before)]]
+    found.append(run_starts(points, literal_steps(head[:-1] + tail[0] + head[-1] + tail[1:])))
+    places = np.unique(np.concatenate(found)) - len(pad)
+    return ids[first_of_runs(np.searchsorted(starts, places, side="right") - 1)]
 
 
 @lru_cache(maxsize=256)
 def _subsequence_pattern(chars: str) -> re.Pattern[str]:
     """The characters of `chars` in order, anything (but a newline) between them."""
     return re.compile(".*?".join(re.escape(c) for c in chars))
-
-
-def _pieces(query: str, count: int) -> list[str]:
-    """`query` cut into `count` consecutive pieces (one edit leaves one piece intact: pigeonhole)."""
-    size, extra = divmod(len(query), count)
-    pieces, start = [], 0
-    for i in range(count):
-        end = start + size + (1 if i < extra else 0)
-        pieces.append(query[start:end])
-        start = end
-    return pieces
 
 
 def _query_codes(text: str) -> list[int]:
@@ -187,21 +231,35 @@ def _query_codes(text: str) -> list[int]:
     return longer or codes
 
 
-def _ranges(starts: npt.NDArray[np.int64], ends: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
-    """Every integer of the ranges [start, end), one range after another."""
-    lengths = ends - starts
-    shifts = np.repeat(starts - (np.cumsum(lengths) - lengths), lengths)
-    return np.arange(int(lengths.sum()), dtype=np.int64) + shifts
+def _letters(toneless: str) -> str:
+    """A latin query without spaces, apostrophes and hyphens (pinyin and acronyms ignore them)."""
+    return toneless.replace(" ", "").replace("'", "").replace("-", "")
 
 
-@dataclass
+def _trigram_base(pair: str) -> int:
+    """The code of a trigram of `pair` and a third character, less the third (see `gram_codes`)."""
+    return ord(pair[0]) << 2 * CHAR_BITS | ord(pair[1]) << CHAR_BITS
+
+
+def _kind_of(scores: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+    """The match kind (index into _KINDS) of integer scores: tiers are 0.1 apart, best first."""
+    return (_SCORE_SCALE - scores) // (_SCORE_SCALE // 10)
+
+
+def _bits(count: int) -> int:
+    return max(1, int(count).bit_length())
+
+
 class _Offers:
     """Keys found by one search, by kind, with their in-tier score (before the label kind's bonus)."""
 
-    keys: list[IdArray] = field(default_factory=list)
-    scores: list[npt.NDArray[np.float64]] = field(default_factory=list)
-    kinds: list[npt.NDArray[np.int8]] = field(default_factory=list)
-    truncated: bool = False
+    def __init__(self, key_count: int) -> None:
+        self.keys: list[IdArray] = []
+        self.scores: list[npt.NDArray[np.float64]] = []
+        self.truncated = False
+        # The best kind each key was offered as so far (len(_KINDS): not offered): a later, weaker
+        # kind need not check a key a better kind already found, as it could not raise its score.
+        self._best = np.full(key_count, len(_KINDS), dtype=np.int8)
 
     def add(self, key_ids: IdArray, kind: str, coverage: npt.NDArray[np.float64] | float,
             whole: npt.NDArray[np.bool_] | bool = False) -> None:
@@ -209,13 +267,18 @@ class _Offers:
         if len(key_ids) == 0:
             return
         score = MATCH_BASE[kind] + 0.03 * np.minimum(coverage, 1.0) + np.where(whole, 0.04, 0.0)
-        self.keys.append(np.asarray(key_ids, dtype=np.int32))
+        key_ids = np.asarray(key_ids, dtype=np.int32)
+        self.keys.append(key_ids)
         self.scores.append(np.broadcast_to(score, len(key_ids)).astype(np.float64))
-        self.kinds.append(np.full(len(key_ids), _KINDS.index(kind), dtype=np.int8))
+        self._best[key_ids] = np.minimum(self._best[key_ids], _KINDS.index(kind))
 
-    def found(self) -> IdArray:
-        """Every key offered so far."""
-        return union(self.keys)
+    def offered(self) -> IdArray:
+        """Every key offered so far, ascending."""
+        return np.flatnonzero(self._best < len(_KINDS)).astype(np.int32)
+
+    def fresh(self, key_ids: IdArray, kind: str) -> IdArray:
+        """The keys of `key_ids` no kind better than `kind` has offered yet."""
+        return key_ids[self._best[key_ids] >= _KINDS.index(kind)]
 
 
 class LookupIndex:
@@ -289,10 +352,12 @@ class LookupIndex:
         points = code_points(joined)
         cjk = cjk_mask(points)
         self._key_cjk = np.bincount(key_of_position(lengths)[cjk], minlength=len(self.keys))
-        self._flats = pinyin.first_readings(joined).split(SEPARATOR)[:-1]
-        flat_lengths = [len(f) for f in self._flats]
+        self._key_texts = JoinedTexts(self.keys)
+        flats = pinyin.first_readings(joined).split(SEPARATOR)[:-1]
+        flat_lengths = [len(f) for f in flats]
         self._flat_len = np.asarray(flat_lengths, dtype=np.int32)
-        self._flat = Postings(*joined_gram_codes(SEPARATOR.join(self._flats) + SEPARATOR, flat_lengths))
+        self._flat = Postings(*joined_gram_codes(SEPARATOR.join(flats) + SEPARATOR, flat_lengths))
+        self._flat_texts = JoinedTexts(flats)
 
     def _build_words(self) -> None:
         """English words of the keys (postings and a sorted list for prefixes) and acronyms."""
@@ -329,33 +394,48 @@ class LookupIndex:
                     self._reading_slots.setdefault(f"{a}|{b}", []).append(slot)
             for letters in {a[0] + b[0] for a in first for b in second}:
                 self._initial_slots.setdefault(letters, []).append(slot)
-        # Only the characters of this index: small classes compile in microseconds, not milliseconds.
-        self._readers = {syllable: "".join(chars) for syllable, chars in readers.items()}
-        self._patterns: dict[tuple[tuple[str, ...], bool, bool], re.Pattern[str]] = {}
+        self._build_char_classes(readers)
 
-    def _char_class(self, syllable: str, *, prefix: bool) -> str:
-        """A regex class of the index's CJK characters reading as `syllable` (or a syllable it starts)."""
-        if prefix:
-            chars = "".join(sorted({c for s, cs in self._readers.items() if s.startswith(syllable)
-                                    for c in cs}))
-        else:
-            chars = self._readers.get(syllable, "")
-        return f"[{chars}]" if chars else "(?!)"  # (?!) never matches: no character reads that way
+    def _build_char_classes(self, readers: dict[str, list[str]]) -> None:
+        """Each syllable's characters as a boolean mask over the index's CJK characters, which a
+        table maps code points to (checking pinyin in numpy: no regex to compile per query)."""
+        chars = sorted({c for found in readers.values() for c in found})
+        # The last slot stands for every other code point, and no class holds it.
+        self._char_slot = np.full(_CHAR_TABLE_SIZE + 1, len(chars), dtype=np.int32)
+        self._char_slot[[ord(c) for c in chars]] = np.arange(len(chars), dtype=np.int32)
+        self._classes: dict[str, npt.NDArray[np.bool_]] = {}
+        for syllable, found in readers.items():
+            mask = np.zeros(len(chars) + 1, dtype=bool)
+            mask[self._char_slot[[ord(c) for c in found]]] = True
+            self._classes[syllable] = mask
+        self._prefix_classes: dict[str, npt.NDArray[np.bool_]] = {}
+        self._no_class = np.zeros(len(chars) + 1, dtype=bool)
 
-    def _reading_pattern(self, sequence: tuple[str, ...], partial_last: bool,
-                         initials: bool) -> re.Pattern[str]:
-        """Adjacent CJK characters reading as `sequence` (syllables, or with `initials` first letters)."""
-        cache_key = (sequence, partial_last, initials)
-        pattern = self._patterns.get(cache_key)
-        if pattern is None:
-            last = len(sequence) - 1
-            pattern = re.compile("".join(
-                self._char_class(s, prefix=initials or (partial_last and i == last))
-                for i, s in enumerate(sequence)))
-            if len(self._patterns) >= _PATTERN_CACHE:
-                self._patterns.clear()
-            self._patterns[cache_key] = pattern
-        return pattern
+    def _char_class(self, syllable: str, *, prefix: bool) -> npt.NDArray[np.bool_]:
+        """Which characters read as `syllable` (with `prefix`, as a syllable it starts)."""
+        if not prefix:
+            return self._classes.get(syllable, self._no_class)
+        mask = self._prefix_classes.get(syllable)
+        if mask is None:
+            # Bounded: only prefixes of syllables get here with a non-empty mask worth keeping.
+            masks = [m for s, m in self._classes.items() if s.startswith(syllable)]
+            mask = np.logical_or.reduce(masks) if masks else self._no_class
+            if masks:
+                self._prefix_classes[syllable] = mask
+        return mask
+
+    def _reading_steps(self, sequence: tuple[str, ...], partial_last: bool,
+                       initials: bool) -> list[Step]:
+        """Tests of adjacent CJK characters reading as `sequence` (syllables, or with `initials`
+        first letters), one per character, for `JoinedTexts.holding_run`."""
+        last = len(sequence) - 1
+        slot, top = self._char_slot, _CHAR_TABLE_SIZE
+
+        def step(mask: npt.NDArray[np.bool_]) -> Step:
+            return lambda points: mask[slot[np.minimum(points, top)]]
+
+        return [step(self._char_class(s, prefix=initials or (partial_last and i == last)))
+                for i, s in enumerate(sequence)]
 
     def stats(self) -> dict[str, int]:
         """Sizes of the index (entities, labels, keys, posting entries)."""
@@ -374,19 +454,26 @@ class LookupIndex:
         text = normalise(query)
         if not text:
             raise BadRequestError("The lookup query is empty; give a name, abbreviation or pinyin.")
-        offers = _Offers()
+        offers = _Offers(len(self.keys))
         self._match_text(text, offers)
         cjk = [c for c in text if is_cjk(c)]
         if len(cjk) >= 2:
             self._match_abbreviation("".join(cjk), offers)
             self._match_partial("".join(cjk), offers)
-        if len(cjk) == len(text.replace(" ", "")) and len(text) >= FUZZY_MIN_CJK:
-            self._match_fuzzy(text, self._text, self.keys, self._key_len, offers)
+        query_words = words(text)
+        if len(query_words) >= 2:  # punctuation too: "science ltd." still names two words
+            self._match_words(query_words, offers)
         toneless = strip_tones(text)
-        if is_latin_query(toneless):
+        latin = is_latin_query(toneless)
+        if latin:
             self._match_latin(text, toneless, offers)
-        return self._page(query, offers, limit=limit, offset=offset,
-                          lang=lang.lower() if lang else None, types=types)
+        lang = lang.lower() if lang else None
+        if self._matching_labels(offers, lang, types) < FUZZY_FALLBACK:
+            if len(cjk) == len(text.replace(" ", "")) and len(text) >= FUZZY_MIN_CJK:
+                self._match_fuzzy(text, self._text, self._key_texts, self._key_len, offers)
+            if latin:
+                self._match_latin_typos(text, _letters(toneless), offers)
+        return self._page(query, offers, limit=limit, offset=offset, lang=lang, types=types)
 
     def _page(self, query: str, offers: _Offers, *, limit: int, offset: int, lang: str | None,
               types: frozenset[str] | None) -> SearchResult:
@@ -395,29 +482,56 @@ class LookupIndex:
             return SearchResult(query, 0, limit, offset, (), offers.truncated)
         keys = np.concatenate(offers.keys)
         starts, ends = self._key_label_offsets[keys], self._key_label_offsets[keys + 1]
-        label_ids = self._key_labels[_ranges(starts, ends)]
-        repeat = ends - starts
-        scores = np.round(np.repeat(np.concatenate(offers.scores), repeat) + self._label_bonus[label_ids], 4)
-        kinds = np.repeat(np.concatenate(offers.kinds), repeat)
-        entity_ids = self._label_entity[label_ids]
+        label_ids = self._key_labels[ranges(starts, ends)].astype(np.int64)
+        offered = np.repeat(np.concatenate(offers.scores), ends - starts) + self._label_bonus[label_ids]
+        scores = np.rint(offered * _SCORE_SCALE).astype(np.int64)
+        entity_ids = self._label_entity[label_ids].astype(np.int64)
         keep = self._allowed(label_ids, entity_ids, lang, types)
         if keep is not None:
-            label_ids, scores, kinds, entity_ids = (a[keep] for a in (label_ids, scores, kinds, entity_ids))
-        # Sorted by entity, best score first, first label first: the head of each entity's run wins.
-        order = np.lexsort((label_ids, -scores, entity_ids))
-        heads = np.ones(len(order), dtype=bool)
-        heads[1:] = entity_ids[order][1:] != entity_ids[order][:-1]
-        best = order[heads]
-        ranked = best[np.lexsort((self._entity_rank[entity_ids[best]], -scores[best]))]
-        page = ranked[offset:offset + limit]
+            label_ids, scores, entity_ids = label_ids[keep], scores[keep], entity_ids[keep]
+        entity_ids, scores, label_ids = self._best_labels(entity_ids, scores, label_ids)
+        # Rank by score, then by IRI; only the first offset + limit need sorting.
+        rank = ((_SCORE_SCALE - scores) << _bits(len(self.entities))) | self._entity_rank[entity_ids]
+        top = min(offset + limit, len(rank))
+        head = np.argpartition(rank, top - 1)[:top] if 0 < top < len(rank) else np.arange(top)
+        page = head[np.argsort(rank[head])][offset:]
         hits = tuple(
-            Hit(self.entities[e], self.labels[lab].value, _KINDS[k], s)
+            Hit(self.entities[e], self.labels[lab].value, _KINDS[k], s / _SCORE_SCALE)
             for e, lab, k, s in zip(entity_ids[page].tolist(), label_ids[page].tolist(),
-                                    kinds[page].tolist(), scores[page].tolist(), strict=True)
+                                    _kind_of(scores[page]).tolist(), scores[page].tolist(), strict=True)
         )
-        return SearchResult(query, len(ranked), limit, offset, hits, offers.truncated)
+        return SearchResult(query, len(rank), limit, offset, hits, offers.truncated)
 
-    def _allowed(self, label_ids: IdArray, entity_ids: IdArray, lang: str | None,
+    def _best_labels(self, entity_ids: npt.NDArray[np.int64], scores: npt.NDArray[np.int64],
+                     label_ids: npt.NDArray[np.int64]) -> tuple[npt.NDArray[np.int64], ...]:
+        """Each entity once, with its best offered label (highest score, then lowest label id)."""
+        label_bits, score_bits = _bits(len(self.labels)), _bits(_SCORE_SCALE)
+        if _bits(len(self.entities)) + score_bits + label_bits <= 63:
+            # One sort of packed integers (entity, inverted score, label) instead of a lexsort.
+            packed = np.sort((entity_ids << (score_bits + label_bits))
+                             | ((_SCORE_SCALE - scores) << label_bits) | label_ids)
+            entity_ids = packed >> (score_bits + label_bits)
+            scores = _SCORE_SCALE - ((packed >> label_bits) & ((1 << score_bits) - 1))
+            label_ids = packed & ((1 << label_bits) - 1)
+        else:
+            order = np.lexsort((label_ids, -scores, entity_ids))
+            entity_ids, scores, label_ids = entity_ids[order], scores[order], label_ids[order]
+        heads = np.ones(len(entity_ids), dtype=bool)
+        heads[1:] = entity_ids[1:] != entity_ids[:-1]
+        return entity_ids[heads], scores[heads], label_ids[heads]
+
+    def _matching_labels(self, offers: _Offers, lang: str | None, types: frozenset[str] | None) -> int:
+        """How many labels the keys offered so far stand for, among those passing the filters."""
+        keys = offers.offered()
+        starts, ends = self._key_label_offsets[keys], self._key_label_offsets[keys + 1]
+        if lang is None and types is None:
+            return int((ends - starts).sum())
+        label_ids = self._key_labels[ranges(starts, ends)].astype(np.int64)
+        keep = self._allowed(label_ids, self._label_entity[label_ids].astype(np.int64), lang, types)
+        return len(label_ids) if keep is None else int(np.count_nonzero(keep))
+
+    def _allowed(self, label_ids: npt.NDArray[np.int64], entity_ids: npt.NDArray[np.int64],
+                 lang: str | None,
                  types: frozenset[str] | None) -> npt.NDArray[np.bool_] | None:
         """Which offered labels pass the language and type filters (None: no filter asked)."""
         if lang is None and types is None:
@@ -433,33 +547,28 @@ class LookupIndex:
             keep &= typed[entity_ids]
         return keep
 
-    def _scan(self, key_ids: IdArray, pattern: re.Pattern[str], texts: Sequence[str], *,
-              reverse: bool = False) -> IdArray:
-        """The keys among `key_ids` whose text (in `texts`) `pattern` finds: one pass over them joined
-        (with `reverse`, over the joined text reversed)."""
+    def _scan(self, key_ids: IdArray, pattern: re.Pattern[str]) -> IdArray:
+        """The keys among `key_ids` (ascending) in which `pattern` finds something: one regex pass
+        over their texts joined."""
         if len(key_ids) == 0:
             return EMPTY
-        chosen = [texts[k] for k in key_ids.tolist()]
-        joined = SEPARATOR.join(chosen)
-        starts = np.cumsum([0] + [len(t) + 1 for t in chosen[:-1]])
-        if reverse:
-            found = [len(joined) - 1 - m.start() for m in pattern.finditer(joined[::-1])]
-        else:
-            found = [m.start() for m in pattern.finditer(joined)]
-        return np.unique(key_ids[np.searchsorted(starts, found, side="right") - 1])
+        joined, starts = self._key_texts.pick_text(key_ids)
+        found = np.asarray([m.start() for m in pattern.finditer(joined)], dtype=np.int64)
+        # Matches come in text order, so their keys' slots ascend: no np.unique needed.
+        return key_ids[first_of_runs(np.searchsorted(starts, found, side="right") - 1)]
 
     def _substring_keys(self, text: str) -> IdArray:
         """Ids of the keys containing `text` (via grams; via word prefixes when `text` has none)."""
         codes = _query_codes(text)
         if codes:
-            candidates = self._text.intersect(codes)
+            candidates = self._text.intersect(codes, most=_INTERSECT_MOST)
             cjk = sum(map(is_cjk, text))
             # The posting list of one bigram, character or trigram is the answer itself.
             if (cjk == len(text) and len(text) <= 2) or (cjk == 0 and len(text) == 3):
                 return candidates
         else:
             candidates = union([self._words[w] for w in self._words_with_prefix(text.strip())])
-        return self._scan(candidates, _literal_pattern(text), self.keys)
+        return self._key_texts.holding(candidates, text)
 
     def _words_with_prefix(self, prefix: str) -> list[str]:
         found = []
@@ -486,8 +595,8 @@ class LookupIndex:
             offers.add(found[chosen], kind, coverage[chosen], whole=kind == "exact")
 
     def _match_abbreviation(self, compact: str, offers: _Offers) -> None:
-        candidates = self._text.intersect(ord(c) for c in compact)
-        found = self._scan(candidates, _subsequence_pattern(compact), self.keys)
+        candidates = offers.fresh(self._text.intersect(ord(c) for c in compact), "abbreviation")
+        found = self._scan(candidates, _subsequence_pattern(compact))
         offers.add(found, "abbreviation", len(compact) / self._key_len[found])
 
     def _match_partial(self, compact: str, offers: _Offers) -> None:
@@ -501,24 +610,33 @@ class LookupIndex:
                     offers.add(np.asarray([key_id], dtype=np.int32), "partial", size / n)
 
     def _match_latin(self, text: str, toneless: str, offers: _Offers) -> None:
-        query_words = words(text)
-        if len(query_words) >= 2:
-            self._match_words(query_words, offers)
-        letters = toneless.replace(" ", "").replace("'", "").replace("-", "")
+        """Acronyms, pinyin and pinyin initials of a query of latin letters."""
+        letters = _letters(toneless)
         found = np.asarray(self._acronyms.get(letters, ()), dtype=np.int32)
         offers.add(found, "abbreviation", len(letters) / self._key_len[found])
         if letters.isalpha():
             self._match_pinyin(toneless, offers)
             if len(letters) >= 2:
                 self._match_initials(letters, offers)
+
+    def _match_latin_typos(self, text: str, letters: str, offers: _Offers) -> None:
+        """Labels holding the query with one typo, as written and as pinyin (first readings)."""
         if len(letters) >= FUZZY_MIN_LATIN:
-            self._match_fuzzy(text, self._text, self.keys, self._key_len, offers)
-            self._match_fuzzy(letters, self._flat, self._flats, self._flat_len, offers)
+            self._match_fuzzy(text, self._text, self._key_texts, self._key_len, offers)
+            self._match_fuzzy(letters, self._flat, self._flat_texts, self._flat_len, offers)
 
     def _match_words(self, query_words: list[str], offers: _Offers) -> None:
         """Every query word starts a word of the label, in any order ("development national")."""
-        per_word = [union([self._words[w] for w in self._words_with_prefix(q)]) for q in query_words]
-        found = intersect(per_word)
+        groups = sorted(([self._words[w] for w in self._words_with_prefix(q)] for q in query_words),
+                        key=lambda lists: sum(map(len, lists)))
+        found = union(groups[0])
+        for lists in groups[1:]:
+            # Keep the keys any word of this group holds: a lookup per found key, cheaper than the
+            # union of long posting lists ("science" and its longer words) when few keys are left.
+            if len(lists) > _MEMBERSHIP_LISTS:
+                found = intersect([found, union(lists)])
+            elif len(found):
+                found = found[np.logical_or.reduce([member(found, ids) for ids in lists])]
         offers.add(found, "english", sum(len(w) for w in query_words) / self._key_len[found])
 
     def _reading_keys(self, grams: Sequence[str], slots: dict[str, list[int]]) -> IdArray:
@@ -542,48 +660,83 @@ class LookupIndex:
             if not complete:
                 continue
             grams = [f"{a}|{b}" for a, b in pairwise(complete)] or [complete[0]]
-            found = self._reading_keys(grams, self._reading_slots)
+            found = offers.fresh(self._reading_keys(grams, self._reading_slots), "pinyin")
             if partial or len(complete) > 2:
-                found = self._scan(found, self._reading_pattern(sequence, partial, False), self.keys)
+                found = self._key_texts.holding_run(found, self._reading_steps(sequence, partial, False))
             self._offer_readings(found, len(sequence), "pinyin", offers)
 
     def _match_initials(self, letters: str, offers: _Offers) -> None:
-        found = self._reading_keys([a + b for a, b in pairwise(letters)], self._initial_slots)
+        found = offers.fresh(self._reading_keys([a + b for a, b in pairwise(letters)], self._initial_slots),
+                             "initials")
         if len(letters) > 2:
-            found = self._scan(found, self._reading_pattern(tuple(letters), False, True), self.keys)
+            found = self._key_texts.holding_run(found, self._reading_steps(tuple(letters), False, True))
         self._offer_readings(found, len(letters), "initials", offers)
 
-    def _match_fuzzy(self, text: str, postings: Postings, texts: Sequence[str],
+    def _match_fuzzy(self, text: str, postings: Postings, texts: JoinedTexts,
                      lengths: npt.NDArray[np.int32], offers: _Offers) -> None:
-        """Keys holding `text` with one edit, found by the grams they share with it, checked by regex."""
+        """Keys holding `text` with one edit, found by the grams they share with it, then checked."""
         candidates = self._fuzzy_candidates(text, postings)
         # A key already found by a better kind gains nothing from a typo match: skip checking it.
-        candidates = np.setdiff1d(candidates, offers.found(), assume_unique=True)
+        candidates = offers.fresh(candidates, "fuzzy")
         if len(candidates) > FUZZY_MAX_CANDIDATES:
             offers.truncated = True
             candidates = candidates[:FUZZY_MAX_CANDIDATES]
-        forward, backward = _one_edit_patterns(text)
-        found = union([self._scan(candidates, forward, texts),
-                       self._scan(candidates, backward, texts, reverse=True)])
+        found = _holding_one_edit(texts, candidates, text)
         offers.add(found, "fuzzy", len(text) / np.maximum(lengths[found], 1))
 
     def _fuzzy_candidates(self, text: str, postings: Postings) -> IdArray:
-        """Keys that can hold `text` with one edit.
+        """Keys that can hold `text` with one edit (a superset, for `_holding_one_edit` to check).
 
-        One edit destroys at most _EDIT_DESTROYS of the distinct grams of `text` (a swap breaks four
-        trigrams), so a key holding the edited text shares all but that many (the q-gram lemma),
-        counted in one pass over the grams' posting lists. Short queries have too few grams for the
-        count to say anything; for them one of two or three pieces of `text` must be intact
-        (pigeonhole: a swap breaks two pieces), and candidates hold one piece's grams.
+        Cut `text` anywhere into a head and a tail: one edit inside the head leaves the tail intact,
+        and the other way round; at the cut it inserts (both intact) or swaps the two characters
+        either side. So such a key holds all grams of the head, of the tail, or of `text` with that
+        swap; the cut is placed where the rarest grams of head and tail make that union smallest.
+        One edit also destroys at most _EDIT_DESTROYS of the distinct grams of `text` (a swap breaks
+        four trigrams), so the key shares all but that many (the q-gram lemma): where that says
+        something, it narrows the candidates further.
         """
+        cut = self._rarest_cut(text, postings)
+        head, tail = text[:cut], text[cut:]
+        candidates = union([self._holding_grams(head, postings, followed=True),
+                            self._holding_grams(tail, postings),
+                            self._holding_grams(head[:-1] + tail[0] + head[-1] + tail[1:], postings)])
         codes = set(gram_codes(text))
         needed = len(codes) - _EDIT_DESTROYS
-        if needed >= _MIN_SHARED_GRAMS:
-            slots = [s for s in postings.slots(codes) if s >= 0]
-            if len(slots) < needed:
-                return EMPTY
-            counts = np.bincount(np.concatenate([postings.at(s) for s in slots]), minlength=len(self.keys))
-            return np.flatnonzero(counts >= needed).astype(np.int32)
-        count = 2 if len(text) < 9 or any(map(is_cjk, text)) else 3
-        return union([postings.intersect(codes) for piece in _pieces(text, count)
-                      if (codes := gram_codes(piece))])
+        if needed < _MIN_SHARED_GRAMS or len(candidates) == 0:
+            return candidates
+        lists = [postings.at(slot) for slot in postings.slots(codes) if slot >= 0]
+        if len(candidates) * len(lists) * _LOOKUP_COST < sum(map(len, lists)) + len(self.keys):
+            shared = np.sum([member(candidates, ids) for ids in lists], axis=0)
+        else:  # many candidates: one count over all the posting lists is cheaper than lookups
+            shared = np.bincount(np.concatenate(lists), minlength=len(self.keys))[candidates]
+        return candidates[shared >= needed]
+
+    def _rarest_cut(self, text: str, postings: Postings) -> int:
+        """Where to cut `text` for `_fuzzy_candidates`: the cut whose head and tail each have a
+        gram held by the fewest keys (in sum). A latin tail needs a trigram of its own, a latin head
+        at least two letters (see `_holding_grams`)."""
+        latin = not any(map(is_cjk, text))
+        cuts = range(2, len(text) - 2) if latin else range(1, len(text))
+        sizes = np.diff(postings.offsets)
+
+        def rarest(piece: str, *, followed: bool = False) -> int:
+            if len(piece) == 2 and latin and followed:  # at most all keys of its trigrams
+                low, high = postings.starting(_trigram_base(piece), CHAR_BITS)
+                return int(sizes[low:high].sum())
+            slots = postings.slots(gram_codes(piece))
+            return 0 if min(slots) < 0 else int(min(sizes[slot] for slot in slots))
+
+        costs = [rarest(text[:cut], followed=True) + rarest(text[cut:]) for cut in cuts]
+        return cuts[int(np.argmin(costs))]
+
+    def _holding_grams(self, piece: str, postings: Postings, *, followed: bool = False) -> IdArray:
+        """Keys holding every gram of `piece` (a superset of those holding `piece`). A piece of two
+        latin letters has no trigram of its own: with `followed` (something must come after it),
+        the keys holding a trigram that starts with it."""
+        codes = gram_codes(piece)
+        if codes:
+            return postings.intersect(codes, most=_INTERSECT_MOST)
+        if followed and len(piece) == 2:
+            low, high = postings.starting(_trigram_base(piece), CHAR_BITS)
+            return postings.union_slots(np.arange(low, high, dtype=np.int64), len(self.keys))
+        return np.arange(len(self.keys), dtype=np.int32)  # nothing narrows it (callers avoid this)

@@ -7,7 +7,7 @@ sorts instead of one Python dict operation per (gram, key) pair, and it is store
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 import numpy as np
 import numpy.typing as npt
@@ -15,6 +15,8 @@ import numpy.typing as npt
 from kg.lookup.normalise import is_cjk
 
 IdArray = npt.NDArray[np.int32]
+#: A test of code points, elementwise (one position of a run of characters).
+Step = Callable[[npt.NDArray[np.uint32]], npt.NDArray[np.bool_]]
 CodeArray = npt.NDArray[np.uint64]
 EMPTY: IdArray = np.zeros(0, dtype=np.int32)
 #: Bits of one code point in a packed gram (Unicode needs 21).
@@ -120,12 +122,21 @@ class Postings:
         slot = self.slots([code])[0]
         return self.at(slot) if slot >= 0 else EMPTY
 
-    def intersect(self, codes: Iterable[int]) -> IdArray:
-        """Ids of the keys holding every one of `codes`, ascending (codes must be given)."""
+    def intersect(self, codes: Iterable[int], *, most: int | None = None) -> IdArray:
+        """Ids of the keys holding every one of `codes`, ascending (codes must be given). With
+        `most`, only the `most` rarest codes are intersected (a superset, for a caller that checks
+        the candidates anyway: once the rarest few are intersected, the others remove little)."""
         slots = self.slots(set(codes))
         if not slots or min(slots) < 0:
             return EMPTY
-        return intersect([self.at(s) for s in slots])
+        lists = sorted((self.at(s) for s in slots), key=len)
+        return intersect(lists[:most])
+
+    def starting(self, base: int, bits: int) -> tuple[int, int]:
+        """The slots [low, high) of the codes `base` plus something below 2**bits (the grams that
+        start with given characters)."""
+        low, high = np.searchsorted(self.codes, np.asarray([base, base + (1 << bits)], dtype=np.uint64))
+        return int(low), int(high)
 
     def union_slots(self, slots: Sequence[int] | npt.NDArray[np.int64], universe: int) -> IdArray:
         """Ids (below `universe`) of the keys holding any of the codes at `slots`, ascending."""
@@ -134,18 +145,106 @@ class Postings:
             return EMPTY
         if len(slots) == 1:
             return self.at(int(slots[0]))
-        starts, ends = self.offsets[slots], self.offsets[slots + 1]
-        lengths = ends - starts
-        total = int(lengths.sum())
         # Positions of every entry of every slot, without a Python loop over the slots.
-        shifts = np.repeat(starts - (np.cumsum(lengths) - lengths), lengths)
-        ids = self.ids[np.arange(total, dtype=np.int64) + shifts]
-        if total * _MASK_RATIO < universe:
+        ids = self.ids[ranges(self.offsets[slots], self.offsets[slots + 1])]
+        if len(ids) * _MASK_RATIO < universe:
             return np.unique(ids)
         # Many ids: marking them in a mask of all keys is cheaper than sorting them.
         mask = np.zeros(universe, dtype=bool)
         mask[ids] = True
         return np.flatnonzero(mask).astype(np.int32)
+
+
+def ranges(starts: npt.NDArray[np.int64], ends: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+    """Every integer of the ranges [start, end), one range after another."""
+    keep = ends > starts
+    starts, ends = starts[keep], ends[keep]
+    if len(starts) == 0:
+        return np.zeros(0, dtype=np.int64)
+    # A running sum of steps: 1 inside a range, a jump from one range's end to the next one's start.
+    lengths = ends - starts
+    steps = np.ones(int(lengths.sum()), dtype=np.int64)
+    steps[0] = starts[0]
+    steps[np.cumsum(lengths)[:-1]] = starts[1:] - ends[:-1] + 1
+    return np.cumsum(steps)
+
+
+def _equal_to(point: int) -> Step:
+    wanted = np.uint32(point)
+    return lambda points: points == wanted
+
+
+def first_of_runs(values: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+    """Sorted `values` without repeats (a cheaper np.unique for input already in order)."""
+    first = np.ones(len(values), dtype=bool)
+    first[1:] = values[1:] != values[:-1]
+    return values[first]
+
+
+class JoinedTexts:
+    """Many short texts as one array of code points, each text followed by a separator.
+
+    Picking a few thousand texts and joining them for one regex pass is then a numpy gather and one
+    decode, instead of a Python loop over the texts (which cost more than the regex itself).
+    """
+
+    def __init__(self, texts: Sequence[str]) -> None:
+        self.points = np.frombuffer((SEPARATOR.join(texts) + SEPARATOR).encode("utf-32-le"),
+                                    dtype=np.uint32)
+        self.lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+        self.starts = np.cumsum(self.lengths + 1) - (self.lengths + 1)
+
+    def __len__(self) -> int:
+        return len(self.lengths)
+
+    def pick(self, ids: IdArray) -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.int64]]:
+        """The code points of the texts of `ids`, joined (each followed by a separator), and where
+        each text starts among them."""
+        sizes = self.lengths[ids] + 1
+        starts = self.starts[ids]
+        return self.points[ranges(starts, starts + sizes)], np.cumsum(sizes) - sizes
+
+    def pick_text(self, ids: IdArray) -> tuple[str, npt.NDArray[np.int64]]:
+        """`pick` as one string (for a regex)."""
+        points, starts = self.pick(ids)
+        return points.tobytes().decode("utf-32-le"), starts
+
+    def holding(self, ids: IdArray, text: str) -> IdArray:
+        """The ids among `ids` (ascending) whose text contains `text`."""
+        return self.holding_run(ids, literal_steps(text))
+
+    def holding_run(self, ids: IdArray, steps: Sequence[Step]) -> IdArray:
+        """The ids among `ids` (ascending) whose text has a run of `len(steps)` characters, the i-th
+        passing `steps[i]` (no step may pass the separator). In numpy: one pass over all picked
+        characters for the first step, then each step only where the run so far held."""
+        if not steps:
+            return ids
+        points, starts = self.pick(ids)
+        return ids[first_of_runs(np.searchsorted(starts, run_starts(points, steps), side="right") - 1)]
+
+
+def run_starts(points: npt.NDArray[np.uint32], steps: Sequence[Step]) -> npt.NDArray[np.int64]:
+    """Where in `points` a run of `len(steps)` characters starts whose i-th passes `steps[i]`,
+    ascending. One pass over all points for the first step, then each step only where the run so
+    far held."""
+    if len(steps) > len(points):
+        return np.zeros(0, dtype=np.int64)
+    at = np.flatnonzero(steps[0](points[: len(points) - len(steps) + 1]))
+    for offset, step in enumerate(steps[1:], start=1):
+        at = at[step(points[at + offset])]
+    return at
+
+
+def literal_steps(text: str) -> list[Step]:
+    """The steps of a run spelling `text`."""
+    return [_equal_to(ord(c)) for c in text]
+
+
+def member(values: IdArray, ids: IdArray) -> npt.NDArray[np.bool_]:
+    """Which of `values` are in the sorted array `ids` (looked up by bisection)."""
+    if len(ids) == 0:
+        return np.zeros(len(values), dtype=bool)
+    return ids[np.minimum(np.searchsorted(ids, values), len(ids) - 1)] == values
 
 
 def intersect(lists: Sequence[IdArray]) -> IdArray:
@@ -155,8 +254,7 @@ def intersect(lists: Sequence[IdArray]) -> IdArray:
     for other in ordered[1:]:
         if len(result) == 0:
             break
-        found = np.minimum(np.searchsorted(other, result), len(other) - 1)
-        result = result[other[found] == result]
+        result = result[member(result, other)]
     return result
 
 
