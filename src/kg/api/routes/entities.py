@@ -143,7 +143,8 @@ async def lookup_entities(
     state: Annotated[AppState, Depends(get_state)],
     lookup: Annotated[EntityLookup, Depends(get_lookup)],
     q: Annotated[str, Query(pattern=r"\S", description="Name, abbreviation, English words, pinyin "
-                            "(tones and spaces optional), pinyin initials; one typo is tolerated.")],
+                            "(tones and spaces optional), pinyin initials; one typo is tolerated when "
+                            "fewer than 20 labels match as typed.")],
     type: Annotated[str | None, Query(description="Class IRI or CURIE; subclasses included.")] = None,
     lang: Annotated[str | None, Query(pattern=_LANG.pattern, description="Match labels in this "
                                       "language only (zh, en).")] = None,
