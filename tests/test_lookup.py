@@ -290,3 +290,17 @@ def test_chinese_typo_candidates_include_every_key_within_one_edit(keys: list[st
                          for n, key in enumerate(keys)])
     candidates = set(index._fuzzy_candidates(text, index._text).tolist())
     assert {i for i, key in enumerate(index.keys) if _holds_with_one_edit(key, text)} <= candidates
+
+
+def _in_order(key: str, text: str) -> bool:
+    rest = iter(key)
+    return all(char in rest for char in text)
+
+
+@settings(max_examples=200, deadline=None)
+@given(keys=st.lists(st.text(alphabet="ab张江", max_size=8), min_size=1, max_size=8),
+       text=st.text(alphabet="ab张江", min_size=1, max_size=4))
+def test_joined_texts_holding_in_order_agrees_with_subsequence(keys: list[str], text: str) -> None:
+    ids = np.arange(len(keys), dtype=np.int32)
+    found = JoinedTexts(keys).holding_in_order(ids, text)
+    assert found.tolist() == [i for i, key in enumerate(keys) if _in_order(key, text)]

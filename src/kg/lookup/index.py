@@ -6,24 +6,26 @@ joined text of all keys, not by a Python loop per gram):
 - *keys*: the distinct normalised label texts (`normalise`), each pointing at the labels that have it;
 - `text` postings: CJK character unigrams and bigrams and latin trigrams of each key (packed into
   integers, `postings.gram_codes`) — a query's grams are a subset of any key that contains the query,
-  so candidates are the intersection of a few posting lists, checked by one regex pass;
+  so candidates are the intersection of the rarest few posting lists, then checked;
 - pinyin and initials need no postings of their own: a pair of syllables (or of initials) maps to the
   few distinct CJK bigrams of the index that can read that way (every reading of a polyphone counts),
-  and their text posting lists give the candidates; a regex of character classes checks them;
+  and their text posting lists give the candidates; boolean masks of characters check them;
 - `words` postings and a sorted word list (prefix search by bisection), English acronyms;
 - `flat` postings: trigrams of each key's first-reading pinyin string, for typo search.
+- every key's text in one array of code points (`postings.JoinedTexts`): candidates are checked
+  there in numpy (literal runs, runs of character classes, characters in order, one-edit forms), so
+  no regex is compiled or run per query.
 Ranking is done in numpy over all matching labels, so `total` is exact; only typo search caps the
-candidates it checks (the answer then says `truncated`). A query touches only the posting lists of its
-own grams: cost grows with the number of candidates, not with the number of entities.
+candidates it checks (the answer then says `truncated`), and it runs only when the query as typed
+matches few labels (FUZZY_FALLBACK). A query touches only the posting lists of its own grams: cost
+grows with the number of candidates, not with the number of entities.
 """
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from itertools import pairwise
 
 import numpy as np
@@ -216,12 +218,6 @@ def _holding_one_edit(texts: JoinedTexts, ids: IdArray, text: str) -> IdArray:
     found.append(run_starts(points, literal_steps(head[:-1] + tail[0] + head[-1] + tail[1:])))
     places = np.unique(np.concatenate(found)) - len(pad)
     return ids[first_of_runs(np.searchsorted(starts, places, side="right") - 1)]
-
-
-@lru_cache(maxsize=256)
-def _subsequence_pattern(chars: str) -> re.Pattern[str]:
-    """The characters of `chars` in order, anything (but a newline) between them."""
-    return re.compile(".*?".join(re.escape(c) for c in chars))
 
 
 def _query_codes(text: str) -> list[int]:
@@ -547,16 +543,6 @@ class LookupIndex:
             keep &= typed[entity_ids]
         return keep
 
-    def _scan(self, key_ids: IdArray, pattern: re.Pattern[str]) -> IdArray:
-        """The keys among `key_ids` (ascending) in which `pattern` finds something: one regex pass
-        over their texts joined."""
-        if len(key_ids) == 0:
-            return EMPTY
-        joined, starts = self._key_texts.pick_text(key_ids)
-        found = np.asarray([m.start() for m in pattern.finditer(joined)], dtype=np.int64)
-        # Matches come in text order, so their keys' slots ascend: no np.unique needed.
-        return key_ids[first_of_runs(np.searchsorted(starts, found, side="right") - 1)]
-
     def _substring_keys(self, text: str) -> IdArray:
         """Ids of the keys containing `text` (via grams; via word prefixes when `text` has none)."""
         codes = _query_codes(text)
@@ -596,7 +582,7 @@ class LookupIndex:
 
     def _match_abbreviation(self, compact: str, offers: _Offers) -> None:
         candidates = offers.fresh(self._text.intersect(ord(c) for c in compact), "abbreviation")
-        found = self._scan(candidates, _subsequence_pattern(compact))
+        found = self._key_texts.holding_in_order(candidates, compact)
         offers.add(found, "abbreviation", len(compact) / self._key_len[found])
 
     def _match_partial(self, compact: str, offers: _Offers) -> None:
