@@ -42,9 +42,22 @@ def test_lookup_unknown_type_is_refused(lookup: EntityLookup, type_: str) -> Non
         lookup.search("科创办", limit=5, type_=type_)
 
 
-def test_lookup_rebuilds_after_a_write() -> None:
+def test_lookup_repeated_query_is_answered_from_the_cache() -> None:
+    lookup = EntityLookup(fixture_store(), cache_size=2)
+    first = lookup.search("科创办", limit=5)
+    assert lookup.search("科创办", limit=5) is first
+    assert lookup.search("科创办", limit=6) is not first  # another page size is another answer
+    lookup.search("发改委", limit=5)
+    lookup.search("临港", limit=5)  # a third answer pushes out the least recently used
+    assert lookup.search("科创办", limit=5) is not first
+    uncached = EntityLookup(fixture_store(), cache_size=0)
+    assert uncached.search("科创办", limit=5) is not uncached.search("科创办", limit=5)
+
+
+@pytest.mark.parametrize("cache_size", [0, 16])
+def test_lookup_rebuilds_after_a_write(cache_size: int) -> None:
     store = fixture_store()
-    lookup = EntityLookup(store)
+    lookup = EntityLookup(store, cache_size=cache_size)
     assert _iris(lookup, "临港") == []
     lingang = "https://w3id.org/innokg/id/lingang"
     store.add_triples([(iri(lingang), iri(SKOS_PREF), literal("临港新片区", lang="zh"))],

@@ -82,6 +82,10 @@ class Settings(BaseSettings):
         default=500, ge=1, description="Most nodes a neighbourhood or export subgraph holds."
     )
     lookup_limit: int = Field(default=100, ge=1, description="Largest page size of entity lookup.")
+    lookup_cache: int = Field(
+        default=4096, ge=0, description="Lookup answers kept for repeated queries (type-ahead, "
+        "reconciling a column with repeated values); emptied by every write. 0 switches it off."
+    )
     queries_dir: Path = Field(
         default=PROJECT_ROOT / "queries", description="Directory of the question catalogue (*.rq)."
     )

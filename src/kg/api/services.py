@@ -30,7 +30,8 @@ def provenance_of(state: AppState) -> Provenance:
 
 def lookup_of(state: AppState) -> EntityLookup:
     """The entity lookup index (names, abbreviations, pinyin, typos)."""
-    return state.singleton("lookup", lambda: EntityLookup(state.store))
+    return state.singleton("lookup", lambda: EntityLookup(state.store,
+                                                          cache_size=state.settings.lookup_cache))
 
 
 def entity_views_of(state: AppState) -> EntityViews:

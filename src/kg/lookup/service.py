@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import threading
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 
 from kg.errors import BadRequestError
 from kg.lookup.index import EntityRecord, LabelRecord, LookupIndex, SearchResult
@@ -78,15 +78,27 @@ def to_class_iri(value: str) -> str:
     )
 
 
-class EntityLookup:
-    """Searches entity labels; rebuilds its index when the store changes (checked on each search)."""
+#: What a search answer depends on besides the index: query, limit, offset, lang, type.
+_SearchKey = tuple[str, int, int, str | None, str | None]
 
-    def __init__(self, store: GraphStore) -> None:
+
+class EntityLookup:
+    """Searches entity labels; rebuilds its index when the store changes (checked on each search).
+
+    The last `cache_size` answers are kept (least recently used first out) with the generation of the
+    index that gave them: a search at 1M triples takes milliseconds, and lookups repeat (type-ahead,
+    a reconciled column of repeated names).
+    """
+
+    def __init__(self, store: GraphStore, *, cache_size: int = 0) -> None:
         self._store = store
         self._lock = threading.Lock()
         self._index: LookupIndex | None = None
         self._generation = -1
         self._subclasses: dict[str, frozenset[str]] = {}
+        self._cache_size = cache_size
+        self._answers: OrderedDict[_SearchKey, tuple[int, SearchResult]] = OrderedDict()
+        self._answers_lock = threading.Lock()
 
     def is_ready(self) -> bool:
         """Whether the index of the store's current generation is built (a search will not build it)."""
@@ -113,9 +125,33 @@ class EntityLookup:
             raise BadRequestError(
                 f"The lookup query has {len(query)} characters; send at most {MAX_QUERY_CHARS}."
             )
+        key = (query, limit, offset, lang, type_)
+        generation = self._store.generation
+        cached = self._cached(key, generation)
+        if cached is not None:
+            return cached
         index = self.index()
         classes = self.subclasses(type_) if type_ else None
-        return index.search(query, limit=limit, offset=offset, lang=lang, types=classes)
+        result = index.search(query, limit=limit, offset=offset, lang=lang, types=classes)
+        self._keep(key, generation, result)
+        return result
+
+    def _cached(self, key: _SearchKey, generation: int) -> SearchResult | None:
+        with self._answers_lock:
+            found = self._answers.get(key)
+            if found is None or found[0] != generation:
+                return None
+            self._answers.move_to_end(key)
+            return found[1]
+
+    def _keep(self, key: _SearchKey, generation: int, result: SearchResult) -> None:
+        if self._cache_size == 0:
+            return
+        with self._answers_lock:
+            self._answers[key] = (generation, result)
+            self._answers.move_to_end(key)
+            while len(self._answers) > self._cache_size:
+                self._answers.popitem(last=False)
 
     def subclasses(self, type_: str) -> frozenset[str]:
         """The class named by `type_` (IRI or CURIE) and all its subclasses; raises BadRequestError."""
