@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import math
 import os
 import re
@@ -11,6 +12,7 @@ import signal
 import socket
 import statistics
 import subprocess
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -117,6 +119,16 @@ def tree_rss_mb(pid: int) -> float:
     return total / 2**20
 
 
+def _rotating_script(paths: Sequence[str]) -> str:
+    """A wrk script sending one request to each path in turn (wrap-around)."""
+    if not all(p.isascii() and p.isprintable() for p in paths):
+        raise ValueError("wrk paths must be percent-encoded (printable ASCII)")
+    quoted = ",\n".join(json.dumps(p) for p in paths)  # then a JSON string is a valid Lua string
+    return (f"local paths = {{\n{quoted}\n}}\nlocal next_path = 0\n"
+            "request = function()\n  next_path = next_path % #paths + 1\n"
+            "  return wrk.format(nil, paths[next_path])\nend\n")
+
+
 _WRK_RPS = re.compile(r"Requests/sec:\s+([\d.]+)")
 _WRK_NON2XX = re.compile(r"Non-2xx or 3xx responses:\s+(\d+)")
 _WRK_TOTAL = re.compile(r"(\d+) requests in")
@@ -125,8 +137,10 @@ _WRK_LATENCY = re.compile(r"^\s+(50|99)%\s+([\d.]+)(us|ms|s)\s*$", re.MULTILINE)
 _UNIT_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 
 
-def wrk(url: str, *, seconds: int, connections: int, headers: Sequence[str] = ()) -> dict[str, object]:
-    """Run wrk against `url` (loopback only) and parse requests/s, latency and failures."""
+def wrk(url: str, *, seconds: int, connections: int, headers: Sequence[str] = (),
+        paths: Sequence[str] = ()) -> dict[str, object]:
+    """Run wrk against `url` (loopback only) and parse requests/s, latency and failures. With
+    `paths`, the requests go to those paths of the same server in turn (a wrk Lua script)."""
     if not url.startswith("http://127.0.0.1:"):
         raise ValueError(f"wrk target must be on 127.0.0.1, not {url}")
     binary = shutil.which("wrk")
@@ -135,8 +149,13 @@ def wrk(url: str, *, seconds: int, connections: int, headers: Sequence[str] = ()
     cmd = [binary, "-t1", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "5s"]
     for header in headers:
         cmd += ["-H", header]
-    proc = subprocess.run([*cmd, url], capture_output=True, text=True, timeout=seconds + 30,
-                          check=False)
+    with tempfile.TemporaryDirectory() as tmp:
+        if paths:
+            script = Path(tmp) / "paths.lua"
+            script.write_text(_rotating_script(paths), encoding="utf-8")
+            cmd += ["-s", str(script)]
+        proc = subprocess.run([*cmd, url], capture_output=True, text=True, timeout=seconds + 30,
+                              check=False)
     text = proc.stdout
     rps = _WRK_RPS.search(text)
     if proc.returncode != 0 or rps is None:

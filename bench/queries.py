@@ -63,6 +63,7 @@ class Targets:
     entities: tuple[str, ...]  # a sample of entity IRIs (path pairs)
     labels: tuple[tuple[str, str, str], ...]  # (iri, zh, en) samples for lookup strings
     hidden: tuple[str, ...]  # typo/spaced spellings present in the data
+    names: tuple[str, ...] = ()  # every synthetic entity's Chinese name (distinct lookup strings)
 
 
 def _values(store: ox.Store, query: str) -> list[tuple[str, ...]]:
@@ -88,6 +89,7 @@ def pick_targets(store: ox.Store, rng: random.Random) -> Targets:
         office=office, hub=hubs[0], hubs=tuple(hubs),
         entities=tuple(r[0] for r in rng.sample(named, min(200, len(named)))),
         labels=tuple(rng.sample(named, min(400, len(named)))), hidden=tuple(hidden),
+        names=tuple(r[1] for r in named),
     )
 
 
@@ -121,6 +123,19 @@ def lookup_strings(targets: Targets, rng: random.Random, per_kind: int) -> dict[
             long_words = [w for w in en.split() if len(w) >= 6] or [en.split()[0] + "xx"]
             kinds["typo"].append(_english_typo(rng.choice(long_words), rng))
     return kinds
+
+
+def distinct_lookups(targets: Targets, rng: random.Random, count: int) -> list[str]:
+    """`count` different Chinese substrings (2 to 6 characters) of the entities' names: a load in
+    which no query repeats, so no answer comes from the lookup cache."""
+    found: dict[str, None] = {}
+    for _ in range(count * 20):
+        if len(found) >= count:
+            break
+        name = rng.choice(targets.names)
+        start = rng.randrange(0, max(1, len(name) - 2))
+        found[name[start:start + rng.randint(2, 6)]] = None
+    return list(found)
 
 
 def contains_lookup_query(text: str) -> str:

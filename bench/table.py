@@ -111,14 +111,17 @@ def _lookup_table(size: dict[str, Any]) -> str:
 
 def _throughput_table(size: dict[str, Any]) -> str:
     out = size["throughput"]
-    rows = [f"| wrk -c{out['connections']} {out['seconds']} s | req/s | p50 ms | p99 ms | non-2xx |",
-            "| --- | --- | --- | --- | --- |"]
-    for name in ("hello", "kg_lookup", "kg_lookup_name", "kg_sparql", "oxigraph_sparql"):
+    ceiling = out.get("hello", {}).get("requests_per_s")
+    rows = [f"| wrk -c{out['connections']} {out['seconds']} s | req/s | % of hello | p50 ms | p99 ms "
+            "| non-2xx |", "| --- | --- | --- | --- | --- | --- |"]
+    for name in ("hello", "kg_lookup", "kg_lookup_name", "kg_lookup_distinct", "kg_sparql",
+                 "oxigraph_sparql"):
         figures = out.get(name, {})
         if not figures.get("available"):
-            rows.append(f"| {name} | not available: {figures.get('reason', '?')} | | | |")
+            rows.append(f"| {name} | not available: {figures.get('reason', '?')} | | | | |")
             continue
-        rows.append(f"| {name} | {_num(figures['requests_per_s'], 0)} | "
+        share = 100 * figures["requests_per_s"] / ceiling if ceiling else None
+        rows.append(f"| {name} | {_num(figures['requests_per_s'], 0)} | {_num(share, 0)} | "
                     f"{_num(figures.get('p50_ms'), 2)} | {_num(figures.get('p99_ms'), 2)} | "
                     f"{figures['non_2xx']} |")
     return "\n".join(rows)

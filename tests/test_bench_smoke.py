@@ -83,6 +83,8 @@ def test_bench_quick_reports_lookup_throughput_and_paths(result: dict[str, Any])
     assert size["throughput"]["hello"]["available"] is True
     assert finite(size["throughput"]["hello"]["requests_per_s"])
     assert finite(size["throughput"]["oxigraph_sparql"]["requests_per_s"])
-    for lookup in ("kg_lookup", "kg_lookup_name"):
+    for lookup in ("kg_lookup", "kg_lookup_name", "kg_lookup_distinct"):
         assert finite(size["throughput"][lookup]["requests_per_s"])
+        assert size["throughput"][lookup]["non_2xx"] == 0
+    assert size["throughput"]["kg_lookup_distinct"]["queries"] > 1000
     assert "available" in size["paths"]

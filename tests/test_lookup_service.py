@@ -136,3 +136,19 @@ def test_overlong_query_is_refused_not_run(client) -> None:  # type: ignore[no-u
 def test_type_filter_refuses_text_that_is_no_iri(client) -> None:  # type: ignore[no-untyped-def]
     response = client.get("/entities", params={"q": "kcb", "type": "http://x> a ?k } #"})
     assert response.status_code == 400
+
+
+def test_lookup_rendering_is_cached_with_the_answer_and_dropped_by_a_write() -> None:
+    store = fixture_store()
+    lookup = EntityLookup(store, cache_size=8)
+    calls: list[int] = []
+
+    def render(result: object) -> int:
+        calls.append(1)
+        return len(calls)
+
+    assert lookup.render(render, "临港", limit=5) == 1
+    assert lookup.render(render, "临港", limit=5) == 1  # from the cache: not rendered again
+    store.add_triples([(iri("https://w3id.org/innokg/id/lingang"), iri(SKOS_PREF),
+                        literal("临港新片区", lang="zh"))], graph="https://w3id.org/innokg/graph/extra")
+    assert lookup.render(render, "临港", limit=5) == 2

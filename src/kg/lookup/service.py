@@ -5,6 +5,9 @@ from __future__ import annotations
 import re
 import threading
 from collections import OrderedDict, defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
 
 from kg.errors import BadRequestError
 from kg.lookup.index import EntityRecord, LabelRecord, LookupIndex, SearchResult
@@ -57,6 +60,7 @@ def _label_order(label: LabelRecord) -> tuple[int, str, str]:
     return (("pref", "alt", "label", "hidden").index(label.kind), label.lang or "", label.value)
 
 
+_MISSING = object()
 #: Characters an IRI cannot hold (RFC 3987 IRIREF exclusions), so a type filter cannot carry query text.
 _NOT_IN_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 #: Longest lookup query, in characters: the longest label of a body is well under 100.
@@ -82,6 +86,15 @@ def to_class_iri(value: str) -> str:
 _SearchKey = tuple[str, int, int, str | None, str | None]
 
 
+@dataclass
+class _Answer:
+    """A cached search answer, the index generation that gave it, and renderings of it."""
+
+    generation: int
+    result: SearchResult
+    rendered: dict[Callable[[SearchResult], Any], Any] = field(default_factory=dict)
+
+
 class EntityLookup:
     """Searches entity labels; rebuilds its index when the store changes (checked on each search).
 
@@ -97,7 +110,7 @@ class EntityLookup:
         self._generation = -1
         self._subclasses: dict[str, frozenset[str]] = {}
         self._cache_size = cache_size
-        self._answers: OrderedDict[_SearchKey, tuple[int, SearchResult]] = OrderedDict()
+        self._answers: OrderedDict[_SearchKey, _Answer] = OrderedDict()
         self._answers_lock = threading.Lock()
 
     def is_ready(self) -> bool:
@@ -120,38 +133,42 @@ class EntityLookup:
     def search(self, query: str, *, limit: int, offset: int = 0, lang: str | None = None,
                type_: str | None = None) -> SearchResult:
         """Ranked entities matching `query`; raises BadRequestError (empty, overlong, unknown type)."""
+        return self._answer((query, limit, offset, lang, type_)).result
+
+    def render(self, render: Callable[[SearchResult], Any], query: str, *, limit: int, offset: int = 0,
+               lang: str | None = None, type_: str | None = None) -> Any:
+        """`render(search(...))`, cached with the answer (a web response body, say); raises as
+        `search` does. `render` must be one long-lived function, as it is part of the cache key."""
+        answer = self._answer((query, limit, offset, lang, type_))
+        found = answer.rendered.get(render, _MISSING)
+        if found is _MISSING:
+            found = answer.rendered[render] = render(answer.result)
+        return found
+
+    def _answer(self, key: _SearchKey) -> _Answer:
+        query, limit, offset, lang, type_ = key
         if len(query) > MAX_QUERY_CHARS:
             # Pinyin segmentation and typo search grow fast with length; names are far shorter.
             raise BadRequestError(
                 f"The lookup query has {len(query)} characters; send at most {MAX_QUERY_CHARS}."
             )
-        key = (query, limit, offset, lang, type_)
         generation = self._store.generation
-        cached = self._cached(key, generation)
-        if cached is not None:
-            return cached
+        with self._answers_lock:
+            cached = self._answers.get(key)
+            if cached is not None and cached.generation == generation:
+                self._answers.move_to_end(key)
+                return cached
         index = self.index()
         classes = self.subclasses(type_) if type_ else None
-        result = index.search(query, limit=limit, offset=offset, lang=lang, types=classes)
-        self._keep(key, generation, result)
-        return result
-
-    def _cached(self, key: _SearchKey, generation: int) -> SearchResult | None:
-        with self._answers_lock:
-            found = self._answers.get(key)
-            if found is None or found[0] != generation:
-                return None
-            self._answers.move_to_end(key)
-            return found[1]
-
-    def _keep(self, key: _SearchKey, generation: int, result: SearchResult) -> None:
-        if self._cache_size == 0:
-            return
-        with self._answers_lock:
-            self._answers[key] = (generation, result)
-            self._answers.move_to_end(key)
-            while len(self._answers) > self._cache_size:
-                self._answers.popitem(last=False)
+        answer = _Answer(generation, index.search(query, limit=limit, offset=offset, lang=lang,
+                                                  types=classes))
+        if self._cache_size:
+            with self._answers_lock:
+                self._answers[key] = answer
+                self._answers.move_to_end(key)
+                while len(self._answers) > self._cache_size:
+                    self._answers.popitem(last=False)
+        return answer
 
     def subclasses(self, type_: str) -> frozenset[str]:
         """The class named by `type_` (IRI or CURIE) and all its subclasses; raises BadRequestError."""

@@ -156,8 +156,8 @@ async def lookup_entities(
         raise BadRequestError(f"limit={limit} is above the largest page size "
                               f"{state.settings.lookup_limit} (KG_LOOKUP_LIMIT); page with offset.")
     def search() -> Response:
-        result = lookup.search(q, limit=limit, offset=offset, lang=lang, type_=type)
-        return Response(_lookup_body(result), media_type="application/json")
+        body = lookup.render(_lookup_body, q, limit=limit, offset=offset, lang=lang, type_=type)
+        return Response(body, media_type="application/json")
 
     # A search over a built index takes a millisecond or two: answered on the event loop, it skips
     # two thread hops (most of a cheap request's cost). Building the index takes seconds on a large
