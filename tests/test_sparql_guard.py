@@ -165,3 +165,18 @@ _SAFE_TEXT = st.text(alphabet=st.characters(blacklist_characters="'\\\n\r", blac
 def test_guard_never_refuses_because_of_string_content(content: str) -> None:
     query = f"SELECT * WHERE {{ ?s ?p '{content}' }}"
     assert check_query(query, GRAPHS) == "SELECT"
+
+
+@pytest.mark.parametrize("padding", [0, 20_000])
+def test_guard_refuses_service_every_time_it_is_asked_short_or_long(padding: int) -> None:
+    # Short texts' inspections are remembered; a refusal never is, and long texts are always lexed.
+    text = "SELECT * {" + " " * padding + " SERVICE <http://x/> { ?s ?p ?o } }"
+    for _ in range(3):
+        with pytest.raises(QueryRefusedError, match="SERVICE"):
+            check_query(text, GRAPHS)
+
+
+def test_guard_remembered_inspection_matches_a_fresh_one() -> None:
+    text = "SELECT * FROM <https://w3id.org/innokg/graph/ontology> { ?s ?p ?o }"
+    assert inspect(text) == inspect(text) == inspect("".join(list(text)))
+    assert inspect(text).dataset == ("https://w3id.org/innokg/graph/ontology",)

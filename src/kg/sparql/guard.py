@@ -12,6 +12,7 @@ regular-expression scan, microseconds on the queries clients send.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Collection
 from dataclasses import dataclass
@@ -200,8 +201,26 @@ class _Scan:
         return Operation(self.form, tuple(self.dataset))
 
 
+#: Texts up to this length have their inspection remembered: the endpoint checks a text and the
+#: runner checks it again (so that no caller can skip the check), and clients repeat queries. The
+#: answer is a pure function of the text, so a remembered one is as good as a fresh scan; refusals
+#: are not remembered (they raise). 256 texts of at most 16 K characters bound the memory.
+MEMO_CHARS = 16 * 1024
+
+
+@functools.lru_cache(maxsize=256)
+def _inspect_memo(text: str) -> Operation:
+    return _inspect(text)
+
+
 def inspect(text: str) -> Operation:
     """The form and dataset IRIs of a SPARQL text; raises QueryRefusedError for SERVICE/LOAD/escapes."""
+    if len(text) <= MEMO_CHARS:
+        return _inspect_memo(text)
+    return _inspect(text)
+
+
+def _inspect(text: str) -> Operation:
     scan = _Scan(text)
     for match in _TOKEN.finditer(text):
         kind = match.lastgroup or "punct"
