@@ -234,3 +234,17 @@ def test_from_clause_restricts_the_default_graph(client) -> None:  # type: ignor
         return int(body.json()["results"]["bindings"][0]["n"]["value"])
 
     assert count(query) == count(in_graph) < count(everything)
+
+
+@pytest.mark.parametrize("padding", [0, 40_000])
+def test_long_and_short_query_bodies_are_checked_and_answered_alike(api: TestClient, padding: int) -> None:
+    # Past 16 KB a body is parsed and lexed in a thread rather than on the event loop: same rules.
+    comment = "#" + "x" * padding + "\n" if padding else ""
+    headers = {"content-type": "application/sparql-query"}
+    answered = api.post("/sparql", content=(comment + LABEL_QUERY).encode(), headers=headers)
+    assert _bindings(answered)[0]["label"]["value"] == "实体7"
+    refused = api.post("/sparql", headers=headers,
+                       content=(comment + "SELECT * { SERVICE <http://127.0.0.1:9/> {} }").encode())
+    _error(refused, 400, "query_refused")
+    form = api.post("/sparql", data={"query": comment + LABEL_QUERY})
+    assert _bindings(form)[0]["label"]["value"] == "实体7"

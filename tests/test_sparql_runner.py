@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Coroutine, Iterator
 from pathlib import Path
+from typing import Any, TypeVar
 
 import orjson
 import psutil
 import pytest
+import uvloop
 
 from kg.config import Settings
 from kg.errors import LoadError, QuerySyntaxError, QueryTimeoutError, UpdateFailedError
@@ -17,6 +21,7 @@ from kg.store import GraphStore
 from kg.store.runner import QueryRequest, QueryRunner
 from kg.terms import iri, literal
 
+T = TypeVar("T")
 GRAPH = "http://example.org/graph/g1"
 #: Four independent patterns over ~100 triples: 10^8 combinations, many seconds in any engine.
 SLOW_QUERY = "SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
@@ -171,5 +176,111 @@ def test_runner_keeps_answering_after_a_write_that_failed() -> None:
         assert store.generation == generation
         answer = query_runner.run(QueryRequest("SELECT ?s WHERE { ?s ?p ?o }"))
         assert answer.count == 5
+    finally:
+        query_runner.close()
+
+
+# -- run_async: the event-loop path the web route takes ------------------------------------------
+
+def _on_uvloop(coroutine: Coroutine[Any, Any, T]) -> T:
+    # The service runs on uvloop (uvicorn[standard]), whose add_reader differs from asyncio's.
+    return uvloop.run(coroutine)
+
+
+@pytest.fixture(scope="module")
+def big_runner() -> Iterator[QueryRunner]:
+    settings = Settings(in_memory=True, query_timeout=1.0, max_rows=10_000, query_workers=1)
+    query_runner = QueryRunner(fixture_store(4000), settings)
+    yield query_runner
+    query_runner.close()
+
+
+def test_run_async_answers_big_bodies_and_leaves_the_worker_usable_for_run(big_runner: QueryRunner) -> None:
+    # ~80 KB (longer than a pipe's buffer, read inline) and ~400 KB (sent as a message of its own).
+    small, big = "SELECT ?s WHERE { ?s ?p ?o } LIMIT 1000", "SELECT * WHERE { ?s ?p ?o }"
+
+    async def both() -> tuple[int, int]:
+        first = await big_runner.run_async(QueryRequest(small))
+        second = await big_runner.run_async(QueryRequest(big))
+        assert len(second.body) > 256 * 1024
+        return _count(first.body), _count(second.body)
+
+    assert _on_uvloop(both()) == (1000, 4000)
+    # The same (only) worker, now read by a blocking thread: its pipe must be blocking again.
+    assert _count(big_runner.run(QueryRequest(big)).body) == 4000
+
+
+def test_run_async_stops_a_slow_query_at_the_deadline_and_replaces_the_worker(runner: QueryRunner) -> None:
+    assert _wait_for(lambda: len(runner.worker_pids()) == 2)
+    before = set(runner.worker_pids())
+    started = time.monotonic()
+    with pytest.raises(QueryTimeoutError, match="1 s"):
+        _on_uvloop(runner.run_async(QueryRequest(SLOW_QUERY)))
+    assert time.monotonic() - started < 3.0
+    assert len([pid for pid in before if _gone(pid)]) == 1
+    assert _wait_for(lambda: len(runner.worker_pids()) == 2)
+
+
+def test_run_async_serves_more_callers_than_workers(runner: QueryRunner) -> None:
+    assert _wait_for(lambda: len(runner.worker_pids()) == 2)
+
+    async def many() -> list[int]:
+        answers = await asyncio.gather(*(
+            runner.run_async(QueryRequest(f"SELECT ?s WHERE {{ ?s ?p ?o }} LIMIT {n}"))
+            for n in range(1, 9)))
+        return [answer.count for answer in answers]
+
+    assert _on_uvloop(many()) == list(range(1, 9))
+
+
+def test_cancelled_run_async_keeps_its_worker_out_of_use_until_the_deadline() -> None:
+    # A client that goes away mid-query must not hand a busy worker to the next caller, nor leave
+    # the write gate counting a query that nobody waits for.
+    store = fixture_store(100)
+    settings = Settings(in_memory=True, query_timeout=1.0, max_rows=25, query_workers=2)
+    query_runner = QueryRunner(store, settings)
+    try:
+        busy = set(query_runner.worker_pids())
+
+        async def cancel_slow_then_ask() -> float:
+            slow = asyncio.ensure_future(query_runner.run_async(QueryRequest(SLOW_QUERY)))
+            await asyncio.sleep(0.2)
+            slow.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                await slow
+            started = time.monotonic()
+            for _ in range(3):  # each on the idle worker, none waiting for the busy one
+                answer = await query_runner.run_async(QueryRequest("ASK { ?s ?p ?o }"))
+                assert answer.body == b'{"head":{},"boolean":true}'
+            return time.monotonic() - started
+
+        assert _on_uvloop(cancel_slow_then_ask()) < 0.5
+        assert _wait_for(lambda: any(_gone(pid) for pid in busy), 3.0)  # killed at the deadline
+        store.update(f"INSERT DATA {{ GRAPH <{GRAPH}> {{ <http://example.org/id/x> "
+                     "<http://example.org/p> 'after' } }")  # the gate opens for the writer
+        answer = query_runner.run(QueryRequest("SELECT ?o WHERE { <http://example.org/id/x> ?p ?o }"))
+        assert answer.count == 1
+    finally:
+        query_runner.close()
+
+
+def test_cancelled_cheap_run_async_gives_its_worker_back() -> None:
+    store = fixture_store(10)
+    settings = Settings(in_memory=True, query_timeout=5.0, max_rows=25, query_workers=1)
+    query_runner = QueryRunner(store, settings)
+    try:
+        pids = query_runner.worker_pids()
+
+        async def cancel_at_once() -> None:
+            task = asyncio.ensure_future(query_runner.run_async(QueryRequest("ASK { ?s ?p ?o }")))
+            await asyncio.sleep(0)  # sent, not yet answered
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+        _on_uvloop(cancel_at_once())
+        # The answer is drained, the worker reused, not killed.
+        assert query_runner.run(QueryRequest("SELECT ?s WHERE { ?s ?p ?o }")).count == 10
+        assert query_runner.worker_pids() == pids
     finally:
         query_runner.close()

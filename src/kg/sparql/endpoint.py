@@ -6,6 +6,7 @@ the time limit apply the same way everywhere.
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 
 from kg.config import Settings
@@ -20,7 +21,7 @@ from kg.sparql.negotiation import (
 from kg.sparql.protocol import ProtocolRequest
 from kg.sparql.service_description import render_description
 from kg.store import GraphStore
-from kg.store.runner import QueryRequest, QueryRunner
+from kg.store.runner import QueryAnswer, QueryRequest, QueryRunner
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,19 @@ class SparqlEndpoint:
 
     def query(self, request: ProtocolRequest, *, accept: str | None) -> SparqlAnswer:
         """Run a query in a worker; raises QueryRefused/QuerySyntax/QueryTimeout/NotAcceptableError."""
+        return _to_answer(self._runner.run(self._prepare(request, accept)))
+
+    async def query_async(self, request: ProtocolRequest, *, accept: str | None) -> SparqlAnswer:
+        """Like `query`, awaiting the worker on the event loop (no thread held while it runs)."""
+        assert request.query is not None
+        if len(request.query) > guard.MEMO_CHARS:
+            # The guard's lexer is linear in the text (~0.2 µs a character), and this one would be
+            # lexed twice: long texts take the blocking path in a thread, off the event loop.
+            return await asyncio.to_thread(self.query, request, accept=accept)
+        return _to_answer(await self._runner.run_async(self._prepare(request, accept)))
+
+    def _prepare(self, request: ProtocolRequest, accept: str | None) -> QueryRequest:
+        """The runner's request: the query checked by the guard and the answer's formats chosen."""
         assert request.query is not None
         graphs = self.graphs()
         form = guard.check_query(request.query, graphs)
@@ -69,14 +83,11 @@ class SparqlEndpoint:
             solutions, graph = choose_solution_format(accept, request.formats).name, "turtle"
         else:
             solutions, graph = "json", choose_graph_format(accept, request.formats).name
-        answer = self._runner.run(QueryRequest(
+        return QueryRequest(
             request.query, solutions, graph,
             request.default_graphs if request.has_dataset else None,
             request.named_graphs if request.has_dataset else None,
-        ))
-        formats = GRAPH_FORMATS if answer.kind == "graph" else SOLUTION_FORMATS
-        truncated = None if answer.kind == "boolean" else answer.truncated
-        return SparqlAnswer(200, formats[answer.format].media_type, answer.body, truncated)
+        )
 
     def update(self, request: ProtocolRequest) -> SparqlAnswer:
         """Run a SPARQL Update when enabled; raises ForbiddenError, QueryRefusedError, QuerySyntaxError."""
@@ -103,3 +114,9 @@ class SparqlEndpoint:
             max_rows=self._settings.max_rows,
         )
         return SparqlAnswer(200, fmt.media_type, body)
+
+
+def _to_answer(answer: QueryAnswer) -> SparqlAnswer:
+    formats = GRAPH_FORMATS if answer.kind == "graph" else SOLUTION_FORMATS
+    truncated = None if answer.kind == "boolean" else answer.truncated
+    return SparqlAnswer(200, formats[answer.format].media_type, answer.body, truncated)

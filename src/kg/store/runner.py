@@ -12,7 +12,14 @@ workers stale (`GraphStore.on_change`); stale workers are drained and replaced, 
 store must not stay open while another process writes. The worker runs the query AND serialises the
 answer to bytes in its own thread (pyoxigraph results are bound to the thread that made them),
 stopping at `Settings.max_rows` (+1 to know the cap was hit). One request and one answer cross the
-pipe per query: a small tuple each way, the answer's body as one bytes object.
+pipe per query: a plain tuple each way (pickling a dataclass costs a class lookup on each side), the
+answer's body as one bytes object; a body too big to read at once on an event loop follows as a
+message of its own.
+
+`run` waits on the worker in the calling thread. `run_async` waits on the event loop instead (the
+pipe's descriptor is watched with `loop.add_reader`), so a web request holds no thread while its query
+runs. Both share the pool, the write gate and the deadline; a cancelled `run_async` hands its worker to
+a thread that waits for the answer (or kills the worker at the deadline) before anyone reuses it.
 
 Workers are forked from a forkserver preloaded with this module, so a replacement starts in
 milliseconds rather than paying a fresh interpreter and the pyoxigraph import.
@@ -20,18 +27,20 @@ milliseconds rather than paying a fresh interpreter and the pyoxigraph import.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 import multiprocessing
-import queue
+import os
 import signal
 import threading
 import time
-from collections.abc import Sequence
+from collections import deque
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from itertools import islice
 from multiprocessing.connection import Connection
-from typing import Any
+from typing import Any, TypeVar
 
 import pyoxigraph as ox
 
@@ -51,6 +60,7 @@ from kg.store.embedded import RDF_FORMATS, GraphStore
 from kg.terms import Term
 
 log = logging.getLogger(__name__)
+_T = TypeVar("_T")
 
 #: Seconds a new worker may take to open or seed its store before it counts as failed. Large
 #: in-memory stores are re-parsed from N-Quads (about 4 s per million triples, design.md §2).
@@ -59,6 +69,11 @@ _MISSING = object()
 _PREFIXED_FORMATS = frozenset({"turtle", "trig", "rdfxml"})
 #: Seconds a closing runner waits for a worker to exit before killing it.
 _EXIT_GRACE = 1.0
+#: Answer bodies up to this size travel inside the reply tuple; bigger ones follow as their own
+#: message, which `run_async` reads in a thread (reading megabytes would stall the event loop).
+_INLINE_BODY = 256 * 1024
+#: Seconds between looks at the write gate while `run_async` waits for a write to end (writes are rare).
+_GATE_POLL = 0.01
 
 
 @dataclass(frozen=True)
@@ -195,17 +210,28 @@ def _worker_main(conn: Connection, location: str | None, max_rows: int) -> None:
         return  # the parent went away while this worker started (shutdown): nothing to report
     while True:
         try:
-            request = conn.recv()
+            message = conn.recv()
         except EOFError:
             return  # the parent closed the pipe without a goodbye (it exited): stop quietly
-        if request is None:
+        if message is None:
             return
         try:
-            conn.send(("ok", _execute(store, request, max_rows)))
+            answer = _execute(store, QueryRequest(*message), max_rows)
         except SyntaxError as exc:
             conn.send(("syntax", str(exc)))
+            continue
         except (OSError, ValueError, RuntimeError) as exc:
             conn.send(("error", f"{type(exc).__name__}: {exc}"))
+            continue
+        _send_answer(conn, answer)
+
+
+def _send_answer(conn: Connection, answer: QueryAnswer) -> None:
+    body = answer.body
+    inline = len(body) <= _INLINE_BODY
+    conn.send(("ok", answer.kind, answer.format, answer.truncated, answer.count, body if inline else None))
+    if not inline:
+        conn.send_bytes(body)
 
 
 # -- the parent side ---------------------------------------------------------------------------
@@ -236,6 +262,89 @@ class _Worker:
         self.conn.close()
 
 
+class _Waiter:
+    """A caller waiting for a worker: the pool sets `worker`, then calls `wake` (under its lock)."""
+
+    __slots__ = ("wake", "worker")
+
+    def __init__(self, wake: Callable[[], object]) -> None:
+        self.wake = wake
+        self.worker: _Worker | None = None
+
+
+class _Pool:
+    """Idle workers, handed first come, first served to waiting threads and event-loop tasks alike."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._idle: deque[_Worker] = deque()
+        self._waiters: deque[_Waiter] = deque()
+
+    def put(self, worker: _Worker) -> None:
+        """Hand `worker` to the longest waiting caller, or keep it idle."""
+        with self._lock:
+            while self._waiters:
+                waiter = self._waiters.popleft()
+                waiter.worker = worker
+                try:
+                    waiter.wake()
+                    return
+                except RuntimeError:  # its event loop is closed: that caller will never take it
+                    waiter.worker = None
+            self._idle.append(worker)
+
+    def take_all(self) -> list[_Worker]:
+        """Every idle worker, taken out of the pool."""
+        with self._lock:
+            workers = list(self._idle)
+            self._idle.clear()
+            return workers
+
+    def take(self, timeout: float) -> _Worker | None:
+        """A worker, waiting up to `timeout` seconds in this thread; None if none came."""
+        event = threading.Event()
+        worker, waiter = self._enqueue(event.set)
+        if waiter is None:
+            return worker
+        event.wait(timeout)
+        return self._give_up(waiter)
+
+    async def take_async(self, timeout: float) -> _Worker | None:
+        """A worker, awaited up to `timeout` seconds; None if none came."""
+        loop = asyncio.get_running_loop()
+        woken: asyncio.Future[None] = loop.create_future()
+        worker, waiter = self._enqueue(lambda: loop.call_soon_threadsafe(_resolve, woken, None))
+        if waiter is None:
+            return worker
+        timer = loop.call_later(timeout, _resolve, woken, None)
+        try:
+            await woken
+        except asyncio.CancelledError:
+            handed = self._give_up(waiter)
+            if handed is not None:  # it came as the caller went away: the next caller gets it
+                self.put(handed)
+            raise
+        finally:
+            timer.cancel()
+        return self._give_up(waiter)
+
+    def _enqueue(self, wake: Callable[[], object]) -> tuple[_Worker | None, _Waiter | None]:
+        with self._lock:
+            if self._idle:
+                return self._idle.popleft(), None
+            waiter = _Waiter(wake)
+            self._waiters.append(waiter)
+            return None, waiter
+
+    def _give_up(self, waiter: _Waiter) -> _Worker | None:
+        # The worker handed over while the caller stopped waiting counts as taken.
+        with self._lock:
+            if waiter.worker is None:
+                with contextlib.suppress(ValueError):  # already dropped by put()
+                    self._waiters.remove(waiter)
+            return waiter.worker
+
+
 class QueryRunner:
     """A pool of query worker processes with a hard time limit and a row cap per query."""
 
@@ -247,7 +356,7 @@ class QueryRunner:
         self._ctx = multiprocessing.get_context("forkserver")
         # Preloading __main__ too spares each worker re-importing the main script (spawn semantics).
         self._ctx.set_forkserver_preload(["__main__", __name__])
-        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._idle = _Pool()
         self._workers: set[_Worker] = set()
         self._lock = threading.Lock()
         self._snapshot: tuple[int, bytes] | None = None
@@ -325,11 +434,7 @@ class QueryRunner:
             self._writing = True
             # A running query ends within the time limit (it is killed at the deadline).
             self._gate.wait_for(lambda: self._active == 0, timeout=self.timeout + _EXIT_GRACE)
-        while True:
-            try:
-                worker = self._idle.get_nowait()
-            except queue.Empty:
-                break
+        for worker in self._idle.take_all():
             with self._lock:
                 self._workers.discard(worker)
             worker.stop()
@@ -350,25 +455,62 @@ class QueryRunner:
             if not self._closed:
                 log.exception("could not start a query worker")
 
+    def _usable(self, worker: _Worker) -> bool:
+        """Whether `worker` may run a query now; a stale or dead one is replaced."""
+        if worker.generation == self._store.generation and worker.process.is_alive():
+            return True
+        self._replace_later(worker, kill=not worker.process.is_alive())
+        return False
+
     def _acquire(self) -> _Worker:
         deadline = time.monotonic() + self.timeout
         while True:
-            try:
-                worker = self._idle.get(timeout=max(deadline - time.monotonic(), 0.0))
-            except queue.Empty:
-                raise ServiceBusyError(
-                    f"All {self.size} query workers stayed busy for {self.timeout:g} s "
-                    "(KG_QUERY_WORKERS); retry shortly."
-                ) from None
-            if worker.generation == self._store.generation and worker.process.is_alive():
+            worker = self._idle.take(max(deadline - time.monotonic(), 0.0))
+            if worker is None:
+                raise self._busy()
+            if self._usable(worker):
                 return worker
-            self._replace_later(worker, kill=not worker.process.is_alive())
+
+    async def _acquire_async(self) -> _Worker:
+        deadline = time.monotonic() + self.timeout
+        while True:
+            worker = await self._idle.take_async(max(deadline - time.monotonic(), 0.0))
+            if worker is None:
+                raise self._busy()
+            if self._usable(worker):
+                return worker
 
     def _release(self, worker: _Worker) -> None:
         if worker.generation != self._store.generation or self._closed:
             self._replace_later(worker, kill=False)
         else:
             self._idle.put(worker)
+
+    # -- the write gate ------------------------------------------------------------------------
+
+    def _enter(self) -> None:
+        with self._gate:
+            if not self._gate.wait_for(lambda: not self._writing, timeout=self.timeout):
+                raise ServiceBusyError("The store is being written; retry shortly.")
+            self._active += 1
+
+    async def _enter_async(self) -> None:
+        # The gate's lock is only ever held for a few instructions, so taking it here does not block
+        # the loop; a write in progress is waited out by polling (writes are rare and short).
+        deadline = time.monotonic() + self.timeout
+        while True:
+            with self._gate:
+                if not self._writing:
+                    self._active += 1
+                    return
+            if time.monotonic() >= deadline:
+                raise ServiceBusyError("The store is being written; retry shortly.")
+            await asyncio.sleep(_GATE_POLL)
+
+    def _leave(self) -> None:
+        with self._gate:
+            self._active -= 1
+            self._gate.notify_all()
 
     # -- running -------------------------------------------------------------------------------
 
@@ -377,36 +519,107 @@ class QueryRunner:
         if self._closed:
             raise QueryFailedError("The query runner is closed.")
         request = _with_query_dataset(request)
-        with self._gate:
-            if not self._gate.wait_for(lambda: not self._writing, timeout=self.timeout):
-                raise ServiceBusyError("The store is being written; retry shortly.")
-            self._active += 1
+        self._enter()
         try:
             return self._run(request)
         finally:
-            with self._gate:
-                self._active -= 1
-                self._gate.notify_all()
+            self._leave()
 
     def _run(self, request: QueryRequest) -> QueryAnswer:
         worker = self._acquire()
         try:
-            worker.conn.send(request)
-            ready = worker.conn.poll(self.timeout)
-            reply = worker.conn.recv() if ready else None
+            worker.conn.send(_message(request))
+            reply = _receive(worker.conn) if worker.conn.poll(self.timeout) else None
         except (EOFError, OSError):
             self._replace_later(worker, kill=True)
-            raise QueryFailedError(
-                "The worker running this query died (out of memory?); simplify the query."
-            ) from None
+            raise _died() from None
         if reply is None:
             self._replace_later(worker, kill=True)
-            raise QueryTimeoutError(
-                f"The query ran past the time limit of {self.timeout:g} s (KG_QUERY_TIMEOUT) and "
-                "was stopped; narrow it (more specific patterns, LIMIT) and try again."
-            )
+            raise self._timed_out()
         self._release(worker)
         return _unpack(reply)
+
+    async def run_async(self, request: QueryRequest) -> QueryAnswer:
+        """Like `run`, awaiting the worker on the running event loop instead of blocking a thread.
+
+        The query text is lexed on the loop (about 0.2 µs a character): callers hand long texts to
+        `run` in a thread instead. Raises what `run` raises.
+        """
+        if self._closed:
+            raise QueryFailedError("The query runner is closed.")
+        request = _with_query_dataset(request)
+        await self._enter_async()
+        try:
+            worker = await self._acquire_async()
+        except BaseException:
+            self._leave()
+            raise
+        # From here exactly one of _release+_leave, _kill_and_leave, _finish_reading or _settle gives
+        # the worker back and leaves the gate, whatever happens to this task.
+        deadline = time.monotonic() + self.timeout
+        try:
+            worker.conn.send(_message(request))
+            ready = await _readable(worker.conn, self.timeout)
+            reply = worker.conn.recv() if ready else None
+        except asyncio.CancelledError:
+            # The caller went away mid-query: the worker is busy until it answers or is killed.
+            threading.Thread(target=self._settle, args=(worker, deadline), daemon=True,
+                             name="kg-query-settle").start()
+            raise
+        except (EOFError, OSError):
+            await _in_thread(self._kill_and_leave, worker)
+            raise _died() from None
+        if reply is None:
+            await _in_thread(self._kill_and_leave, worker)
+            raise self._timed_out()
+        if reply[0] == "ok" and reply[5] is None:  # a big body follows: read it off the loop
+            body = await _in_thread(self._finish_reading, worker)
+            return _unpack((*reply[:5], body))
+        self._release(worker)
+        self._leave()
+        return _unpack(reply)
+
+    def _kill_and_leave(self, worker: _Worker) -> None:
+        try:
+            self._replace_later(worker, kill=True)
+        finally:
+            self._leave()
+
+    def _finish_reading(self, worker: _Worker) -> bytes:
+        try:
+            try:
+                body = worker.conn.recv_bytes()
+            except (EOFError, OSError):
+                self._replace_later(worker, kill=True)
+                raise _died() from None
+            self._release(worker)
+            return body
+        finally:
+            self._leave()
+
+    def _settle(self, worker: _Worker, deadline: float) -> None:
+        """Wait for the answer a cancelled caller left behind; kill the worker at the deadline."""
+        try:
+            with contextlib.suppress(EOFError, OSError):
+                if worker.conn.poll(max(deadline - time.monotonic(), 0.0)):
+                    _receive(worker.conn)
+                    self._release(worker)
+                    return
+            self._replace_later(worker, kill=True)
+        finally:
+            self._leave()
+
+    def _busy(self) -> ServiceBusyError:
+        return ServiceBusyError(
+            f"All {self.size} query workers stayed busy for {self.timeout:g} s "
+            "(KG_QUERY_WORKERS); retry shortly."
+        )
+
+    def _timed_out(self) -> QueryTimeoutError:
+        return QueryTimeoutError(
+            f"The query ran past the time limit of {self.timeout:g} s (KG_QUERY_TIMEOUT) and "
+            "was stopped; narrow it (more specific patterns, LIMIT) and try again."
+        )
 
     def worker_pids(self) -> list[int]:
         """Process ids of the live workers (for tests and monitoring)."""
@@ -418,12 +631,7 @@ class QueryRunner:
         with self._lock:
             self._closed = True
             workers, self._workers = list(self._workers), set()
-        idle = set()
-        while True:
-            try:
-                idle.add(self._idle.get_nowait())
-            except queue.Empty:
-                break
+        idle = set(self._idle.take_all())
         for worker in workers:
             if worker in idle:
                 worker.stop()
@@ -434,7 +642,8 @@ class QueryRunner:
 def _with_query_dataset(request: QueryRequest) -> QueryRequest:
     """The request, marked when the query names its own dataset; raises QueryRefusedError.
 
-    The lexer also refuses SERVICE, LOAD and updates here, so no caller can skip that check.
+    The lexer also refuses SERVICE, LOAD and updates here, so no caller can skip that check (the
+    guard remembers recent texts, so a text the endpoint has just checked is not lexed twice).
     """
     operation = inspect_sparql(request.query)
     if operation.form == "UPDATE":
@@ -444,13 +653,59 @@ def _with_query_dataset(request: QueryRequest) -> QueryRequest:
     return replace(request, query_dataset=True) if operation.dataset else request
 
 
-def _unpack(reply: tuple[str, Any]) -> QueryAnswer:
-    status, payload = reply
+def _message(request: QueryRequest) -> tuple[object, ...]:
+    return (request.query, request.solutions_format, request.graph_format, request.default_graphs,
+            request.named_graphs, request.query_dataset)
+
+
+def _receive(conn: Connection) -> tuple[Any, ...]:
+    """A worker's reply, with a body sent as a message of its own put back in its place."""
+    reply: tuple[Any, ...] = conn.recv()
+    if reply[0] == "ok" and reply[5] is None:
+        return (*reply[:5], conn.recv_bytes())
+    return reply
+
+
+def _unpack(reply: tuple[Any, ...]) -> QueryAnswer:
+    status = reply[0]
     if status == "ok":
-        return payload
+        _, kind, fmt, truncated, count, body = reply
+        return QueryAnswer(kind, fmt, body, truncated, count)
     if status == "syntax":
-        raise QuerySyntaxError(f"SPARQL syntax error: {payload}")
-    raise QueryFailedError(f"The query failed in the store: {payload}")
+        raise QuerySyntaxError(f"SPARQL syntax error: {reply[1]}")
+    raise QueryFailedError(f"The query failed in the store: {reply[1]}")
+
+
+def _died() -> QueryFailedError:
+    return QueryFailedError("The worker running this query died (out of memory?); simplify the query.")
+
+
+def _resolve(future: asyncio.Future[Any], value: Any) -> None:
+    if not future.done():
+        future.set_result(value)
+
+
+async def _readable(conn: Connection, timeout: float) -> bool:
+    """Whether `conn` has something to read (an answer, or EOF) within `timeout` seconds."""
+    loop = asyncio.get_running_loop()
+    ready: asyncio.Future[bool] = loop.create_future()
+    fd = conn.fileno()
+    loop.add_reader(fd, _resolve, ready, True)
+    timer = loop.call_later(timeout, _resolve, ready, False)
+    try:
+        return await ready
+    finally:
+        timer.cancel()
+        loop.remove_reader(fd)
+        # uvloop (libuv) leaves a watched descriptor non-blocking; Connection.recv needs it blocking,
+        # or a message longer than the pipe's buffer fails half-read with EAGAIN.
+        os.set_blocking(fd, True)
+
+
+async def _in_thread(function: Callable[[_Worker], _T], worker: _Worker) -> _T:
+    """`function(worker)` in the loop's executor, run to its end even if the caller is cancelled."""
+    loop = asyncio.get_running_loop()
+    return await asyncio.shield(loop.run_in_executor(None, function, worker))
 
 
 def run_query(runner: QueryRunner, query: str, *, solutions_format: str = "json",
