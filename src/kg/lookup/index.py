@@ -91,7 +91,7 @@ FUZZY_MIN_LATIN, FUZZY_MIN_CJK = 5, 3
 FUZZY_FALLBACK = 20
 #: Most distinct grams of a query one edit can destroy (a swap of two letters breaks four trigrams).
 _EDIT_DESTROYS = 4
-#: Fewest shared grams for which counting them beats intersecting the grams of a piece of the query.
+#: Fewest shared grams worth counting for typo candidates (below it, the count removes next to none).
 _MIN_SHARED_GRAMS = 2
 #: Rarest grams of a query intersected to find the keys holding it: the candidates are checked
 #: anyway, and past the rarest few, each further posting list costs more than it removes.
@@ -104,6 +104,8 @@ _MEMBERSHIP_LISTS = 16
 _CHAR_TABLE_SIZE = 0x30000
 #: Most words a prefix of one query word expands to (type-ahead on "c" would list every word).
 MAX_PREFIX_WORDS = 2_000
+
+
 @dataclass(frozen=True, slots=True)
 class LabelRecord:
     """One label of an entity as stored: its text, language tag and SKOS kind."""
