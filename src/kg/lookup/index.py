@@ -27,6 +27,7 @@ from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -186,7 +187,7 @@ def _forms(variants: set[tuple[int, ...]], *, right: bool) -> npt.NDArray[np.int
     return np.asarray(rows, dtype=np.int64)
 
 
-def _fits(points: npt.NDArray[np.uint32], at: npt.NDArray[np.int64],
+def _fits(points: npt.NDArray[np.unsignedinteger[Any]], at: npt.NDArray[np.int64],
           forms: npt.NDArray[np.int64]) -> npt.NDArray[np.bool_]:
     """Which places `at` of `points` start one of `forms` (every form against every place at once,
     in blocks of places so the comparison cube stays small)."""
@@ -208,7 +209,7 @@ def _holding_one_edit(texts: JoinedTexts, ids: IdArray, text: str) -> IdArray:
     edited form of the other half is checked next to it, only at those places.
     """
     picked, starts = texts.pick(ids)
-    pad = np.full(len(text) + 2, _SEPARATOR, dtype=np.uint32)  # checks next to a half stay inside
+    pad = np.full(len(text) + 2, _SEPARATOR, dtype=picked.dtype)  # checks next to a half stay inside
     points = np.concatenate((pad, picked, pad))
     middle = len(text) // 2
     head, tail = text[:middle], text[middle:]
@@ -427,7 +428,7 @@ class LookupIndex:
         """Tests of adjacent CJK characters reading as `sequence` (syllables, or with `initials`
         first letters), one per character, for `JoinedTexts.holding_run`."""
         last = len(sequence) - 1
-        slot, top = self._char_slot, _CHAR_TABLE_SIZE
+        slot, top = self._char_slot, np.uint32(_CHAR_TABLE_SIZE)
 
         def step(mask: npt.NDArray[np.bool_]) -> Step:
             return lambda points: mask[slot[np.minimum(points, top)]]

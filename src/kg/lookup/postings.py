@@ -8,6 +8,7 @@ sorts instead of one Python dict operation per (gram, key) pair, and it is store
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -16,7 +17,7 @@ from kg.lookup.normalise import is_cjk
 
 IdArray = npt.NDArray[np.int32]
 #: A test of code points, elementwise (one position of a run of characters).
-Step = Callable[[npt.NDArray[np.uint32]], npt.NDArray[np.bool_]]
+Step = Callable[[npt.NDArray[np.unsignedinteger[Any]]], npt.NDArray[np.bool_]]
 CodeArray = npt.NDArray[np.uint64]
 EMPTY: IdArray = np.zeros(0, dtype=np.int32)
 #: Bits of one code point in a packed gram (Unicode needs 21).
@@ -188,15 +189,18 @@ class JoinedTexts:
     """
 
     def __init__(self, texts: Sequence[str]) -> None:
-        self.points = np.frombuffer((SEPARATOR.join(texts) + SEPARATOR).encode("utf-32-le"),
-                                    dtype=np.uint32)
+        points = np.frombuffer((SEPARATOR.join(texts) + SEPARATOR).encode("utf-32-le"), dtype=np.uint32)
+        # The narrowest type that holds every code point: pinyin is ASCII, most Chinese is in the BMP.
+        top = int(points.max()) if len(points) else 0
+        narrow = np.uint8 if top < 1 << 8 else np.uint16 if top < 1 << 16 else np.uint32
+        self.points: npt.NDArray[np.unsignedinteger[Any]] = points.astype(narrow)
         self.lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
         self.starts = np.cumsum(self.lengths + 1) - (self.lengths + 1)
 
     def __len__(self) -> int:
         return len(self.lengths)
 
-    def pick(self, ids: IdArray) -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.int64]]:
+    def pick(self, ids: IdArray) -> tuple[npt.NDArray[np.unsignedinteger[Any]], npt.NDArray[np.int64]]:
         """The code points of the texts of `ids`, joined (each followed by a separator), and where
         each text starts among them."""
         sizes = self.lengths[ids] + 1
@@ -215,13 +219,13 @@ class JoinedTexts:
             return ids
         points, starts = self.pick(ids)
         ends = np.append(starts[1:], len(points))
-        at = np.flatnonzero(points == ord(text[0]))
+        at = np.flatnonzero(points == np.uint32(ord(text[0])))
         owners = np.searchsorted(starts, at, side="right") - 1
         first = np.ones(len(at), dtype=bool)
         first[1:] = owners[1:] != owners[:-1]
         at, owners = at[first], owners[first]
         for char in text[1:]:
-            places = np.flatnonzero(points == ord(char))
+            places = np.flatnonzero(points == np.uint32(ord(char)))
             following = np.searchsorted(places, at, side="right")
             found = places[np.minimum(following, len(places) - 1)] if len(places) else at
             inside = (following < len(places)) & (found < ends[owners])
@@ -238,7 +242,7 @@ class JoinedTexts:
         return ids[first_of_runs(np.searchsorted(starts, run_starts(points, steps), side="right") - 1)]
 
 
-def run_starts(points: npt.NDArray[np.uint32], steps: Sequence[Step]) -> npt.NDArray[np.int64]:
+def run_starts(points: npt.NDArray[np.unsignedinteger[Any]], steps: Sequence[Step]) -> npt.NDArray[np.int64]:
     """Where in `points` a run of `len(steps)` characters starts whose i-th passes `steps[i]`,
     ascending. One pass over all points for the first step, then each step only where the run so
     far held."""
