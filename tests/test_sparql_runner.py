@@ -7,6 +7,7 @@ import contextlib
 import threading
 import time
 from collections.abc import Coroutine, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -218,6 +219,26 @@ def test_run_async_stops_a_slow_query_at_the_deadline_and_replaces_the_worker(ru
         _on_uvloop(runner.run_async(QueryRequest(SLOW_QUERY)))
     assert time.monotonic() - started < 3.0
     assert len([pid for pid in before if _gone(pid)]) == 1
+    assert _wait_for(lambda: len(runner.worker_pids()) == 2)
+
+
+def test_run_async_stops_at_the_deadline_while_the_default_executor_is_busy(runner: QueryRunner) -> None:
+    # Blocking calls elsewhere in the app may fill the loop's executor for many seconds; the kill at
+    # the deadline must not wait for a thread there.
+    assert _wait_for(lambda: len(runner.worker_pids()) == 2)
+
+    async def scenario() -> float:
+        loop = asyncio.get_running_loop()
+        loop.set_default_executor(ThreadPoolExecutor(max_workers=2))
+        blockers = [loop.run_in_executor(None, time.sleep, 3.0) for _ in range(2)]
+        started = time.monotonic()
+        with pytest.raises(QueryTimeoutError):
+            await runner.run_async(QueryRequest(SLOW_QUERY))
+        elapsed = time.monotonic() - started
+        await asyncio.gather(*blockers)
+        return elapsed
+
+    assert _on_uvloop(scenario()) < 2.5
     assert _wait_for(lambda: len(runner.worker_pids()) == 2)
 
 

@@ -37,6 +37,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from itertools import islice
 from multiprocessing.connection import Connection
@@ -357,6 +358,10 @@ class QueryRunner:
         # Preloading __main__ too spares each worker re-importing the main script (spawn semantics).
         self._ctx.set_forkserver_preload(["__main__", __name__])
         self._idle = _Pool()
+        # The loop's default executor may be full of blocking calls that wait up to the time limit;
+        # killing a worker at its deadline or reading a big answer must not queue behind them. One
+        # such task at most per worker is ever pending.
+        self._helpers = ThreadPoolExecutor(max_workers=self.size, thread_name_prefix="kg-query-helper")
         self._workers: set[_Worker] = set()
         self._lock = threading.Lock()
         self._snapshot: tuple[int, bytes] | None = None
@@ -573,18 +578,23 @@ class QueryRunner:
                              name="kg-query-settle").start()
             raise
         except BaseException as exc:  # the worker's state is unknown: it must not be reused
-            await _in_thread(self._kill_and_leave, worker)
+            await self._in_thread(self._kill_and_leave, worker)
             if isinstance(exc, EOFError | OSError):
                 raise _died() from None
             raise
         if reply is None:
-            await _in_thread(self._kill_and_leave, worker)
+            await self._in_thread(self._kill_and_leave, worker)
             raise self._timed_out()
         if reply[0] == "ok" and reply[5] is None:  # a big body follows: read it off the loop
-            return (*reply[:5], await _in_thread(self._finish_reading, worker))
+            return (*reply[:5], await self._in_thread(self._finish_reading, worker))
         self._release(worker)
         self._leave()
         return reply
+
+    async def _in_thread(self, function: Callable[[_Worker], _T], worker: _Worker) -> _T:
+        """`function(worker)` on a helper thread, run to its end even if the caller is cancelled."""
+        loop = asyncio.get_running_loop()
+        return await asyncio.shield(loop.run_in_executor(self._helpers, function, worker))
 
     def _kill_and_leave(self, worker: _Worker) -> None:
         try:
@@ -639,6 +649,8 @@ class QueryRunner:
             self._closed = True
             workers, self._workers = list(self._workers), set()
         idle = set(self._idle.take_all())
+        # The helper threads stay: an answer in flight still needs one to retire its worker (they
+        # are started on demand and exit with the interpreter).
         for worker in workers:
             if worker in idle:
                 worker.stop()
@@ -707,12 +719,6 @@ async def _readable(conn: Connection, timeout: float) -> bool:
         # uvloop (libuv) leaves a watched descriptor non-blocking; Connection.recv needs it blocking,
         # or a message longer than the pipe's buffer fails half-read with EAGAIN.
         os.set_blocking(fd, True)
-
-
-async def _in_thread(function: Callable[[_Worker], _T], worker: _Worker) -> _T:
-    """`function(worker)` in the loop's executor, run to its end even if the caller is cancelled."""
-    loop = asyncio.get_running_loop()
-    return await asyncio.shield(loop.run_in_executor(None, function, worker))
 
 
 def run_query(runner: QueryRunner, query: str, *, solutions_format: str = "json",
