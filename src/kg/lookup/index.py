@@ -55,6 +55,7 @@ from kg.lookup.postings import (
     code_points,
     first_of_runs,
     gram_codes,
+    gram_spans,
     intersect,
     joined_gram_codes,
     key_of_position,
@@ -97,8 +98,8 @@ _MIN_SHARED_GRAMS = 2
 #: Rarest grams of a query intersected to find the keys holding it: the candidates are checked
 #: anyway, and past the rarest few, each further posting list costs more than it removes.
 _INTERSECT_MOST = 4
-#: Rough cost of looking up one key in one posting list, against counting one posting entry.
-_LOOKUP_COST = 8
+#: Typo candidates above which counting their shared grams (to drop some) beats checking them all.
+_COUNT_ABOVE = 2_000
 #: Most posting lists whose union is checked by one lookup per key instead of built.
 _MEMBERSHIP_LISTS = 16
 #: Code points below this get a slot in the pinyin character table (all CJK planes end below it).
@@ -691,13 +692,11 @@ class LookupIndex:
                             self._holding_grams(head[:-1] + tail[0] + head[-1] + tail[1:], postings)])
         codes = set(gram_codes(text))
         needed = len(codes) - _EDIT_DESTROYS
-        if needed < _MIN_SHARED_GRAMS or len(candidates) == 0:
+        # Checking a few candidates costs less than counting grams over long posting lists.
+        if needed < _MIN_SHARED_GRAMS or len(candidates) <= _COUNT_ABOVE:
             return candidates
         lists = [postings.at(slot) for slot in postings.slots(codes) if slot >= 0]
-        if len(candidates) * len(lists) * _LOOKUP_COST < sum(map(len, lists)) + len(self.keys):
-            shared = np.sum([member(candidates, ids) for ids in lists], axis=0)
-        else:  # many candidates: one count over all the posting lists is cheaper than lookups
-            shared = np.bincount(np.concatenate(lists), minlength=len(self.keys))[candidates]
+        shared = np.bincount(np.concatenate(lists), minlength=len(self.keys))[candidates]
         return candidates[shared >= needed]
 
     def _rarest_cut(self, text: str, postings: Postings) -> int:
@@ -706,17 +705,24 @@ class LookupIndex:
         at least two letters (see `_holding_grams`)."""
         latin = not any(map(is_cjk, text))
         cuts = range(2, len(text) - 2) if latin else range(1, len(text))
-        sizes = np.diff(postings.offsets)
-
-        def rarest(piece: str, *, followed: bool = False) -> int:
-            if len(piece) == 2 and latin and followed:  # at most all keys of its trigrams
-                low, high = postings.starting(_trigram_base(piece), CHAR_BITS)
-                return int(sizes[low:high].sum())
-            slots = postings.slots(gram_codes(piece))
-            return 0 if min(slots) < 0 else int(min(sizes[slot] for slot in slots))
-
-        costs = [rarest(text[:cut], followed=True) + rarest(text[cut:]) for cut in cuts]
-        return cuts[int(np.argmin(costs))]
+        spans = gram_spans(text)
+        # Keys holding each gram (none: the gram is nowhere, nor is any piece holding it).
+        held = [int(postings.sizes[slot]) if slot >= 0 else 0
+                for slot in postings.slots(code for code, _, _ in spans)]
+        big = len(self.keys) + 1
+        head = [big] * (len(text) + 1)  # head[c]: the rarest gram inside text[:c]
+        tail = [big] * (len(text) + 1)  # tail[c]: the rarest gram inside text[c:]
+        for (_, start, end), count in zip(spans, held, strict=True):
+            head[end] = min(head[end], count)
+            tail[start] = min(tail[start], count)
+        for c in range(1, len(text) + 1):
+            head[c] = min(head[c], head[c - 1])
+        for c in range(len(text) - 1, -1, -1):
+            tail[c] = min(tail[c], tail[c + 1])
+        if latin and 2 in cuts:  # a head of two letters: the keys of its trigrams, at most
+            low, high = postings.starting(_trigram_base(text[:2]), CHAR_BITS)
+            head[2] = int(postings.sizes[low:high].sum())
+        return min(cuts, key=lambda cut: head[cut] + tail[cut])
 
     def _holding_grams(self, piece: str, postings: Postings, *, followed: bool = False) -> IdArray:
         """Keys holding every gram of `piece` (a superset of those holding `piece`). A piece of two

@@ -34,17 +34,22 @@ def gram_codes(text: str) -> list[int]:
     A unigram is its code point, a bigram `c1 << 21 | c2`, a trigram `c1 << 42 | c2 << 21 | c3`:
     the three ranges never overlap. `joined_gram_codes` computes the same grams for many texts at once.
     """
-    codes: list[int] = []
+    return [code for code, _, _ in gram_spans(text)]
+
+
+def gram_spans(text: str) -> list[tuple[int, int, int]]:
+    """The grams of `gram_codes`, each as (code, start, end): where in `text` it lies."""
+    spans: list[tuple[int, int, int]] = []
     cjk = [is_cjk(c) for c in text]
     points = [ord(c) for c in text]
     for i, point in enumerate(points):
         if cjk[i]:
-            codes.append(point)
+            spans.append((point, i, i + 1))
             if i + 1 < len(text) and cjk[i + 1]:
-                codes.append(point << CHAR_BITS | points[i + 1])
+                spans.append((point << CHAR_BITS | points[i + 1], i, i + 2))
         elif i + 2 < len(text) and not cjk[i + 1] and not cjk[i + 2]:
-            codes.append(point << 2 * CHAR_BITS | points[i + 1] << CHAR_BITS | points[i + 2])
-    return codes
+            spans.append((point << 2 * CHAR_BITS | points[i + 1] << CHAR_BITS | points[i + 2], i, i + 3))
+    return spans
 
 
 def code_points(joined: str) -> npt.NDArray[np.uint64]:
@@ -96,6 +101,7 @@ class Postings:
         starts = np.flatnonzero(np.concatenate(([True], codes[1:] != codes[:-1]))) if len(codes) else EMPTY
         self.codes: CodeArray = codes[starts]
         self.offsets = np.append(starts, len(codes)).astype(np.int64)
+        self.sizes = np.diff(self.offsets)  # keys per gram
         self.ids: IdArray = key_ids.astype(np.int32)
         # Distinct grams are few (thousands, even at a million triples): a dict finds a query's
         # handful faster than a numpy search does.
