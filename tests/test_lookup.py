@@ -233,8 +233,9 @@ def _holds_with_one_edit(key: str, text: str) -> bool:
 @given(keys=st.lists(st.text(alphabet="abc", max_size=9), min_size=1, max_size=8),
        text=st.text(alphabet="abc", min_size=3, max_size=7))
 def test_one_edit_check_agrees_with_edit_distance(keys: list[str], text: str) -> None:
-    # The numpy check of typo candidates against the definition (texts of ASCII only: one byte each): some stretch of the key is at most
-    # one substitution, insertion, deletion or swap of neighbours away from the query.
+    # The numpy check of typo candidates against the definition: some stretch of the key is at most
+    # one substitution, insertion, deletion or swap of neighbours away from the query. (ASCII texts:
+    # one byte a character; the other alphabets below take the wider types.)
     found = _holding_one_edit(JoinedTexts(keys), np.arange(len(keys), dtype=np.int32), text)
     assert found.tolist() == [i for i, key in enumerate(keys) if _holds_with_one_edit(key, text)]
 
