@@ -15,7 +15,7 @@ from kg.paths import PathFinder
 from kg.provenance import Provenance
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the `export` command."""
     parser = subparsers.add_parser(
         "export", help=COMMANDS["export"],
@@ -44,9 +44,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 def _query_text(args: argparse.Namespace) -> str | None:
     if args.query_file is None:
-        return args.query  # type: ignore[no-any-return]
+        return args.query
     try:
-        return args.query_file.read_text(encoding="utf-8")  # type: ignore[no-any-return]
+        return args.query_file.read_text(encoding="utf-8")
     except OSError as exc:
         raise BadRequestError(f"Cannot read {args.query_file}: {exc.strerror}.") from None
 

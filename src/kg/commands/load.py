@@ -11,7 +11,7 @@ from kg.commands import COMMANDS
 from kg.commands.common import add_store_options, open_store
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the `load` command."""
     parser = subparsers.add_parser(
         "load", help=COMMANDS["load"],

@@ -8,7 +8,7 @@ from kg.commands import COMMANDS
 from kg.commands.common import add_store_options, settings_from
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the `serve` command."""
     parser = subparsers.add_parser("serve", help=COMMANDS["serve"])
     add_store_options(parser)

@@ -11,7 +11,7 @@ from kg.commands.common import add_store_options, open_store
 from kg.config import PROJECT_ROOT
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the `validate` command."""
     parser = subparsers.add_parser(
         "validate", help=COMMANDS["validate"],

@@ -68,7 +68,8 @@ def with_graphs(store: GraphStore, triples: list[Triple]) -> list[Quad]:
     graphs = store.named_graphs()
     quads: list[Quad] = []
     for s, p, o in triples:
-        found = [g for g in graphs if next(store.triples(s, p, o, graph=g), None) is not None]
+        found: list[str | None] = [g for g in graphs
+                                   if next(store.triples(s, p, o, graph=g), None) is not None]
         quads.extend((s, p, o, g) for g in found or [None])
     return quads
 

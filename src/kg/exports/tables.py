@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Sequence
 
 from kg.exports.presentation import Presentation
 
@@ -17,7 +18,7 @@ EDGE_COLUMNS = ("id", "source", "target", "label", "label_zh", "label_en", "prop
 _BOM = "\ufeff"
 
 
-def _to_bytes(header: tuple[str, ...], rows: list[tuple[str, ...]], *, bom: bool) -> bytes:
+def _to_bytes(header: tuple[str, ...], rows: Sequence[tuple[str, ...]], *, bom: bool) -> bytes:
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n")  # RFC 4180 line ends
     writer.writerow(header)

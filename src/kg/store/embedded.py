@@ -6,7 +6,7 @@ import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO
+from typing import IO, cast
 
 import pyoxigraph as ox
 
@@ -62,6 +62,20 @@ def to_node(term: Term) -> ox.NamedNode | ox.BlankNode | ox.Literal:
         return _to_node(term)
     except ValueError as exc:
         raise BadRequestError(f"Not a valid RDF term {term.value!r}: {exc}.") from None
+
+
+def _subject(term: Term) -> ox.NamedNode | ox.BlankNode:
+    node = to_node(term)
+    if isinstance(node, ox.Literal):
+        raise BadRequestError(f"A literal ({term.value!r}) cannot be the subject of a triple.")
+    return node
+
+
+def _predicate(term: Term) -> ox.NamedNode:
+    node = to_node(term)
+    if not isinstance(node, ox.NamedNode):
+        raise BadRequestError(f"The predicate of a triple must be an IRI, not {term.value!r}.")
+    return node
 
 
 def _to_node(term: Term) -> ox.NamedNode | ox.BlankNode | ox.Literal:
@@ -190,10 +204,13 @@ class GraphStore:
     def triples(self, subject: Term | None = None, predicate: Term | None = None,
                 obj: Term | None = None, *, graph: str | None = None) -> Iterator[Triple]:
         """Triples matching a pattern, over all graphs unless `graph` names one (duplicates merged)."""
+        if (subject is not None and subject.kind == "literal") or (
+                predicate is not None and predicate.kind != "iri"):
+            return  # no triple has a literal subject or a non-IRI predicate
         g = ox.NamedNode(graph) if graph else None
         seen: set[tuple[object, object, object]] = set()
         for quad in self._store.quads_for_pattern(
-            to_node(subject) if subject else None, to_node(predicate) if predicate else None,
+            _subject(subject) if subject else None, _predicate(predicate) if predicate else None,
             to_node(obj) if obj else None, g,
         ):
             key = (quad.subject, quad.predicate, quad.object)
@@ -206,12 +223,12 @@ class GraphStore:
         """The store (or one named graph) serialised in `fmt` (a RDF_FORMATS name)."""
         rdf_format = RDF_FORMATS[fmt]
         if graph is not None:
-            return self._store.dump(format=rdf_format, from_graph=ox.NamedNode(graph))
+            return self._store.dump(format=rdf_format, from_graph=ox.NamedNode(graph)) or b""
         if fmt not in QUAD_FORMATS:
             triples = (ox.Triple(q.subject, q.predicate, q.object)
                        for q in self._store.quads_for_pattern(None, None, None, None))
             return ox.serialize(triples, format=rdf_format) or b""
-        return self._store.dump(format=rdf_format)
+        return self._store.dump(format=rdf_format) or b""
 
     # -- writing -------------------------------------------------------------------------------
 
@@ -250,7 +267,8 @@ class GraphStore:
             raise LoadError(f"Cannot read {path}: {exc.strerror}.", file=str(path)) from None
         _refuse_doctype(head, fmt, str(path))
         with path.open("rb") as handle:
-            reader: IO[bytes] = _ProgressReader(handle, size, progress) if progress else handle
+            # The progress reader has the read() the engine calls, not all of IO's methods.
+            reader = cast(IO[bytes], _ProgressReader(handle, size, progress)) if progress else handle
             self._load(reader, fmt, graph=graph, name=str(path))
 
     def load_bytes(self, data: bytes, *, fmt: str, graph: str | None = None,
@@ -293,7 +311,7 @@ class GraphStore:
     def add_triples(self, triples: Iterable[Triple], *, graph: str) -> None:
         """Add triples to a named graph in one transaction."""
         g = ox.NamedNode(graph)
-        quads = [ox.Quad(to_node(s), to_node(p), to_node(o), g) for s, p, o in triples]
+        quads = [ox.Quad(_subject(s), _predicate(p), to_node(o), g) for s, p, o in triples]
         with self._writing():
             self._store.extend(quads)
 
@@ -309,7 +327,7 @@ class GraphStore:
 
     def snapshot_nquads(self) -> bytes:
         """The whole dataset as N-Quads (used to seed worker processes of an in-memory store)."""
-        return self._store.dump(format=ox.RdfFormat.N_QUADS)
+        return self._store.dump(format=ox.RdfFormat.N_QUADS) or b""
 
 
 class _ProgressReader:
