@@ -180,3 +180,16 @@ def test_guard_remembered_inspection_matches_a_fresh_one() -> None:
     text = "SELECT * FROM <https://w3id.org/innokg/graph/ontology> { ?s ?p ?o }"
     assert inspect(text) == inspect(text) == inspect("".join(list(text)))
     assert inspect(text).dataset == ("https://w3id.org/innokg/graph/ontology",)
+
+
+@pytest.mark.parametrize(("query", "limit"), [
+    ("SELECT * WHERE { ?s ?p ?o } LIMIT 10", 10),
+    ("SELECT * WHERE { ?s ?p ?o } ORDER BY ?s limit 5 OFFSET 2", 5),
+    ("SELECT * WHERE { ?s ?p ?o } OFFSET 2 LIMIT 5 VALUES ?s { <urn:x> }", 5),
+    ("SELECT * WHERE { { SELECT * WHERE { ?s ?p ?o } LIMIT 3 } }", None),  # a subquery's own
+    ("SELECT * WHERE { ?s ?p 'LIMIT 3' }", None),  # inside a string
+    ("SELECT ?limit WHERE { ?s ?p ?limit }", None),
+    ("ASK { ?s ?p ?o }", None),
+])
+def test_guard_reads_the_query_s_own_limit(query: str, limit: int | None) -> None:
+    assert inspect(query).limit == limit

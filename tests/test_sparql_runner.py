@@ -121,7 +121,7 @@ def test_runner_answers_cheap_query_while_slow_one_runs(runner: QueryRunner) -> 
     answer = runner.run(QueryRequest("SELECT ?s WHERE { ?s ?p ?o } LIMIT 1"))
     cheap_seconds = time.monotonic() - started
     thread.join()
-    assert answer.count == 1 and cheap_seconds < 0.5
+    assert _count(answer.body) == 1 and cheap_seconds < 0.5
     assert len(errors) == 1
 
 
@@ -249,7 +249,7 @@ def test_run_async_serves_more_callers_than_workers(runner: QueryRunner) -> None
         answers = await asyncio.gather(*(
             runner.run_async(QueryRequest(f"SELECT ?s WHERE {{ ?s ?p ?o }} LIMIT {n}"))
             for n in range(1, 9)))
-        return [answer.count for answer in answers]
+        return [_count(answer.body) for answer in answers]
 
     assert _on_uvloop(many()) == list(range(1, 9))
 
@@ -305,3 +305,27 @@ def test_cancelled_cheap_run_async_gives_its_worker_back() -> None:
         assert query_runner.worker_pids() == pids
     finally:
         query_runner.close()
+
+
+def test_query_with_its_own_limit_under_the_cap_is_written_by_the_engine(runner: QueryRunner) -> None:
+    answer = runner.run(QueryRequest("SELECT ?s ?o WHERE { ?s ?p ?o } ORDER BY ?s ?o LIMIT 7"))
+    assert answer.count is None and not answer.truncated  # the engine's writer does not count
+    assert _count(answer.body) == 7
+    ours = runner.run(QueryRequest("SELECT ?s ?o WHERE { ?s ?p ?o } ORDER BY ?s ?o LIMIT 7 OFFSET 0",
+                                   solutions_format="xml"))
+    assert ours.count == 7  # other formats: the project's writers, which count
+
+
+@pytest.mark.parametrize("query", [
+    "SELECT * WHERE { ?s ?p ?o } LIMIT 26",  # its own LIMIT is above the cap of 25
+    "SELECT * WHERE { { SELECT ?s WHERE { ?s ?p ?o } LIMIT 3 } ?x ?y ?z }",  # a subquery's LIMIT
+])
+def test_row_cap_still_applies_without_a_limit_under_it(runner: QueryRunner, query: str) -> None:
+    answer = runner.run(QueryRequest(query))
+    assert answer.truncated and answer.count == 25 and _count(answer.body) == 25
+
+
+def test_caller_cannot_claim_a_limit_the_query_lacks(runner: QueryRunner) -> None:
+    # The limit is what the guard reads in the text, whatever the request says.
+    answer = runner.run(QueryRequest("SELECT * WHERE { ?s ?p ?o }", limit=3))
+    assert answer.truncated and _count(answer.body) == 25

@@ -72,6 +72,7 @@ class Operation:
 
     form: str  # SELECT | ASK | CONSTRUCT | DESCRIBE | UPDATE
     dataset: tuple[str, ...]  # graph IRIs named by FROM, FROM NAMED, USING, USING NAMED
+    limit: int | None = None  # the query's own LIMIT (outside every group), if it has one
 
 
 def _unescape(text: str) -> str:
@@ -103,6 +104,8 @@ class _Scan:
         self.previous = ""  # the previous significant token's text
         self.service_at: int | None = None  # a declared `service:` name that a `{` would make SERVICE
         self.load_at: int | None = None  # a declared `load:` name where an update operation starts
+        self.depth = 0  # open { } groups: a LIMIT outside all of them is the query's own
+        self.limit: int | None = None
 
     def resolve(self, kind: str, text: str) -> str:
         if kind == "iri":
@@ -125,6 +128,8 @@ class _Scan:
             self.expect = "DATASET"
         elif expect == "DATASET" and kind in ("iri", "pname"):
             self.dataset.append(self.resolve(kind, text))
+        elif expect == "LIMIT" and kind == "number" and text.isdigit():
+            self.limit = int(text)
         elif expect == "DATASET":
             raise QuerySyntaxError(
                 f"SPARQL syntax error at {_line_col(self.text, offset)}: FROM/USING expects a graph IRI."
@@ -140,7 +145,7 @@ class _Scan:
         keyword = word.upper()
         if keyword in FORBIDDEN_KEYWORDS:
             self.refuse(keyword, offset)
-        if keyword in ("PREFIX", "BASE"):
+        if keyword in ("PREFIX", "BASE") or (keyword == "LIMIT" and self.depth == 0):
             self.expect = keyword
         elif keyword in _DATASET_KEYWORDS:
             self.expect = "DATASET"
@@ -157,6 +162,8 @@ class _Scan:
                 self.refuse("SERVICE", at)
         if kind in ("pname", "word") and self._glued(kind, text, offset):
             return
+        if kind == "punct" and text in "{}":
+            self.depth += 1 if text == "{" else -1
         previous, self.previous = self.previous, text
         if self.expect is not None:
             self.operand(kind, text, offset)
@@ -198,7 +205,7 @@ class _Scan:
             )
         if self.form == "UPDATE" and self.load_at is not None:
             self.refuse("LOAD", self.load_at)
-        return Operation(self.form, tuple(self.dataset))
+        return Operation(self.form, tuple(self.dataset), self.limit)
 
 
 #: Texts up to this length have their inspection remembered: the endpoint checks a text and the
