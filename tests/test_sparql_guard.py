@@ -7,6 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kg.errors import QueryRefusedError, QuerySyntaxError
+from kg.sparql import guard
 from kg.sparql.guard import check_query, check_update, inspect
 
 GRAPHS = frozenset({"https://w3id.org/innokg/graph/zhangjiang-2020", "https://w3id.org/innokg/graph/ontology"})
@@ -177,9 +178,11 @@ def test_guard_refuses_service_every_time_it_is_asked_short_or_long(padding: int
 
 
 def test_guard_remembered_inspection_matches_a_fresh_one() -> None:
-    text = "SELECT * FROM <https://w3id.org/innokg/graph/ontology> { ?s ?p ?o }"
-    assert inspect(text) == inspect(text) == inspect("".join(list(text)))
-    assert inspect(text).dataset == ("https://w3id.org/innokg/graph/ontology",)
+    text = "SELECT * FROM <https://w3id.org/innokg/graph/ontology> { ?s ?p ?o } LIMIT 4"
+    remembered = inspect(text)
+    assert inspect(text) is remembered  # from the memo
+    assert remembered == guard._inspect(text)  # the same as a fresh scan
+    assert remembered.dataset == ("https://w3id.org/innokg/graph/ontology",) and remembered.limit == 4
 
 
 @pytest.mark.parametrize(("query", "limit"), [
@@ -193,3 +196,29 @@ def test_guard_remembered_inspection_matches_a_fresh_one() -> None:
 ])
 def test_guard_reads_the_query_s_own_limit(query: str, limit: int | None) -> None:
     assert inspect(query).limit == limit
+
+
+@pytest.mark.parametrize("query", [
+    # The engine reads `<` after ?o as less-than and 'a>...' as a string: SERVICE runs.
+    "SELECT * WHERE { ?s ?p ?o FILTER(?o<'a>' || true) SERVICE <http://127.0.0.1:9/x> { ?x ?y ?z } "
+    "FILTER('' = '') }",
+    # ...or the rest of the line as a comment.
+    "SELECT * WHERE { ?s ?p ?o FILTER(?o<true#>\n) SERVICE <http://127.0.0.1:9/x> { ?x ?y ?z } }",
+    # A LIMIT only the lexer sees would lift the row cap.
+    "SELECT * WHERE { ?s ?p ?o FILTER(?o<'x>}LIMIT 3' || true) }",
+    "SELECT * WHERE { ?s ?p ?o FILTER(STR(?o)<'x>') }",
+])
+def test_guard_refuses_less_than_it_could_read_as_an_iri(query: str) -> None:
+    with pytest.raises(QueryRefusedError, match="comparison"):
+        check_query(query, GRAPHS)
+
+
+@pytest.mark.parametrize("query", [
+    "SELECT * WHERE { ?s a ?t FILTER(?t = <http://www.w3.org/2002/07/owl#Class>) }",
+    "SELECT * WHERE { ?s a ?t FILTER(?t IN (<urn:a#x>, <urn:b#y>)) }",
+    "SELECT * WHERE { ?s ?p ?o } VALUES (?s ?p) { (<urn:a#x> <urn:b#y>) (<urn:c'z> UNDEF) }",
+    "SELECT * WHERE { ?s <urn:p#x> ?o FILTER(?o < 'b' && ?s<?o) }",
+    "SELECT * WHERE { ?s ?p ?o FILTER(?o != <urn:a#x>) }",
+])
+def test_guard_accepts_iris_with_hash_or_quote_where_only_an_iri_fits(query: str) -> None:
+    assert check_query(query, GRAPHS) == "SELECT"

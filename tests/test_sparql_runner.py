@@ -17,8 +17,9 @@ import pytest
 import uvloop
 
 from kg.config import Settings
-from kg.errors import LoadError, QuerySyntaxError, QueryTimeoutError, UpdateFailedError
+from kg.errors import LoadError, QueryRefusedError, QuerySyntaxError, QueryTimeoutError, UpdateFailedError
 from kg.store import GraphStore
+from kg.store import runner as runner_module
 from kg.store.runner import QueryRequest, QueryRunner
 from kg.terms import iri, literal
 
@@ -329,3 +330,27 @@ def test_caller_cannot_claim_a_limit_the_query_lacks(runner: QueryRunner) -> Non
     # The limit is what the guard reads in the text, whatever the request says.
     answer = runner.run(QueryRequest("SELECT * WHERE { ?s ?p ?o }", limit=3))
     assert answer.truncated and _count(answer.body) == 25
+
+
+def test_unexpected_error_mid_exchange_retires_the_worker(runner: QueryRunner,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    assert _wait_for(lambda: len(runner.worker_pids()) == 2)
+    before = set(runner.worker_pids())
+
+    def broken(conn: object) -> tuple[object, ...]:
+        raise RuntimeError("reply lost")
+
+    monkeypatch.setattr(runner_module, "_receive", broken)
+    with pytest.raises(RuntimeError, match="reply lost"):
+        runner.run(QueryRequest("SELECT ?s WHERE { ?s ?p ?o } LIMIT 1"))
+    monkeypatch.undo()
+    # The worker in an unknown state is killed and replaced; the pool is whole again.
+    assert _wait_for(lambda: len(runner.worker_pids()) == 2 and set(runner.worker_pids()) != before)
+    assert len(set(runner.worker_pids()) & before) == 1
+    assert _count(runner.run(QueryRequest("SELECT ?s WHERE { ?s ?p ?o } LIMIT 2")).body) == 2
+
+
+def test_runner_refuses_a_limit_the_engine_would_read_as_a_string(runner: QueryRunner) -> None:
+    # The lexer alone would see `LIMIT 3` here; the engine compares ?o with the string 'x>}LIMIT 3'.
+    with pytest.raises(QueryRefusedError):
+        runner.run(QueryRequest("SELECT * WHERE { ?s ?p ?o FILTER(?o<'x>}LIMIT 3' || true) }"))

@@ -64,6 +64,11 @@ _DATASET_KEYWORDS = frozenset({"FROM", "USING"})
 #: Keywords the engine also reads when glued to a prefixed name's colon (`SERVICE:x`, `FROM:g`).
 _GLUABLE = FORBIDDEN_KEYWORDS | _DATASET_KEYWORDS | {"NAMED", "PREFIX"}
 _ESCAPE = re.compile(_UCHAR)
+#: Tokens after which `<` can only start an IRI (an operand comes next). After anything else inside
+#: parentheses (a variable, a literal, `)`...), the engine reads `<` as less-than: `?o<'a>'` compares
+#: ?o with the string 'a>'. The lexer reads `<'a>` as an IRI; if what it swallows holds a quote or a
+#: `#`, the two readings of the rest of the text differ, and the query is refused.
+_OPERAND_NEXT = frozenset({"(", ",", "=", "!", "<", ">", "&", "|", "+", "-", "*", "/", "^", "IN"})
 
 
 @dataclass(frozen=True)
@@ -105,6 +110,8 @@ class _Scan:
         self.service_at: int | None = None  # a declared `service:` name that a `{` would make SERVICE
         self.load_at: int | None = None  # a declared `load:` name where an update operation starts
         self.depth = 0  # open { } groups: a LIMIT outside all of them is the query's own
+        self.parens = 0  # open ( ): expressions (where `<` may compare), lists, paths
+        self.values_at: int | None = None  # group depth of a VALUES block (rows hold terms only)
         self.limit: int | None = None
 
     def resolve(self, kind: str, text: str) -> str:
@@ -145,8 +152,10 @@ class _Scan:
         keyword = word.upper()
         if keyword in FORBIDDEN_KEYWORDS:
             self.refuse(keyword, offset)
-        if keyword in ("PREFIX", "BASE") or (keyword == "LIMIT" and self.depth == 0):
+        if keyword in ("PREFIX", "BASE") or (keyword == "LIMIT" and self.depth == self.parens == 0):
             self.expect = keyword
+        elif keyword == "VALUES":
+            self.values_at = self.depth + 1
         elif keyword in _DATASET_KEYWORDS:
             self.expect = "DATASET"
         if keyword in UPDATE_KEYWORDS:
@@ -162,8 +171,10 @@ class _Scan:
                 self.refuse("SERVICE", at)
         if kind in ("pname", "word") and self._glued(kind, text, offset):
             return
-        if kind == "punct" and text in "{}":
-            self.depth += 1 if text == "{" else -1
+        if kind == "punct" and text in "{}()":
+            self._nest(text)
+        elif kind == "iri":
+            self._check_less_than(text, offset)
         previous, self.previous = self.previous, text
         if self.expect is not None:
             self.operand(kind, text, offset)
@@ -173,6 +184,27 @@ class _Scan:
             self.keyword(text, offset)
         elif kind == "pname":
             self._watch(text.partition(":")[0].upper(), previous, offset)
+
+    def _nest(self, bracket: str) -> None:
+        if bracket == "{":
+            self.depth += 1
+        elif bracket == "}":
+            if self.values_at is not None and self.depth <= self.values_at:
+                self.values_at = None  # the VALUES block closed
+            self.depth -= 1
+        else:
+            self.parens += 1 if bracket == "(" else -1
+
+    def _check_less_than(self, text: str, offset: int) -> None:
+        """Refuse `<…>` that the engine may read as less-than followed by a string or comment."""
+        in_values = self.values_at is not None and self.depth >= self.values_at
+        if (self.parens > 0 and not in_values and ("'" in text or "#" in text)
+                and self.previous.upper() not in _OPERAND_NEXT):
+            raise QueryRefusedError(
+                f"At {_line_col(self.text, offset)}, {text[:40]!r} may be an IRI or a comparison "
+                "(less-than): the guard cannot tell which. To compare, put a space after '<'; "
+                "for the IRI, use a prefixed name."
+            )
 
     def _glued(self, kind: str, text: str, offset: int) -> bool:
         # The engine matches keywords without a word boundary: `SERVICE:x`, `SERVICEex:x`,

@@ -546,6 +546,9 @@ class QueryRunner:
         except (EOFError, OSError):
             self._replace_later(worker, kill=True)
             raise _died() from None
+        except BaseException:  # mid-exchange (Ctrl-C, out of memory): the worker's state is unknown
+            self._replace_later(worker, kill=True)
+            raise
         if reply is None:
             self._replace_later(worker, kill=True)
             raise self._timed_out()
