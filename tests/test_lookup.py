@@ -276,18 +276,19 @@ def test_lookup_english_words_with_punctuation_in_the_query(index: LookupIndex) 
 @given(keys=st.lists(st.text(alphabet="abcd", min_size=1, max_size=10), min_size=1, max_size=10),
        text=st.text(alphabet="abcd", min_size=FUZZY_MIN_LATIN, max_size=8))
 def test_typo_candidates_include_every_key_within_one_edit(keys: list[str], text: str) -> None:
-    # The grams only narrow the search: no key that holds the query with one edit may be left out.
-    index = LookupIndex([EntityRecord(f"{ID}k{n}", _labels((key, "en", "pref"),))
-                         for n, key in enumerate(keys)])
-    candidates = set(index._fuzzy_candidates(text, index._text).tolist())
-    assert {i for i, key in enumerate(index.keys) if _holds_with_one_edit(key, text)} <= candidates
+    _assert_typo_candidates_complete(keys, text, "en")
 
 
 @settings(max_examples=200, deadline=None)
 @given(keys=st.lists(st.text(alphabet="科技创新中", min_size=1, max_size=8), min_size=1, max_size=10),
        text=st.text(alphabet="科技创新中", min_size=FUZZY_MIN_CJK, max_size=6))
 def test_chinese_typo_candidates_include_every_key_within_one_edit(keys: list[str], text: str) -> None:
-    index = LookupIndex([EntityRecord(f"{ID}k{n}", _labels((key, "zh", "pref"),))
+    _assert_typo_candidates_complete(keys, text, "zh")
+
+
+def _assert_typo_candidates_complete(keys: list[str], text: str, lang: str) -> None:
+    # The grams only narrow the search: no key that holds the query with one edit may be left out.
+    index = LookupIndex([EntityRecord(f"{ID}k{n}", _labels((key, lang, "pref"),))
                          for n, key in enumerate(keys)])
     candidates = set(index._fuzzy_candidates(text, index._text).tolist())
     assert {i for i, key in enumerate(index.keys) if _holds_with_one_edit(key, text)} <= candidates

@@ -468,7 +468,7 @@ class LookupIndex:
         if latin:
             self._match_latin(text, toneless, offers)
         lang = lang.lower() if lang else None
-        if self._matching_labels(offers, lang, types) < FUZZY_FALLBACK:
+        if self._few_labels_match(offers, lang, types):
             if len(cjk) == len(text.replace(" ", "")) and len(text) >= FUZZY_MIN_CJK:
                 self._match_fuzzy(text, self._text, self._key_texts, self._key_len, offers)
             if latin:
@@ -520,15 +520,18 @@ class LookupIndex:
         heads[1:] = entity_ids[1:] != entity_ids[:-1]
         return entity_ids[heads], scores[heads], label_ids[heads]
 
-    def _matching_labels(self, offers: _Offers, lang: str | None, types: frozenset[str] | None) -> int:
-        """How many labels the keys offered so far stand for, among those passing the filters."""
+    def _few_labels_match(self, offers: _Offers, lang: str | None, types: frozenset[str] | None) -> bool:
+        """Whether the keys offered so far stand for fewer than FUZZY_FALLBACK labels that pass the
+        filters (the filters are applied only when the unfiltered count is not already below)."""
         keys = offers.offered()
         starts, ends = self._key_label_offsets[keys], self._key_label_offsets[keys + 1]
+        if int((ends - starts).sum()) < FUZZY_FALLBACK:
+            return True
         if lang is None and types is None:
-            return int((ends - starts).sum())
+            return False
         label_ids = self._key_labels[ranges(starts, ends)].astype(np.int64)
         keep = self._allowed(label_ids, self._label_entity[label_ids].astype(np.int64), lang, types)
-        return len(label_ids) if keep is None else int(np.count_nonzero(keep))
+        return keep is not None and int(np.count_nonzero(keep)) < FUZZY_FALLBACK
 
     def _allowed(self, label_ids: npt.NDArray[np.int64], entity_ids: npt.NDArray[np.int64],
                  lang: str | None,

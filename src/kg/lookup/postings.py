@@ -122,11 +122,6 @@ class Postings:
         """The key ids of the code at position `slot`."""
         return self.ids[self.offsets[slot]:self.offsets[slot + 1]]
 
-    def get(self, code: int) -> IdArray:
-        """The sorted key ids holding gram `code` (empty when none)."""
-        slot = self.slots([code])[0]
-        return self.at(slot) if slot >= 0 else EMPTY
-
     def intersect(self, codes: Iterable[int], *, most: int | None = None) -> IdArray:
         """Ids of the keys holding every one of `codes`, ascending (codes must be given). With
         `most`, only the `most` rarest codes are intersected (a superset, for a caller that checks
