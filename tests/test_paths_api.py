@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
+from support import SOURCE_REPORT, require_shared
+
 NODE_KEYS = {"id", "iri", "label", "types", "category"}
 HOP_KEYS = {"from", "to", "property", "direction", "statement", "dates", "citations", "also"}
 CITATION_KEYS = {"evidence", "document", "document_title", "section", "section_title", "start",
@@ -28,7 +30,13 @@ def test_ndrc_reaches_the_stc_office_through_the_group_it_co_leads(client: TestC
             assert hop["direction"] in {"forward", "backward"}
             assert hop["citations"], f"hop {hop['statement']['en']} has no evidence"
             assert set(hop["citations"][0]) == CITATION_KEYS
-            assert hop["citations"][0]["text"]
+            assert 0 <= hop["citations"][0]["start"] < hop["citations"][0]["end"]
+
+
+def test_path_hops_quote_the_report(client: TestClient) -> None:
+    require_shared(SOURCE_REPORT)  # the quoted text is cut from the report, which stays in ../shared
+    data = client.get("/paths", params={"source": "ndrc", "target": "shanghai-stc-office"}).json()
+    assert all(hop["citations"][0]["text"] for path in data["paths"] for hop in path["hops"])
 
 
 def test_lookup_strings_resolve_and_say_how(client: TestClient) -> None:
