@@ -56,17 +56,21 @@ def wait_healthy(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
 
 
 @contextmanager
-def serve_live(workdir: Path) -> Iterator[LiveServer]:
-    """Start `kg serve --memory` on a free port with short limits; stop it on exit."""
+def serve_live(workdir: Path, *, env: dict[str, str] | None = None,
+               data_dir: Path | None = None) -> Iterator[LiveServer]:
+    """Start `kg serve` on a free port with short limits (in memory, or over `data_dir`) and the
+    extra `env` variables; stop it on exit."""
     port = free_port()
     log = workdir / "server.log"
-    env = {**os.environ, "KG_QUERY_TIMEOUT": str(LIVE_QUERY_TIMEOUT),
-           "KG_MAX_ROWS": str(LIVE_MAX_ROWS), "KG_QUERY_WORKERS": str(LIVE_QUERY_WORKERS)}
+    full_env = {**os.environ, "KG_QUERY_TIMEOUT": str(LIVE_QUERY_TIMEOUT),
+                "KG_MAX_ROWS": str(LIVE_MAX_ROWS), "KG_QUERY_WORKERS": str(LIVE_QUERY_WORKERS),
+                **(env or {})}
+    store = ["--memory"] if data_dir is None else ["--data-dir", str(data_dir)]
     with log.open("wb") as output:
         process = subprocess.Popen(
-            [sys.executable, "-m", "kg.cli", "serve", "--memory", "--host", "127.0.0.1",
+            [sys.executable, "-m", "kg.cli", "serve", *store, "--host", "127.0.0.1",
              "--port", str(port)],
-            cwd=PROJECT_ROOT, env=env, stdout=output, stderr=subprocess.STDOUT,
+            cwd=PROJECT_ROOT, env=full_env, stdout=output, stderr=subprocess.STDOUT,
         )
     url = f"http://127.0.0.1:{port}"
     try:

@@ -89,3 +89,51 @@ class Settings(BaseSettings):
     queries_dir: Path = Field(
         default=PROJECT_ROOT / "queries", description="Directory of the question catalogue (*.rq)."
     )
+    # -- safety (README "Security model") ------------------------------------------------------
+    unsafe_network: bool = Field(
+        default=False, description="Serve even when the network sandbox cannot be applied (the "
+        "processes that evaluate client text could then reach the network). Logs a warning; for "
+        "machines whose kernel forbids namespaces, behind an egress firewall only."
+    )
+    max_nesting: int = Field(
+        default=256, ge=8, le=10_000, description="Deepest nesting of brackets ({, (, [) or JSON / XML "
+        "levels accepted in a query, an update or an uploaded RDF document; checked before any parser "
+        "runs (deeper input is a 400)."
+    )
+    write_tokens: str = Field(
+        default="", description="Comma-separated SHA-256 hex digests of the bearer tokens allowed to "
+        "write (SPARQL Update, Graph Store PUT/POST/DELETE): `kg token` makes a token and its digest. "
+        "Writes also need KG_ALLOW_UPDATES=true."
+    )
+    write_tokens_file: Path | None = Field(
+        default=None, description="A file of token digests, one per line ('#' comments), read at "
+        "start in addition to KG_WRITE_TOKENS."
+    )
+    cors_origins: str = Field(
+        default="*", description="Comma-separated origins allowed to read through CORS (GET, HEAD, "
+        "POST of queries); '*' for any. Write methods are never allowed cross-origin with '*'."
+    )
+    query_queue_wait: float = Field(
+        default=0.5, gt=0, description="Longest a query waits for a free worker before the answer is "
+        "503 service_busy with Retry-After (backpressure: a flood of slow queries is refused fast)."
+    )
+    rate_limit: float = Field(
+        default=0.0, ge=0, description="Requests per second one client (IP address) may make on "
+        "average; past it, 429 with Retry-After. 0 switches the limit off (behind a reverse proxy, "
+        "limit there, where the client's address is known)."
+    )
+    rate_burst: int = Field(
+        default=200, ge=1, description="Requests one client may make at once above KG_RATE_LIMIT's "
+        "average (the token bucket's size)."
+    )
+    keepalive_timeout: float = Field(
+        default=5.0, gt=0, description="Seconds an idle HTTP connection stays open between requests."
+    )
+    request_timeout: float = Field(
+        default=30.0, gt=0, description="Seconds a client may take to send a request's headers and "
+        "body; slower connections are closed (slow-body uploads hold no worker forever)."
+    )
+    max_connections: int = Field(
+        default=1000, ge=1, description="Open HTTP connections served at once; past it, new ones get "
+        "503 at once."
+    )

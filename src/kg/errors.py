@@ -14,6 +14,8 @@ class KGError(Exception):
 
     code = "kg_error"
     status = 500
+    #: Extra response headers this error asks for (Allow, Retry-After, WWW-Authenticate).
+    headers: dict[str, str] = {}  # noqa: RUF012 - read-only class default, replaced per instance
 
     def __init__(self, detail: str) -> None:
         super().__init__(detail)
@@ -78,6 +80,12 @@ class UpdateFailedError(BadRequestError):
     code = "update_failed"
 
 
+class NestingTooDeepError(BadRequestError):
+    """A query, update or RDF body nests deeper than Settings.max_nesting (checked before parsing)."""
+
+    code = "nesting_too_deep"
+
+
 class QueryTimeoutError(KGError):
     """A query ran past its time limit and was stopped."""
 
@@ -90,6 +98,43 @@ class ServiceBusyError(KGError):
 
     code = "service_busy"
     status = 503
+
+    def __init__(self, detail: str, *, retry_after: int = 1) -> None:
+        super().__init__(detail)
+        self.headers = {"Retry-After": str(retry_after)}
+
+
+class TooManyRequestsError(KGError):
+    """The client passed its request rate (Settings.rate_limit)."""
+
+    code = "too_many_requests"
+    status = 429
+
+    def __init__(self, detail: str, *, retry_after: int = 1) -> None:
+        super().__init__(detail)
+        self.headers = {"Retry-After": str(retry_after)}
+
+
+class UnauthorizedError(KGError):
+    """A write without a valid bearer token (Settings.write_tokens)."""
+
+    code = "unauthorized"
+    status = 401
+    headers = {"WWW-Authenticate": 'Bearer realm="innokg"'}  # noqa: RUF012 - read-only
+
+
+class InsufficientStorageError(KGError):
+    """The disk is full: the write was refused and nothing acknowledged was lost."""
+
+    code = "insufficient_storage"
+    status = 507
+
+
+class SandboxError(KGError):
+    """The network sandbox of the processes that evaluate client text could not be applied."""
+
+    code = "sandbox_unavailable"
+    status = 500
 
 
 class QueryFailedError(KGError):

@@ -47,6 +47,7 @@ async def _kg_error(_: Request, exc: Exception) -> JSONResponse:
     allow = getattr(exc, "allow", None)
     if allow is not None:
         response.headers["Allow"] = allow
+    response.headers.update(exc.headers)
     return response
 
 
