@@ -37,6 +37,7 @@ SERVICE_EVASIONS = [
     "PREFIX é: <http://127.0.0.1:9/> SELECT * WHERE { SERVICEé:x {} }",
     "SELECT * WHERE { SERVICESILENT<http://127.0.0.1:9/>{} }",
     "PREFIX a: <http://127.0.0.1:9/> SELECT * WHERE { ServiceSilenta:x {} }",
+    'PREFIX a: <http://127.0.0.1:9/> PREFIX SERVICEa: <http://x/> VERSION "1.2" SELECT * { SERVICEa:x {} }',
 ]
 
 
@@ -86,6 +87,20 @@ def test_guard_lets_keywords_inside_literals_iris_and_names_through(query: str) 
     ("PREFIX : <http://evil.example/> SELECT * FROM NAMED:g { ?s ?p ?o }", "http://evil.example/g"),
     ("PREFIX:<http://evil.example/> SELECT * FROM :g { ?s ?p ?o }", "http://evil.example/g"),
     ("PREFIX e: <http://evil.example/> SELECT * FROMNAMEDe:g { ?s ?p ?o }", "http://evil.example/g"),
+    # A declared prefix named after FROM is FROM where a dataset clause stands (`FROM e:g`)...
+    ("PREFIX FROMe: <http://x/> PREFIX e: <http://evil.example/> SELECT * FROMe:g { ?s ?p ?o }",
+     "http://evil.example/g"),
+    ("PREFIX frome: <http://x/> PREFIX e: <http://evil.example/> ASK frome:g { ?s ?p ?o }",
+     "http://evil.example/g"),
+    ("PREFIX FROMe: <http://x/> PREFIX e: <http://evil.example/> CONSTRUCT { ?s ?p ?o } FROMe:g "
+     "WHERE { ?s ?p ?o }", "http://evil.example/g"),
+    ("PREFIX FROMe: <http://x/> PREFIX e: <http://evil.example/> DESCRIBE * FROMe:g { ?s ?p ?o }",
+     "http://evil.example/g"),
+    ("PREFIX FROMe: <http://x/> PREFIX e: <http://evil.example/> "
+     "SELECT * FROM <https://w3id.org/innokg/graph/ontology> FROMe:g { ?s ?p ?o }", "http://evil.example/g"),
+    # ...and one named after PREFIX declares a prefix in the prologue (`PREFIX g: <…>`).
+    ("PREFIX g: <https://w3id.org/innokg/graph/> PREFIX PREFIXg: <http://x/> PREFIXg: <http://evil.example/> "
+     "SELECT * FROM g:zhangjiang-2020 { ?s ?p ?o }", "http://evil.example/zhangjiang-2020"),
 ])
 def test_guard_refuses_from_graphs_outside_the_store_naming_them(query: str, iri: str) -> None:
     with pytest.raises(QueryRefusedError) as refused:
@@ -133,8 +148,112 @@ def test_guard_refuses_using_graphs_outside_the_store_in_updates() -> None:
                      GRAPHS)
 
 
+@pytest.mark.parametrize("update", [
+    "PREFIX USINGe: <http://x/> PREFIX e: <http://127.0.0.1:9/> "
+    "DELETE { ?s ?p ?o } USINGe:g WHERE { ?s ?p ?o }",
+    "PREFIX usinge: <http://x/> PREFIX e: <http://127.0.0.1:9/> INSERT { ?s ?p ?o } "
+    "USING <https://w3id.org/innokg/graph/ontology> usinge:g WHERE { ?s ?p ?o }",
+])
+def test_guard_reads_a_declared_using_prefix_after_the_template_as_using(update: str) -> None:
+    with pytest.raises(QueryRefusedError, match=r"http://127\.0\.0\.1:9/g"):
+        check_update(update, GRAPHS)
+
+
 def test_guard_lets_a_declared_load_prefix_be_used_inside_an_update() -> None:
     check_update("PREFIX load: <http://x/> INSERT DATA { load:a load:b load:c }", GRAPHS)
+
+
+_CANARY = "http://127.0.0.1:9/"
+
+
+@pytest.mark.parametrize("query", [
+    # The engine matches keywords without a word boundary: `trueSERVICE` is `true SERVICE`.
+    f"SELECT * WHERE {{ ?s ?p trueSERVICE <{_CANARY}> {{ ?a ?b ?c }} }}",
+    f"SELECT * WHERE {{ ?s ?p trueservice <{_CANARY}> {{ ?a ?b ?c }} }}",
+    f"SELECT * WHERE {{ ?s ?p falseSERVICESILENT <{_CANARY}> {{ ?a ?b ?c }} }}",
+    f"SELECT * WHERE {{ ?s ?p 1, trueSERVICE <{_CANARY}> {{ ?a ?b ?c }} }}",
+    f"SELECT * WHERE {{ ?s ?p ?o FILTER NOT EXISTS {{ ?s ?p trueSERVICE <{_CANARY}> {{}} }} }}",
+    f'VERSION "1.2" SELECT * WHERE {{ ?s ?p ?o OPTIONAL {{ ?s ?p falseSERVICE <{_CANARY}> {{}} }} }}',
+    # ...behind every number, the DOUBLE `1.e5` included.
+    f"SELECT * WHERE {{ ?s ?p 1.e5SERVICE <{_CANARY}> {{ ?a ?b ?c }} }}",
+    f"SELECT * WHERE {{ ?s ?p 1.E+5SERVICE <{_CANARY}> {{ ?a ?b ?c }} }}",
+    f"SELECT * WHERE {{ ?s ?p .5e3SERVICE <{_CANARY}> {{ ?a ?b ?c }} }}",
+    f"SELECT * WHERE {{ ?s ?p -1SERVICE <{_CANARY}> {{ ?a ?b ?c }} }}",
+    f"SELECT * WHERE {{ ?s ?p 1.5SERVICE <{_CANARY}> {{ ?a ?b ?c }} }}",
+    # ...behind strings, typed literals, IRIs and brackets.
+    f"SELECT * WHERE {{ ?s ?p 'a'SERVICE <{_CANARY}> {{}} }}",
+    f'SELECT * WHERE {{ ?s ?p "1"^^<http://www.w3.org/2001/XMLSchema#int>SERVICE <{_CANARY}> {{}} }}',
+    f"SELECT * WHERE {{ ?s ?p <http://x/o>SERVICE <{_CANARY}> {{}} }}",
+    f"SELECT * WHERE {{ ?s ?p []SERVICE <{_CANARY}> {{}} }}",
+    # ...and behind a literal glued to a prefix that is not declared (`true SERVICE x:y`).
+    f"PREFIX : <{_CANARY}> SELECT * WHERE {{ ?s ?p trueSERVICE:x {{}} }}",
+    f"PREFIX x: <{_CANARY}> SELECT * WHERE {{ ?s ?p trueSERVICEx:y {{}} }}",
+    f"PREFIX x: <{_CANARY}> PREFIX SERVICEx: <http://x/> SELECT * WHERE {{ ?s ?p trueSERVICEx:y {{}} }}",
+])
+def test_guard_refuses_service_glued_behind_a_literal(query: str) -> None:
+    with pytest.raises(QueryRefusedError, match="SERVICE is refused"):
+        check_query(query, GRAPHS)
+
+
+def test_guard_refuses_service_glued_behind_a_literal_in_an_update() -> None:
+    with pytest.raises(QueryRefusedError, match="SERVICE is refused"):
+        check_update(f"INSERT {{ <a:x> <a:y> ?s }} WHERE {{ ?s ?p trueSERVICE <{_CANARY}> {{}} }}", GRAPHS)
+
+
+def test_guard_refusal_of_a_glued_keyword_says_how_it_was_read_and_what_to_write() -> None:
+    with pytest.raises(QueryRefusedError) as refused:
+        check_query(f"SELECT * WHERE {{ ?s ?p trueSERVICE <{_CANARY}> {{}} }}", GRAPHS)
+    assert "(line 1, column 24)" in refused.value.detail
+    assert "'true' followed by SERVICE" in refused.value.detail
+    assert "put a space between 'true' and the keyword" in refused.value.detail
+    with pytest.raises(QueryRefusedError) as refused:
+        check_query(f"PREFIX x: <{_CANARY}> SELECT * WHERE {{ ?s ?p trueSERVICEx:y {{}} }}", GRAPHS)
+    assert "declare the prefix trueSERVICEx: with PREFIX" in refused.value.detail
+
+
+@pytest.mark.parametrize("update", [
+    # SPARQL 1.2's `VERSION "1.2"` may end the prologue: a declared `LOADx:` name after it is LOAD.
+    f'PREFIX x: <{_CANARY}> PREFIX LOADx: <http://a/> VERSION "1.2" LOADx:x.ttl ; CLEAR ALL',
+    f"PREFIX x: <{_CANARY}> PREFIX LOADx: <http://a/> VERSION '1.2'LOADx:x.ttl ; CLEAR ALL",
+    f'PREFIX x: <{_CANARY}> PREFIX loadsilentx: <http://a/> VERSION "1.2" loadsilentx:x.ttl '
+    "INTO GRAPH <http://g/> ; DROP ALL",
+    f'VERSION "1.2" PREFIX x: <{_CANARY}> PREFIX LOADx: <http://a/> LOADx:x.ttl ; CLEAR ALL',
+    # SPARQL lets a prologue follow `;` (pyoxigraph 0.5 does not yet).
+    f'PREFIX x: <{_CANARY}> PREFIX LOADx: <http://a/> CLEAR ALL ; VERSION "1.2" LOADx:x.ttl',
+    # A bare word never holds LOAD, wherever it stands.
+    f"CLEAR ALL ; xLOAD <{_CANARY}x.ttl>",
+])
+def test_guard_refuses_a_load_prefix_opening_an_operation_after_version(update: str) -> None:
+    with pytest.raises(QueryRefusedError, match="LOAD"):
+        check_update(update, GRAPHS)
+
+
+@pytest.mark.parametrize("query", [
+    "SELECT * WHERE { ?s ?p 1.e5 . ?s ?q true . ?s ?r 1.5E-3 }",
+    "SELECT ?trueSERVICE WHERE { ?s ?p ?trueSERVICE . ?s ?q _:trueSERVICE }",
+    "PREFIX ex: <http://x/> SELECT * WHERE { ?s ?p ex:trueSERVICE . ?s ?q 'trueSERVICE' }",
+    "PREFIX webservice: <http://x/> PREFIX download: <http://y/> "
+    "SELECT * WHERE { ?s webservice:p download:o }",
+    # A declared prefix is a name wherever a name can stand; the engine reads it so.
+    "PREFIX trueSERVICEx: <http://x/> SELECT * WHERE { ?s ?p trueSERVICEx:y }",
+    "PREFIX fromage: <http://x/> DESCRIBE fromage:brie",
+    "PREFIX fromage: <http://x/> DESCRIBE ?s fromage:brie WHERE { ?s ?p ?o }",
+    "PREFIX fromage: <http://x/> SELECT * WHERE { ?s ?p ?o } ORDER BY fromage:weight(?o)",
+    "PREFIX fromage: <http://x/> CONSTRUCT WHERE { ?s ?p ?o } ORDER BY fromage:weight(?o)",
+    "PREFIX prefixes: <http://x/> SELECT * WHERE { ?s prefixes:p ?o }",
+])
+def test_guard_accepts_names_that_only_look_glued_to_a_keyword(query: str) -> None:
+    assert check_query(query, GRAPHS) in guard.QUERY_FORMS
+
+
+@pytest.mark.parametrize("update", [
+    'PREFIX load: <http://x/> VERSION "1.2" INSERT DATA { load:a load:b load:c }',
+    "PREFIX download: <http://x/> CLEAR GRAPH download:g",
+    "PREFIX using: <http://x/> PREFIX from: <http://y/> ADD using:a TO from:b",
+    "PREFIX using: <http://x/> DELETE { ?s using:p ?o } WHERE { ?s using:p ?o }",
+])
+def test_guard_accepts_updates_with_names_that_only_look_like_keywords(update: str) -> None:
+    check_update(update, GRAPHS)
 
 
 _BLOCKS = ["OPTIONAL { %s }", "FILTER EXISTS { %s }", "{ SELECT * { %s } }", "MINUS { %s }",

@@ -4,9 +4,14 @@ Engines execute `SERVICE` (a request to any URL) and `LOAD` (a fetch or a local 
 `FROM <http…>` / `FROM <file:…>` make some engines fetch a document (design.md §3); pyoxigraph has no
 switch to turn them off. The guard tokenises the text with the SPARQL grammar's own terminals, so a
 keyword inside a string, an IRI, a comment, a variable or a prefixed name never counts, while every
-bare keyword does, wherever it is nested (OPTIONAL, EXISTS, subqueries, MINUS, UNION…). A keyword
-glued to a prefixed name's colon counts too where the engine reads it so (`SERVICE:x {…}` is
-`SERVICE :x {…}`; `FROM:g` is `FROM :g`). It never parses the query: it is a single
+bare keyword does, wherever it is nested (OPTIONAL, EXISTS, subqueries, MINUS, UNION…).
+
+The engine matches keywords without a word boundary, so a keyword glued to what surrounds it counts
+too where the engine reads it so: before a prefixed name's colon (`SERVICE:x {…}` is `SERVICE :x {…}`;
+`FROM:g` is `FROM :g`), behind a literal (`trueSERVICE <…>` is `true SERVICE <…>`; a bare word
+holding SERVICE or LOAD is refused, as no SPARQL keyword holds either), and at the head of a declared
+prefix where the keyword can stand and a name cannot (`load:x` opening an update, after SPARQL 1.2's
+`VERSION "1.2"` too; `from:g` before a query's pattern). It never parses the query: it is a single
 regular-expression scan, microseconds on the queries clients send.
 """
 
@@ -45,7 +50,8 @@ _TOKEN = re.compile(
             f"(?P<bnode>_:[{_U}0-9](?:[{_CHARS}.]*[{_CHARS}])?)",
             f"(?P<pname>(?:{_PREFIX})?:(?:{_LOCAL})?)",
             r"(?P<langtag>@[a-zA-Z]+(?:-[a-zA-Z0-9]+)*)",
-            r"(?P<number>[0-9]*\.?[0-9]+(?:[eE][+-]?[0-9]+)?)",
+            # INTEGER, DECIMAL and DOUBLE, `1.e5` included (else `1.e5SERVICE` hides SERVICE).
+            r"(?P<number>[0-9]+\.[0-9]*[eE][+-]?[0-9]+|[0-9]*\.?[0-9]+(?:[eE][+-]?[0-9]+)?)",
             r"(?P<word>[A-Za-z_][A-Za-z0-9_]*)",
             r"(?P<punct>.)",
         )
@@ -60,9 +66,13 @@ UPDATE_KEYWORDS = frozenset(
 )
 #: Keywords refused everywhere: both reach outside the store (network or local files).
 FORBIDDEN_KEYWORDS = frozenset({"SERVICE", "LOAD"})
+#: A forbidden keyword anywhere in a word or a prefix (`trueSERVICE`, `trueSERVICEx:y`).
+_HIDDEN = re.compile("|".join(sorted(FORBIDDEN_KEYWORDS)), re.IGNORECASE)
 _DATASET_KEYWORDS = frozenset({"FROM", "USING"})
 #: Keywords the engine also reads when glued to a prefixed name's colon (`SERVICE:x`, `FROM:g`).
 _GLUABLE = FORBIDDEN_KEYWORDS | _DATASET_KEYWORDS | {"NAMED", "PREFIX"}
+#: Keywords a declared prefix may begin with and still be read as the keyword (see _Scan._watch).
+_WATCHED = ("SERVICE", "LOAD", "PREFIX", "FROM", "USING")
 _ESCAPE = re.compile(_UCHAR)
 #: Tokens after which `<` can only start an IRI (an operand comes next). After anything else inside
 #: parentheses (a variable, a literal, `)`...), the engine reads `<` as less-than: `?o<'a>'` compares
@@ -85,11 +95,6 @@ def _unescape(text: str) -> str:
     return _ESCAPE.sub(lambda m: chr(int(m.group()[2:], 16)), text)
 
 
-def _starts_operation(previous: str) -> bool:
-    # An update operation follows the start, a `;`, or the prologue's last IRI.
-    return previous in ("", ";") or previous.startswith("<")
-
-
 def _line_col(text: str, offset: int) -> str:
     line = text.count("\n", 0, offset) + 1
     return f"line {line}, column {offset - (text.rfind(chr(10), 0, offset) + 1) + 1}"
@@ -107,9 +112,12 @@ class _Scan:
         self.expect: str | None = None  # the keyword whose operand comes next
         self.prefix_name = ""
         self.previous = ""  # the previous significant token's text
+        self.previous_kind = ""  # ...and its kind (iri, string, pname, word...), "dataset" for a graph
         self.service_at: int | None = None  # a declared `service:` name that a `{` would make SERVICE
         self.load_at: int | None = None  # a declared `load:` name where an update operation starts
         self.depth = 0  # open { } groups: a LIMIT outside all of them is the query's own
+        self.top_groups = 0  # groups opened outside all others (CONSTRUCT's template, the pattern)
+        self.where = False  # WHERE seen outside all groups: no dataset clause may follow
         self.parens = 0  # open ( ): expressions (where `<` may compare), lists, paths
         self.values_at: int | None = None  # group depth of a VALUES block (rows hold terms only)
         self.limit: int | None = None
@@ -135,6 +143,7 @@ class _Scan:
             self.expect = "DATASET"
         elif expect == "DATASET" and kind in ("iri", "pname"):
             self.dataset.append(self.resolve(kind, text))
+            self.previous_kind = "dataset"  # another dataset clause may follow it
         elif expect == "LIMIT" and kind == "number" and text.isdigit():
             self.limit = int(text)
         elif expect == "DATASET":
@@ -154,6 +163,8 @@ class _Scan:
             self.refuse(keyword, offset)
         if keyword in ("PREFIX", "BASE") or (keyword == "LIMIT" and self.depth == self.parens == 0):
             self.expect = keyword
+        elif keyword == "WHERE" and self.depth == 0:
+            self.where = True
         elif keyword == "VALUES":
             self.values_at = self.depth + 1
         elif keyword in _DATASET_KEYWORDS:
@@ -169,13 +180,17 @@ class _Scan:
             at, self.service_at = self.service_at, None
             if text == "{":
                 self.refuse("SERVICE", at)
-        if kind in ("pname", "word") and self._glued(kind, text, offset):
-            return
+        if kind in ("pname", "word"):
+            if _HIDDEN.search(text, 1):  # cheap first look; most words and names hold neither
+                self._check_hidden(kind, text, offset)
+            if self._glued(kind, text, offset):
+                return
         if kind == "punct" and text in "{}()":
             self._nest(text)
         elif kind == "iri":
             self._check_less_than(text, offset)
-        previous, self.previous = self.previous, text
+        previous, previous_kind = self.previous, self.previous_kind
+        self.previous, self.previous_kind = text, kind
         if self.expect is not None:
             self.operand(kind, text, offset)
             if kind != "word" or self.expect is not None:
@@ -183,10 +198,12 @@ class _Scan:
         if kind == "word":
             self.keyword(text, offset)
         elif kind == "pname":
-            self._watch(text.partition(":")[0].upper(), previous, offset)
+            self._watch(text, previous, previous_kind, offset)
 
     def _nest(self, bracket: str) -> None:
         if bracket == "{":
+            if self.depth == 0:
+                self.top_groups += 1
             self.depth += 1
         elif bracket == "}":
             if self.values_at is not None and self.depth <= self.values_at:
@@ -206,6 +223,24 @@ class _Scan:
                 "for the IRI, use a prefixed name."
             )
 
+    def _check_hidden(self, kind: str, text: str, offset: int) -> None:
+        """Refuse SERVICE or LOAD glued behind a literal: `trueSERVICE`, an undeclared `trueSERVICEx:`."""
+        # Bare words are SPARQL's own keywords and function names, and none holds SERVICE or LOAD;
+        # the engine reads `trueSERVICE <…>` as `true SERVICE <…>`, and `trueSERVICEx:y` the same
+        # way unless the prefix `trueSERVICEx:` is declared (then it reads the name).
+        name = text.partition(":")[0]
+        hidden = _HIDDEN.search(name, 1)
+        if hidden is None or self.expect == "PREFIX" or (kind == "pname" and name in self.prefixes):
+            return
+        keyword, head = hidden.group().upper(), name[:hidden.start()]
+        fix = (f"declare the prefix {name}: with PREFIX if a prefixed name is meant" if kind == "pname"
+               else f"put a space between {head!r} and the keyword")
+        raise QueryRefusedError(
+            f"{keyword} is refused by this endpoint ({_line_col(self.text, offset)}): {text[:40]!r} "
+            f"may be read as {head!r} followed by {keyword}, which would reach outside the store. "
+            f"To write something else, {fix}; SERVICE and LOAD are refused wherever they stand."
+        )
+
     def _glued(self, kind: str, text: str, offset: int) -> bool:
         # The engine matches keywords without a word boundary: `SERVICE:x`, `SERVICEex:x`,
         # `SERVICESILENT<…>` and `FROM:g` read as the keyword followed by the rest, unless the
@@ -216,18 +251,56 @@ class _Scan:
             return False
         if kind == "pname" and text.partition(":")[0] in self.prefixes:
             return False
+        self._split(text, keyword, offset)
+        return True
+
+    def _split(self, text: str, keyword: str, offset: int) -> None:
+        """Feed `text` as the keyword at its head followed by the tokens of the rest."""
         self.feed("word", text[:len(keyword)], offset)
         for match in _TOKEN.finditer(text, len(keyword)):
             if match.lastgroup not in ("ws", "comment"):
                 self.feed(match.lastgroup or "punct", match.group(), offset + match.start())
-        return True
 
-    def _watch(self, prefix: str, previous: str, offset: int) -> None:
-        # A declared `service…:` or `load…:` prefix is still read as the keyword where it fits.
+    def _watch(self, text: str, previous: str, previous_kind: str, offset: int) -> None:
+        # A declared prefix named after a keyword is still read as the keyword where the keyword
+        # can stand and a name cannot: `service:x {` is SERVICE, `load:x` opening an update
+        # operation is LOAD, `prefix:` in a prologue is PREFIX, `from:g` before the query pattern
+        # is FROM and `using:g` after an update's template is USING.
+        prefix = text.partition(":")[0].upper()
+        if not prefix.startswith(_WATCHED):
+            return
         if prefix.startswith("SERVICE") and previous.upper() != "GRAPH":
             self.service_at = offset
-        elif prefix.startswith("LOAD") and _starts_operation(previous) and self.load_at is None:
-            self.load_at = offset
+        elif prefix.startswith("LOAD") and self._opens_operation(previous, previous_kind):
+            if self.load_at is None:
+                self.load_at = offset
+        elif prefix.startswith("PREFIX") and self._opens_operation(previous, previous_kind):
+            self._split(text, "PREFIX", offset)
+        elif prefix.startswith("FROM") and self._before_pattern(previous, previous_kind):
+            self._split(text, "FROM", offset)
+        elif prefix.startswith("USING") and self._after_template(previous, previous_kind):
+            self._split(text, "USING", offset)
+
+    def _opens_operation(self, previous: str, previous_kind: str) -> bool:
+        # A prologue or an update operation follows the start, a `;`, or the last token of a
+        # prologue: an IRI (PREFIX, BASE) or a string (SPARQL 1.2's VERSION "1.2").
+        return self.form is None or (self.form == "UPDATE" and self.depth == 0 and (
+            previous == ";" or previous_kind in ("iri", "string")))
+
+    def _before_pattern(self, previous: str, previous_kind: str) -> bool:
+        # A query's dataset clauses stand outside all groups, before its pattern (the second
+        # top-level group of a CONSTRUCT with a template). In DESCRIBE, a name there may be one
+        # more resource to describe, unless it follows `*` or another dataset clause.
+        if self.form not in QUERY_FORMS or self.depth or self.parens or self.where:
+            return False
+        if self.form == "DESCRIBE":
+            return previous == "*" or previous_kind == "dataset"
+        return self.top_groups < (2 if self.form == "CONSTRUCT" else 1)
+
+    def _after_template(self, previous: str, previous_kind: str) -> bool:
+        # USING follows an update's template, or another USING clause's graph.
+        return (self.form == "UPDATE" and self.depth == self.parens == 0
+                and (previous == "}" or previous_kind == "dataset"))
 
     def finish(self) -> Operation:
         """The operation scanned; raises QuerySyntaxError without a form, QueryRefusedError for LOAD."""
