@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 #: The repository root when running from a checkout (src/kg/config.py -> ../../..).
@@ -95,6 +95,12 @@ class Settings(BaseSettings):
         "processes that evaluate client text could then reach the network). Logs a warning; for "
         "machines whose kernel forbids namespaces, behind an egress firewall only."
     )
+    sparql_guard: bool = Field(
+        default=True, description="Read every SPARQL text before the engine does and refuse SERVICE, "
+        "LOAD and graphs outside the store with a clear 400 query_refused. The network sandbox stops "
+        "them either way; false only changes the answer to an engine error (for testing the sandbox). "
+        "Cannot be false together with KG_UNSAFE_NETWORK=true."
+    )
     max_nesting: int = Field(
         default=256, ge=8, le=10_000, description="Deepest nesting of brackets ({, (, [) or JSON / XML "
         "levels accepted in a query, an update or an uploaded RDF document; checked before any parser "
@@ -137,3 +143,10 @@ class Settings(BaseSettings):
         default=1000, ge=1, description="Open HTTP connections served at once; past it, new ones get "
         "503 at once."
     )
+
+    @model_validator(mode="after")
+    def _guarded_somehow(self) -> Settings:
+        if self.unsafe_network and not self.sparql_guard:
+            raise ValueError("KG_SPARQL_GUARD=false needs the network sandbox: it cannot be combined "
+                             "with KG_UNSAFE_NETWORK=true")
+        return self

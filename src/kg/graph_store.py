@@ -5,9 +5,9 @@ service's default graph is the union of every graph (as for SPARQL queries), so 
 writes name a graph. Reads serialise through `GraphStore.dump`; writes go through `GraphStore` methods
 (`load_bytes`, `update`, `clear_graph`), so the query workers and every cache see them.
 
-A replacing write (PUT) is one SPARQL Update (`DROP; CREATE; INSERT DATA`) built from the body after
-the body parsed in a scratch store: a body that does not parse changes nothing, and readers never see
-the graph emptied but not yet refilled.
+A body is parsed by the store's sandboxed parser first (`GraphStore.parse_graph`): a body that does
+not parse, or names graphs of its own, changes nothing. A replacing write (PUT) is then one
+transaction (`GraphStore.replace_graph`), so readers never see the graph emptied but not yet refilled.
 """
 
 from __future__ import annotations
@@ -21,7 +21,6 @@ from kg.errors import (
     DefaultGraphReadOnlyError,
     ForbiddenError,
     GraphNotFoundError,
-    LoadError,
     UnsupportedMediaTypeError,
 )
 from kg.store import GraphStore
@@ -39,8 +38,6 @@ BODY_FORMATS: dict[str, str] = {
 # An absolute IRI without the characters IRIs exclude (RFC 3987); the IRI is also written into a
 # SPARQL Update, so this check is what keeps `>` and `}` out of it.
 _ABSOLUTE_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:[^\s<>\"{}|^`\\]*")
-#: The scratch graph a write body is parsed into before the store is touched.
-_SCRATCH_GRAPH = "urn:x-kg:graph-store:body"
 
 
 @dataclass(frozen=True)
@@ -140,20 +137,17 @@ class GraphStoreService:
     def replace(self, target: GraphTarget, body: bytes, fmt: str) -> bool:
         """Replace the target graph (PUT), True if new; raises Forbidden/DefaultGraphReadOnly/LoadError."""
         graph = self._check_writable(target)
-        triples = _parse_graph(body, fmt)
+        triples = self._store.parse_graph(body, fmt=fmt, graph=graph)
         created = not self.exists(target)
-        self._store.update(
-            f"DROP SILENT GRAPH <{graph}> ;\nCREATE SILENT GRAPH <{graph}> ;\n"
-            f"INSERT DATA {{ GRAPH <{graph}> {{\n{triples}}} }}"
-        )
+        self._store.replace_graph(graph, triples)
         return created
 
     def merge(self, target: GraphTarget, body: bytes, fmt: str) -> bool:
         """Merge the body into the target graph (POST), True if created; raises as `replace` does."""
         graph = self._check_writable(target)
-        _parse_graph(body, fmt)
+        triples = self._store.parse_graph(body, fmt=fmt, graph=graph)
         created = not self.exists(target)
-        self._store.load_bytes(body, fmt=fmt, graph=graph, name="request body")
+        self._store.merge_graph(graph, triples)
         return created
 
     def delete(self, target: GraphTarget) -> None:
@@ -161,18 +155,6 @@ class GraphStoreService:
         graph = self._check_writable(target)
         self._require(target)
         self._store.clear_graph(graph)
-
-
-def _parse_graph(body: bytes, fmt: str) -> str:
-    """The body's triples as N-Triples text, parsed in a scratch store; raises LoadError (with line
-    and column) when it does not parse or when it holds more than one graph."""
-    scratch = GraphStore.in_memory()
-    scratch.load_bytes(body, fmt=fmt, graph=_SCRATCH_GRAPH, name="request body")
-    # A JSON-LD document can name its own graphs; pyoxigraph puts them there, not into to_graph.
-    if set(scratch.named_graphs()) - {_SCRATCH_GRAPH}:
-        raise LoadError("request body: it holds named graphs; a graph write takes one graph.",
-                        file="request body")
-    return scratch.dump("ntriples", graph=_SCRATCH_GRAPH).decode("utf-8")
 
 
 def _name_graph(ntriples: bytes, graph: str, fmt: str) -> bytes:

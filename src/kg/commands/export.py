@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -10,9 +11,11 @@ from kg.commands import COMMANDS
 from kg.commands.common import add_store_options, open_store, settings_from
 from kg.errors import BadRequestError
 from kg.exports import FORMATS, SCOPES, Exporter, ExportRequest, ExportScope
+from kg.exports.exporter import runner_construct
 from kg.graphview import GraphView
 from kg.paths import PathFinder
 from kg.provenance import Provenance
+from kg.store.runner import QueryRunner
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -51,23 +54,42 @@ def _query_text(args: argparse.Namespace) -> str | None:
         raise BadRequestError(f"Cannot read {args.query_file}: {exc.strerror}.") from None
 
 
+def write_atomically(path: Path, content: bytes) -> None:
+    """Write `content` to a temporary file next to `path`, then rename it over `path`: a reader (or
+    a failure half-way) never sees a partial file; raises BadRequestError naming the path."""
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        temporary.write_bytes(content)
+        os.replace(temporary, path)
+    except OSError as exc:
+        temporary.unlink(missing_ok=True)
+        raise BadRequestError(f"Cannot write {path}: {exc.strerror}.") from exc
+
+
 def run(args: argparse.Namespace) -> int:
     """Export and write the file; prints where it went and whether a limit cut it."""
     settings = settings_from(args)
     store = open_store(args)
     provenance = Provenance(store, settings.sources_dir)
     view = GraphView(store, provenance)
-    exporter = Exporter(store, view, provenance, finder=PathFinder(view, settings),
-                        max_nodes=settings.max_neighbourhood_nodes)
     scope = ExportScope(args.scope, args.entity, args.depth, args.source, args.target, args.k,
                         args.direction, _query_text(args))
-    result = exporter.export(ExportRequest(args.format, scope, lang=args.lang, bom=args.bom))
+    # A CONSTRUCT runs in a sandboxed query worker, with the time limit and row cap, as on the server.
+    runner = QueryRunner(store, settings) if args.scope == "construct" else None
+    try:
+        exporter = Exporter(store, view, provenance, finder=PathFinder(view, settings),
+                            max_nodes=settings.max_neighbourhood_nodes,
+                            run_construct=runner_construct(runner) if runner else None)
+        result = exporter.export(ExportRequest(args.format, scope, lang=args.lang, bom=args.bom))
+    finally:
+        if runner is not None:
+            runner.close()
     if args.output == "-":
         sys.stdout.buffer.write(result.content)
         sys.stdout.buffer.flush()
     else:
         path = Path(args.output or result.filename)
-        path.write_bytes(result.content)
+        write_atomically(path, result.content)
         print(f"kg export: wrote {path} ({len(result.content):,} bytes)", file=sys.stderr)
     if result.truncated:
         print(f"kg export: truncated at {settings.max_neighbourhood_nodes} nodes or by a search limit "

@@ -29,11 +29,6 @@ from kg.trace import trace
 ConstructRunner = Callable[[str], tuple[list[Triple], bool]]
 
 
-def store_construct(store: GraphStore) -> ConstructRunner:
-    """A runner calling the store in this process (CLI; no time limit)."""
-    return lambda query: (store.construct(query), False)
-
-
 def runner_construct(runner: QueryRunner) -> ConstructRunner:
     """A runner using the service's query workers (time limit and row cap of the settings)."""
 
@@ -103,7 +98,8 @@ class Exporter:
         self._view = view
         self._provenance = provenance
         self._max_nodes = max_nodes
-        self._run_construct = run_construct or store_construct(store)
+        # Client CONSTRUCT text runs only in the sandboxed query workers (kg.store.runner), never here.
+        self._run_construct = run_construct
         self._finder = finder
 
     def export(self, request: ExportRequest) -> ExportFile:
@@ -156,6 +152,8 @@ class Exporter:
         form = check_query(query, self._store.named_graphs())
         if form not in {"CONSTRUCT", "DESCRIBE"}:
             raise ExportScopeError(f"scope=construct needs a CONSTRUCT or DESCRIBE query, not {form}.")
+        if self._run_construct is None:
+            raise ExportScopeError("scope=construct is not available here (no query workers).")
         return self._run_construct(query)
 
 

@@ -76,7 +76,7 @@ class SparqlEndpoint:
         """The runner's request: the query checked by the guard and the answer's formats chosen."""
         assert request.query is not None
         graphs = self.graphs()
-        form = guard.check_query(request.query, graphs)
+        form = guard.check_query(request.query, graphs, refuse=self._settings.sparql_guard)
         guard.check_graphs(request.default_graphs, graphs, what="default-graph-uri")
         guard.check_graphs(request.named_graphs, graphs, what="named-graph-uri")
         if form in ("SELECT", "ASK"):
@@ -100,7 +100,7 @@ class SparqlEndpoint:
             raise QueryRefusedError(
                 "using-graph-uri and using-named-graph-uri are not supported; put USING in the update."
             )
-        guard.check_update(request.update, self.graphs())
+        guard.check_update(request.update, self.graphs(), refuse=self._settings.sparql_guard)
         self._store.update(request.update)
         return SparqlAnswer(204, None, b"")
 

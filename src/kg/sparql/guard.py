@@ -103,8 +103,9 @@ def _line_col(text: str, offset: int) -> str:
 class _Scan:
     """The lexer's state while it walks the tokens once (prefixes, base, what it is waiting for)."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, *, refusing: bool = True) -> None:
         self.text = text
+        self.refusing = refusing  # False: read the form, dataset and LIMIT only (KG_SPARQL_GUARD)
         self.prefixes: dict[str, str] = {}
         self.base: str | None = None
         self.form: str | None = None
@@ -152,6 +153,8 @@ class _Scan:
             )
 
     def refuse(self, keyword: str, offset: int) -> None:
+        if not self.refusing:
+            return
         raise QueryRefusedError(
             f"{keyword} is refused by this endpoint ({_line_col(self.text, offset)}): it would "
             "reach outside the store. Query the data held here, without SERVICE or LOAD."
@@ -325,15 +328,18 @@ def _inspect_memo(text: str) -> Operation:
     return _inspect(text)
 
 
-def inspect(text: str) -> Operation:
-    """The form and dataset IRIs of a SPARQL text; raises QueryRefusedError for SERVICE/LOAD/escapes."""
+def inspect(text: str, *, refuse: bool = True) -> Operation:
+    """The form and dataset IRIs of a SPARQL text; raises QueryRefusedError for SERVICE/LOAD/escapes
+    (with `refuse` False, KG_SPARQL_GUARD=false, it reads without refusing keywords)."""
+    if not refuse:
+        return _inspect(text, refuse=False)
     if len(text) <= MEMO_CHARS:
         return _inspect_memo(text)
     return _inspect(text)
 
 
-def _inspect(text: str) -> Operation:
-    scan = _Scan(text)
+def _inspect(text: str, *, refuse: bool = True) -> Operation:
+    scan = _Scan(text, refusing=refuse)
     for match in _TOKEN.finditer(text):
         kind = match.lastgroup or "punct"
         if kind == "ws" or kind == "comment":
@@ -357,9 +363,9 @@ def check_graphs(iris: Collection[str], graphs: Collection[str], *, what: str) -
             )
 
 
-def check_query(text: str, graphs: Collection[str]) -> str:
+def check_query(text: str, graphs: Collection[str], *, refuse: bool = True) -> str:
     """The form of a query that may run; raises QueryRefusedError (updates, SERVICE, LOAD, FROM)."""
-    operation = inspect(text)
+    operation = inspect(text, refuse=refuse)
     if operation.form == "UPDATE":
         raise QueryRefusedError(
             "This is a SPARQL Update; the query endpoint only runs SELECT, ASK, CONSTRUCT and "
@@ -369,9 +375,9 @@ def check_query(text: str, graphs: Collection[str]) -> str:
     return operation.form
 
 
-def check_update(text: str, graphs: Collection[str]) -> None:
+def check_update(text: str, graphs: Collection[str], *, refuse: bool = True) -> None:
     """Refuse an update that reaches outside the store; raises QueryRefusedError or QuerySyntaxError."""
-    operation = inspect(text)
+    operation = inspect(text, refuse=refuse)
     if operation.form != "UPDATE":
         raise QuerySyntaxError("Not a SPARQL Update: send queries with the query parameter.")
     check_graphs(operation.dataset, graphs, what="USING graph")

@@ -2,34 +2,32 @@
 
 from __future__ import annotations
 
+import errno
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, cast
 
 import pyoxigraph as ox
 
 from kg.config import Settings
-from kg.errors import BadRequestError, LoadError, QuerySyntaxError, UpdateFailedError
+from kg.errors import BadRequestError, InsufficientStorageError, KGError, LoadError, QuerySyntaxError
 from kg.namespaces import GRAPH, ONTOLOGY_GRAPH
+from kg.store.sandboxed import (
+    QUAD_FORMATS,
+    RDF_FORMATS,
+    open_store,
+    progress_reader,
+    run_update,
+    shared_parser,
+)
 from kg.terms import Row, Term, Triple
 
-#: Media-type-free names of the RDF formats the store reads and writes.
-RDF_FORMATS: dict[str, ox.RdfFormat] = {
-    "turtle": ox.RdfFormat.TURTLE,
-    "ntriples": ox.RdfFormat.N_TRIPLES,
-    "nquads": ox.RdfFormat.N_QUADS,
-    "trig": ox.RdfFormat.TRIG,
-    "rdfxml": ox.RdfFormat.RDF_XML,
-    "jsonld": ox.RdfFormat.JSON_LD,
-}
 _EXTENSIONS = {
     ".ttl": "turtle", ".nt": "ntriples", ".nq": "nquads", ".trig": "trig", ".rdf": "rdfxml",
     ".owl": "rdfxml", ".xml": "rdfxml", ".jsonld": "jsonld",
 }
-#: Formats whose documents carry their own graph names.
-QUAD_FORMATS = frozenset({"nquads", "trig"})
 
 
 def format_for_path(path: Path) -> str:
@@ -88,18 +86,71 @@ def _to_node(term: Term) -> ox.NamedNode | ox.BlankNode | ox.Literal:
     return ox.Literal(term.value, datatype=ox.NamedNode(term.datatype) if term.datatype else None)
 
 
-def _refuse_doctype(data: bytes, fmt: str, name: str) -> None:
-    # An entity-expansion document of under 1 KB exhausts memory (design.md §3): refuse before parsing.
-    if fmt == "rdfxml" and b"<!DOCTYPE" in data[:65536].upper():
-        raise LoadError(f"{name}: RDF/XML with a DOCTYPE is refused (entity expansion risk).", file=name)
+@dataclass(frozen=True)
+class WriteLimits:
+    """What bounds a write of client input: nesting depth, time, and whether the sandbox may fail."""
+
+    max_nesting: int = 256
+    timeout: float | None = 60.0  # seconds an update (or an upload's parse) may take; None: no limit
+    unsafe_network: bool = False
+
+    @classmethod
+    def of(cls, settings: Settings) -> WriteLimits:
+        """The limits the settings give (updates get the query time limit's budget, times six)."""
+        return cls(settings.max_nesting, settings.query_timeout * 6, settings.unsafe_network)
+
+
+class _Handle:
+    """The engine handle, which an update of an on-disk store takes away for a moment (the update's
+    process must open the store itself); readers wait meanwhile, and never hold it across calls."""
+
+    def __init__(self, store: ox.Store) -> None:
+        self.store: ox.Store | None = store
+        self._cond = threading.Condition()
+        self._readers = 0
+
+    @contextmanager
+    def reading(self) -> Iterator[ox.Store]:
+        with self._cond:
+            self._cond.wait_for(lambda: self.store is not None)
+            self._readers += 1
+            store = self.store
+        assert store is not None
+        try:
+            yield store
+        finally:
+            with self._cond:
+                self._readers -= 1
+                self._cond.notify_all()
+
+    @contextmanager
+    def away(self, reopen: Callable[[], ox.Store]) -> Iterator[None]:
+        """Let go of the store (after the readers in flight), and take it back afterwards."""
+        with self._cond:
+            self._cond.wait_for(lambda: self._readers == 0)
+            self.store = None  # the last reference: RocksDB closes and releases its lock
+        try:
+            yield
+        finally:
+            store = reopen()
+            with self._cond:
+                self.store = store
+                self._cond.notify_all()
 
 
 class GraphStore:
-    """The project's RDF store: bundled graph loaded on first start, generation counter bumped on write."""
+    """The project's RDF store: bundled graph loaded on first start, generation counter bumped on write.
 
-    def __init__(self, store: ox.Store, *, location: Path | None) -> None:
-        self._store = store
+    Client input never reaches this process's engine: uploads are parsed into N-Quads and SPARQL
+    updates applied by sandboxed processes (kg.store.sandboxed). What runs here is the service's own
+    queries, pattern reads, N-Quads from the parser, and the project's own bundled files.
+    """
+
+    def __init__(self, store: ox.Store, *, location: Path | None,
+                 limits: WriteLimits | None = None) -> None:
+        self._handle = _Handle(store)
         self.location = location
+        self.limits = limits or WriteLimits()
         self._generation = 0
         self._write_lock = threading.Lock()
         self._listeners: list[Callable[[], None]] = []
@@ -111,11 +162,13 @@ class GraphStore:
     @classmethod
     def open(cls, settings: Settings) -> GraphStore:
         """Open the configured store, loading the bundled ontology and data when it is empty."""
+        limits = WriteLimits.of(settings)
         if settings.in_memory:
-            graph_store = cls(ox.Store(), location=None)
+            graph_store = cls(ox.Store(), location=None, limits=limits)
         else:
             settings.data_dir.mkdir(parents=True, exist_ok=True)
-            graph_store = cls(ox.Store(str(settings.data_dir)), location=settings.data_dir)
+            graph_store = cls(open_store(str(settings.data_dir)), location=settings.data_dir,
+                              limits=limits)
         if graph_store.is_empty():
             graph_store.load_bundled(settings)
         return graph_store
@@ -126,14 +179,17 @@ class GraphStore:
         return cls(ox.Store(), location=None)
 
     def load_bundled(self, settings: Settings) -> None:
-        """Load ontology/*.ttl into the ontology graph and data/*.trig|ttl into their graphs."""
+        """Load ontology/*.ttl into the ontology graph and data/*.trig|ttl into their graphs.
+
+        These are the project's own files, so they are loaded in this process (no parser round trip).
+        """
         for path in sorted(settings.ontology_dir.glob("*.ttl")):
-            self.load_file(path, graph=str(ONTOLOGY_GRAPH))
+            self._load_own(path, graph=str(ONTOLOGY_GRAPH))
         for path in sorted(settings.bundled_data_dir.glob("*")):
             if path.suffix in {".trig", ".nq"}:
-                self.load_file(path)
+                self._load_own(path)
             elif path.suffix in {".ttl", ".nt"}:
-                self.load_file(path, graph=str(GRAPH[path.stem]))
+                self._load_own(path, graph=str(GRAPH[path.stem]))
 
     # -- reading -------------------------------------------------------------------------------
 
@@ -144,91 +200,96 @@ class GraphStore:
 
     def is_empty(self) -> bool:
         """Whether the store holds no quad at all."""
-        return next(iter(self._store.quads_for_pattern(None, None, None, None)), None) is None
+        with self._handle.reading() as store:
+            return next(iter(store.quads_for_pattern(None, None, None, None)), None) is None
 
     def __len__(self) -> int:
         # Counting walks the whole store (0.2 s at 1M triples): once per generation is enough.
         cached = self._count
         if cached is not None and cached[0] == self._generation:
             return cached[1]
-        generation, count = self._generation, len(self._store)
+        with self._handle.reading() as store:
+            generation, count = self._generation, len(store)
         self._count = (generation, count)
         return count
 
     def named_graphs(self) -> list[str]:
         """IRIs of the named graphs, sorted."""
-        return sorted(g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))
+        with self._handle.reading() as store:
+            return sorted(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode))
 
-    def _run(self, query: str, union: bool) -> object:
+    @staticmethod
+    def _run(store: ox.Store, query: str, union: bool) -> object:
         try:
-            return self._store.query(query, use_default_graph_as_union=union)
+            return store.query(query, use_default_graph_as_union=union)
         except SyntaxError as exc:
-            raise QuerySyntaxError(f"SPARQL syntax error: {exc}") from None
+            raise QuerySyntaxError(f"SPARQL syntax error: {exc}") from exc
 
     def select(self, query: str, *, union: bool = True) -> list[Row]:
         """Rows of a SELECT query, materialised in the calling thread; raises QuerySyntaxError."""
-        solutions = self._run(query, union)
-        names = list(enumerate(v.value for v in solutions.variables))  # type: ignore[attr-defined]
-        rows: list[Row] = []
-        for solution in solutions:  # type: ignore[attr-defined]
-            row = {}
-            for position, name in names:
-                value = solution[position]
-                if value is not None:
-                    row[name] = to_term(value)
-            rows.append(row)
-        return rows
+        with self._handle.reading() as store:
+            solutions = self._run(store, query, union)
+            names = list(enumerate(v.value for v in solutions.variables))  # type: ignore[attr-defined]
+            rows: list[Row] = []
+            for solution in solutions:  # type: ignore[attr-defined]
+                row = {}
+                for position, name in names:
+                    value = solution[position]
+                    if value is not None:
+                        row[name] = to_term(value)
+                rows.append(row)
+            return rows
 
     def select_values(self, query: str, *, union: bool = True) -> list[tuple[str | None, ...]]:
         """Rows of a SELECT query as tuples of lexical values (None if unbound); raises QuerySyntaxError."""
         # For bulk reads (indexes, projections): no Term objects are built. Ask SPARQL for what the
         # lexical value leaves out, e.g. `(LANG(?label) AS ?lang)`.
-        solutions = self._run(query, union)
-        width = range(len(solutions.variables))  # type: ignore[attr-defined]
-        return [
-            tuple(None if (term := solution[i]) is None else term.value for i in width)
-            for solution in solutions  # type: ignore[attr-defined]
-        ]
+        with self._handle.reading() as store:
+            solutions = self._run(store, query, union)
+            width = range(len(solutions.variables))  # type: ignore[attr-defined]
+            return [
+                tuple(None if (term := solution[i]) is None else term.value for i in width)
+                for solution in solutions  # type: ignore[attr-defined]
+            ]
 
     def ask(self, query: str, *, union: bool = True) -> bool:
         """The answer of an ASK query."""
-        return bool(self._run(query, union))
+        with self._handle.reading() as store:
+            return bool(self._run(store, query, union))
 
     def construct(self, query: str, *, union: bool = True) -> list[Triple]:
         """Triples of a CONSTRUCT or DESCRIBE query."""
-        return [
-            (to_term(t.subject), to_term(t.predicate), to_term(t.object))
-            for t in self._run(query, union)  # type: ignore[attr-defined]
-        ]
+        with self._handle.reading() as store:
+            return [
+                (to_term(t.subject), to_term(t.predicate), to_term(t.object))
+                for t in self._run(store, query, union)  # type: ignore[attr-defined]
+            ]
 
     def triples(self, subject: Term | None = None, predicate: Term | None = None,
                 obj: Term | None = None, *, graph: str | None = None) -> Iterator[Triple]:
         """Triples matching a pattern, over all graphs unless `graph` names one (duplicates merged)."""
         if (subject is not None and subject.kind == "literal") or (
                 predicate is not None and predicate.kind != "iri"):
-            return  # no triple has a literal subject or a non-IRI predicate
-        g = ox.NamedNode(graph) if graph else None
-        seen: set[tuple[object, object, object]] = set()
-        for quad in self._store.quads_for_pattern(
-            _subject(subject) if subject else None, _predicate(predicate) if predicate else None,
-            to_node(obj) if obj else None, g,
-        ):
-            key = (quad.subject, quad.predicate, quad.object)
-            if key in seen:
-                continue
-            seen.add(key)
-            yield to_term(quad.subject), to_term(quad.predicate), to_term(quad.object)
+            return iter(())  # no triple has a literal subject or a non-IRI predicate
+        pattern = (_subject(subject) if subject else None, _predicate(predicate) if predicate else None,
+                   to_node(obj) if obj else None, ox.NamedNode(graph) if graph else None)
+        # Read all under the handle, so that no caller holds the store while it consumes them.
+        with self._handle.reading() as store:
+            found = dict.fromkeys((q.subject, q.predicate, q.object)
+                                  for q in store.quads_for_pattern(*pattern))
+        return ((to_term(s), to_term(p), to_term(o)) for s, p, o in found)
 
     def dump(self, fmt: str, *, graph: str | None = None) -> bytes:
         """The store (or one named graph) serialised in `fmt` (a RDF_FORMATS name)."""
         rdf_format = RDF_FORMATS[fmt]
-        if graph is not None:
-            return self._store.dump(format=rdf_format, from_graph=ox.NamedNode(graph)) or b""
-        if fmt not in QUAD_FORMATS:
-            triples = (ox.Triple(q.subject, q.predicate, q.object)
-                       for q in self._store.quads_for_pattern(None, None, None, None))
-            return ox.serialize(triples, format=rdf_format) or b""
-        return self._store.dump(format=rdf_format) or b""
+        with self._handle.reading() as store:
+            if graph is not None:
+                return store.dump(format=rdf_format, from_graph=ox.NamedNode(graph)) or b""
+            if fmt not in QUAD_FORMATS:
+                triples = (ox.Triple(q.subject, q.predicate, q.object)
+                           for q in store.quads_for_pattern(None, None, None, None))
+                return ox.serialize(triples, format=rdf_format) or b""
+            return store.dump(format=rdf_format) or b""
 
     # -- writing -------------------------------------------------------------------------------
 
@@ -255,95 +316,140 @@ class GraphStore:
                 for listener in self._listeners:
                     listener()
 
+    def _parse(self, *, data: bytes | None = None, path: Path | None = None, fmt: str,
+               graph: str | None, name: str, timeout: float | None) -> bytes:
+        """Client RDF as N-Quads, from the sandboxed parser; raises LoadError, NestingTooDeepError."""
+        parser = shared_parser(unsafe=self.limits.unsafe_network)
+        return parser.to_nquads(data=data, path=str(path) if path else None, fmt=fmt, graph=graph,
+                                name=name, max_nesting=self.limits.max_nesting, timeout=timeout)
+
     def load_file(self, path: Path, *, graph: str | None = None,
                   progress: Callable[[int, int], None] | None = None) -> None:
-        """Load one RDF file atomically; raises LoadError naming the file and line."""
+        """Load one RDF file atomically (parsed in the sandbox, no time limit); raises LoadError
+        naming the file and line."""
         fmt = format_for_path(path)
-        try:
-            size = path.stat().st_size
-            with path.open("rb") as handle:
-                head = handle.read(65536)
-        except OSError as exc:
-            raise LoadError(f"Cannot read {path}: {exc.strerror}.", file=str(path)) from None
-        _refuse_doctype(head, fmt, str(path))
-        with path.open("rb") as handle:
-            # The progress reader has the read() the engine calls, not all of IO's methods.
-            reader = cast(IO[bytes], _ProgressReader(handle, size, progress)) if progress else handle
-            self._load(reader, fmt, graph=graph, name=str(path))
+        if not path.is_file():
+            raise LoadError(f"Cannot read {path}: no such file.", file=str(path))
+        nquads = self._parse(path=path, fmt=fmt, graph=graph, name=str(path), timeout=None)
+        self._load_nquads(nquads, name=str(path), progress=progress)
 
     def load_bytes(self, data: bytes, *, fmt: str, graph: str | None = None,
                    name: str = "<input>") -> None:
-        """Load RDF from bytes atomically; raises LoadError naming the line."""
+        """Load RDF from bytes atomically (parsed in the sandbox); raises LoadError naming the line."""
         if fmt not in RDF_FORMATS:
             raise LoadError(f"Unknown RDF format {fmt!r}; use one of {', '.join(RDF_FORMATS)}.")
-        _refuse_doctype(data, fmt, name)
-        self._load(data, fmt, graph=graph, name=name)
+        nquads = self._parse(data=data, fmt=fmt, graph=graph, name=name, timeout=self.limits.timeout)
+        self._load_nquads(nquads, name=name)
 
-    def _load(self, source: bytes | IO[bytes], fmt: str, *, graph: str | None, name: str) -> None:
-        to_graph = ox.NamedNode(graph) if graph and fmt not in QUAD_FORMATS else None
-        with self._writing():
+    def parse_graph(self, data: bytes, *, fmt: str, graph: str, name: str = "request body") -> bytes:
+        """One graph's worth of client RDF as N-Triples, every triple put into `graph`; raises
+        LoadError when it does not parse or names graphs of its own (JSON-LD, TriG)."""
+        nquads = self._parse(data=data, fmt=fmt, graph=graph, name=name, timeout=self.limits.timeout)
+        scratch = ox.Store()
+        scratch.load(nquads, format=ox.RdfFormat.N_QUADS)
+        if any(g != ox.NamedNode(graph) for g in scratch.named_graphs()):
+            raise LoadError(f"{name}: it holds named graphs; a graph write takes one graph.", file=name)
+        return scratch.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(graph)) or b""
+
+    def replace_graph(self, graph: str, ntriples: bytes) -> None:
+        """Replace a named graph's content with N-Triples from `parse_graph`, in one transaction."""
+        # The text is built from the parser's canonical N-Triples, not from client text: ground
+        # triples in INSERT DATA, which can hold no SERVICE, LOAD or pattern.
+        update = (f"DROP SILENT GRAPH <{graph}> ;\nCREATE SILENT GRAPH <{graph}> ;\n"
+                  f"INSERT DATA {{ GRAPH <{graph}> {{\n{ntriples.decode('utf-8')}}} }}")
+        with self._writing(), self._handle.reading() as store:
+            store.update(update)
+            self._flush(store)
+
+    def merge_graph(self, graph: str, ntriples: bytes) -> None:
+        """Add N-Triples from `parse_graph` to a named graph, in one transaction."""
+        with self._writing(), self._handle.reading() as store:
             try:
-                # Both load paths are all-or-nothing in pyoxigraph 0.5: a parse error changes nothing.
+                store.load(ntriples, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(graph))
+            except OSError as exc:
+                raise _storage_error(exc, "request body") from exc
+            self._flush(store)
+
+    def _load_nquads(self, nquads: bytes, *, name: str,
+                     progress: Callable[[int, int], None] | None = None) -> None:
+        with self._writing(), self._handle.reading() as store:
+            try:
+                # Both load paths are all-or-nothing in pyoxigraph 0.5.
                 if self.location is None:
-                    self._store.load(source, format=RDF_FORMATS[fmt], to_graph=to_graph)
+                    store.load(progress_reader(nquads, progress), format=ox.RdfFormat.N_QUADS)
                 else:
-                    self._store.bulk_load(source, format=RDF_FORMATS[fmt], to_graph=to_graph)
-                    self._store.flush()
+                    store.bulk_load(progress_reader(nquads, progress), format=ox.RdfFormat.N_QUADS)
+                self._flush(store)
+            except (SyntaxError, ValueError) as exc:  # not expected: the parser wrote these N-Quads
+                raise LoadError(f"{name}: {exc}", file=name) from exc
+            except OSError as exc:
+                raise _storage_error(exc, name) from exc
+
+    def _load_own(self, path: Path, *, graph: str | None = None) -> None:
+        """Load one of the project's own files in this process (bundled ontology and data)."""
+        fmt = format_for_path(path)
+        to_graph = ox.NamedNode(graph) if graph and fmt not in QUAD_FORMATS else None
+        with self._writing(), self._handle.reading() as store, path.open("rb") as handle:
+            try:
+                store.load(handle, format=RDF_FORMATS[fmt], to_graph=to_graph)
             except SyntaxError as exc:
-                raise LoadError(f"{name}: line {exc.lineno}: {exc.msg}", file=name,
-                                line=exc.lineno, column=exc.offset) from None
-            except (ValueError, OSError) as exc:
-                raise LoadError(f"{name}: {exc}", file=name) from None
+                raise LoadError(f"{path}: line {exc.lineno}: {exc.msg}", file=str(path),
+                                line=exc.lineno, column=exc.offset) from exc
+            self._flush(store)
 
     def update(self, sparql_update: str) -> None:
-        """Run a SPARQL Update atomically; raises QuerySyntaxError or UpdateFailedError."""
+        """Run a client's SPARQL Update atomically in a sandboxed process; raises QuerySyntaxError,
+        UpdateFailedError, QueryRefusedError (it tried the network), NestingTooDeepError,
+        InsufficientStorageError."""
+        limits = self.limits
         with self._writing():
-            try:
-                self._store.update(sparql_update)
-            except SyntaxError as exc:
-                raise QuerySyntaxError(f"SPARQL Update syntax error: {exc}") from None
-            except (RuntimeError, ValueError) as exc:
-                # pyoxigraph's own refusals, e.g. "The graph <g> does not exist" (no SILENT).
-                raise UpdateFailedError(f"The update failed and changed nothing: {exc}.") from None
-            if self.location is not None:
-                self._store.flush()
+            if self.location is None:
+                result = run_update(sparql_update, location=None, snapshot=self.snapshot_nquads,
+                                    max_nesting=limits.max_nesting, timeout=limits.timeout or 3600.0,
+                                    unsafe=limits.unsafe_network)
+                store = ox.Store()
+                store.bulk_load(result or b"", format=ox.RdfFormat.N_QUADS)
+                self._handle.store = store
+                return
+            location = str(self.location)
+            with self._handle.away(lambda: open_store(location)):
+                run_update(sparql_update, location=location, snapshot=None,
+                           max_nesting=limits.max_nesting, timeout=limits.timeout or 3600.0,
+                           unsafe=limits.unsafe_network)
 
     def add_triples(self, triples: Iterable[Triple], *, graph: str) -> None:
         """Add triples to a named graph in one transaction."""
         g = ox.NamedNode(graph)
         quads = [ox.Quad(_subject(s), _predicate(p), to_node(o), g) for s, p, o in triples]
-        with self._writing():
-            self._store.extend(quads)
+        with self._writing(), self._handle.reading() as store:
+            store.extend(quads)
 
     def clear_graph(self, graph: str) -> None:
         """Remove every triple of one named graph."""
-        with self._writing():
-            self._store.remove_graph(ox.NamedNode(graph))
+        with self._writing(), self._handle.reading() as store:
+            store.remove_graph(ox.NamedNode(graph))
+            self._flush(store)
+
+    def _flush(self, store: ox.Store) -> None:
+        if self.location is not None:
+            try:
+                store.flush()
+            except OSError as exc:
+                raise _storage_error(exc, "flush") from exc
 
     def flush(self) -> None:
         """Make writes durable (against power loss, not only process death)."""
-        if self.location is not None:
-            self._store.flush()
+        with self._handle.reading() as store:
+            self._flush(store)
 
     def snapshot_nquads(self) -> bytes:
         """The whole dataset as N-Quads (used to seed worker processes of an in-memory store)."""
-        return self._store.dump(format=ox.RdfFormat.N_QUADS) or b""
+        with self._handle.reading() as store:
+            return store.dump(format=ox.RdfFormat.N_QUADS) or b""
 
 
-class _ProgressReader:
-    """A binary reader that reports bytes read (for a progress bar on large files)."""
-
-    def __init__(self, handle: IO[bytes], total: int, report: Callable[[int, int], None]) -> None:
-        self._handle = handle
-        self._total = total
-        self._done = 0
-        self._report = report
-
-    def read(self, size: int = -1) -> bytes:
-        chunk = self._handle.read(size)
-        self._done += len(chunk)
-        self._report(self._done, self._total)
-        return chunk
-
-    def readable(self) -> bool:
-        return True
+def _storage_error(exc: OSError, name: str) -> KGError:
+    if exc.errno == errno.ENOSPC or "No space left" in str(exc):
+        return InsufficientStorageError("The disk is full: the write was refused and nothing was "
+                                        "changed; free some space and send it again.")
+    return LoadError(f"{name}: {exc}", file=name)

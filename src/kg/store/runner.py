@@ -32,7 +32,6 @@ import contextlib
 import logging
 import multiprocessing
 import os
-import signal
 import threading
 import time
 from collections import deque
@@ -48,16 +47,20 @@ import pyoxigraph as ox
 from kg.config import Settings
 from kg.errors import (
     KGError,
+    NestingTooDeepError,
     QueryFailedError,
     QueryRefusedError,
     QuerySyntaxError,
     QueryTimeoutError,
+    SandboxError,
     ServiceBusyError,
 )
 from kg.namespaces import PREFIXES
 from kg.sparql.guard import inspect as inspect_sparql
 from kg.sparql.results import bindings_to_json, term_to_json, write_boolean, write_solutions
-from kg.store.embedded import RDF_FORMATS, GraphStore
+from kg.store.embedded import GraphStore
+from kg.store.sandboxed import RDF_FORMATS, enter_sandbox, forkserver, open_store
+from kg.store.untrusted import check_text_nesting
 from kg.terms import Term
 
 log = logging.getLogger(__name__)
@@ -73,6 +76,9 @@ _EXIT_GRACE = 1.0
 #: Answer bodies up to this size travel inside the reply tuple; bigger ones follow as their own
 #: message, which `run_async` reads in a thread (reading megabytes would stall the event loop).
 _INLINE_BODY = 256 * 1024
+#: Seconds before a failed worker start is tried again (doubling up to the maximum).
+_RESTART_DELAY = 0.1
+_RESTART_DELAY_MAX = 5.0
 #: Seconds between looks at the write gate while `run_async` waits for a write to end (writes are rare).
 _GATE_POLL = 0.01
 
@@ -200,21 +206,29 @@ def _json_answer(solutions: Any, variables: list[str], max_rows: int) -> QueryAn
 
 def _open_worker_store(location: str | None, conn: Connection) -> ox.Store:
     if location is not None:
-        return ox.Store.read_only(location)
+        # Retried: a read-only open can race the primary's compaction right after a write.
+        return open_store(location, read_only=True)
     store = ox.Store()
     store.bulk_load(conn.recv_bytes(), format=ox.RdfFormat.N_QUADS)
     return store
 
 
-def _worker_main(conn: Connection, location: str | None, max_rows: int) -> None:
-    """Worker loop: open the store, say ready, then answer one request at a time until None."""
-    # The parent owns the lifecycle: Ctrl-C in a terminal must not kill workers mid-answer.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+def _worker_main(conn: Connection, location: str | None, max_rows: int, max_nesting: int,
+                 unsafe: bool) -> None:
+    """Worker loop: leave the network, open the store, say ready, then answer one request at a
+    time until None."""
+    # The parent owns the lifecycle (Ctrl-C in a terminal must not kill workers mid-answer); the
+    # sandbox comes before the store is opened, while this process has a single thread.
+    if not enter_sandbox(conn, unsafe=unsafe):
+        return
     try:
         store = _open_worker_store(location, conn)
         conn.send("ready")
     except (EOFError, BrokenPipeError):
         return  # the parent went away while this worker started (shutdown): nothing to report
+    except KGError as exc:
+        conn.send(("error", exc.detail))
+        return
     while True:
         try:
             message = conn.recv()
@@ -222,8 +236,13 @@ def _worker_main(conn: Connection, location: str | None, max_rows: int) -> None:
             return  # the parent closed the pipe without a goodbye (it exited): stop quietly
         if message is None:
             return
+        request = QueryRequest(*message)
         try:
-            answer = _execute(store, QueryRequest(*message), max_rows)
+            check_text_nesting(request.query, max_nesting)
+            answer = _execute(store, request, max_rows)
+        except NestingTooDeepError as exc:
+            conn.send(("nesting", exc.detail))
+            continue
         except SyntaxError as exc:
             conn.send(("syntax", str(exc)))
             continue
@@ -362,9 +381,11 @@ class QueryRunner:
         self.timeout = settings.query_timeout
         self.max_rows = settings.max_rows
         self.size = settings.query_workers
-        self._ctx = multiprocessing.get_context("forkserver")
-        # Preloading __main__ too spares each worker re-importing the main script (spawn semantics).
-        self._ctx.set_forkserver_preload(["__main__", __name__])
+        self.queue_wait = min(settings.query_queue_wait, settings.query_timeout)
+        self.max_nesting = settings.max_nesting
+        self.guard = settings.sparql_guard
+        self._unsafe = settings.unsafe_network
+        self._ctx = forkserver()
         self._idle = _Pool()
         # The loop's default executor may be full of blocking calls that wait up to the time limit;
         # killing a worker at its deadline or reading a big answer must not queue behind them. One
@@ -396,8 +417,9 @@ class QueryRunner:
         generation = self._store.generation
         parent, child = self._ctx.Pipe()
         location = str(self._store.location) if self._store.location is not None else None
-        process = self._ctx.Process(target=_worker_main, args=(child, location, self.max_rows),
-                                    name="kg-query-worker", daemon=True)
+        process = self._ctx.Process(
+            target=_worker_main, args=(child, location, self.max_rows, self.max_nesting, self._unsafe),
+            name="kg-query-worker", daemon=True)
         process.start()
         child.close()
         worker = _Worker(process, parent, generation)
@@ -407,10 +429,17 @@ class QueryRunner:
             if not parent.poll(WORKER_START_TIMEOUT):
                 worker.kill()
                 raise QueryFailedError("A query worker did not start in time; see the server log.")
-            parent.recv()
-        except (EOFError, OSError):
+            reply = parent.recv()
+        except (EOFError, OSError) as exc:
             worker.kill()
-            raise QueryFailedError("A query worker failed to open the store; see the server log.") from None
+            raise QueryFailedError("A query worker failed to open the store; see the server log.") from exc
+        if reply != "ready":
+            worker.kill()
+            if reply[0] == "sandbox":
+                raise SandboxError(f"A query worker could not apply the network sandbox: {reply[1]} "
+                                   "(KG_UNSAFE_NETWORK=true runs without it, behind an egress "
+                                   "firewall only).")
+            raise QueryFailedError(f"A query worker failed to open the store: {reply[1]}")
         return worker
 
     def _add_worker(self) -> None:
@@ -434,13 +463,7 @@ class QueryRunner:
     def _retire_and_add(self, worker: _Worker, killed: bool) -> None:
         if not killed:
             worker.stop()
-        if self._closed:
-            return
-        try:
-            self._add_worker()
-        except KGError:
-            if not self._closed:  # a start cut short by close() is expected, not an error
-                log.exception("could not start a query worker")
+        self._refill()
 
     def _store_changing(self) -> None:
         with self._gate:
@@ -462,11 +485,22 @@ class QueryRunner:
             threading.Thread(target=self._refill, daemon=True, name="kg-query-worker-start").start()
 
     def _refill(self) -> None:
-        try:
-            self._add_worker()
-        except KGError:
-            if not self._closed:
+        """Start one worker, retrying with backoff: a pool must never shrink for good because one
+        start failed (e.g. the store was briefly unreadable after a write)."""
+        delay = _RESTART_DELAY
+        while not self._closed:
+            try:
+                self._add_worker()
+                return
+            except SandboxError:
                 log.exception("could not start a query worker")
+                return  # retrying cannot help: the kernel refuses the sandbox
+            except KGError:
+                if self._closed:  # a start cut short by close() is expected, not an error
+                    return
+                log.exception("could not start a query worker; retrying in %.1f s", delay)
+            time.sleep(delay)
+            delay = min(delay * 2, _RESTART_DELAY_MAX)
 
     def _usable(self, worker: _Worker) -> bool:
         """Whether `worker` may run a query now; a stale or dead one is replaced."""
@@ -476,7 +510,7 @@ class QueryRunner:
         return False
 
     def _acquire(self) -> _Worker:
-        deadline = time.monotonic() + self.timeout
+        deadline = time.monotonic() + self.queue_wait
         while True:
             worker = self._idle.take(max(deadline - time.monotonic(), 0.0))
             if worker is None:
@@ -485,7 +519,7 @@ class QueryRunner:
                 return worker
 
     async def _acquire_async(self) -> _Worker:
-        deadline = time.monotonic() + self.timeout
+        deadline = time.monotonic() + self.queue_wait
         while True:
             worker = await self._idle.take_async(max(deadline - time.monotonic(), 0.0))
             if worker is None:
@@ -531,7 +565,7 @@ class QueryRunner:
         """Run one query in a worker; raises QuerySyntaxError, QueryTimeoutError, ServiceBusyError."""
         if self._closed:
             raise QueryFailedError("The query runner is closed.")
-        request = _read_by_guard(request)
+        request = _read_by_guard(request, refuse=self.guard)
         self._enter()
         try:
             return self._run(request)
@@ -563,7 +597,7 @@ class QueryRunner:
         """
         if self._closed:
             raise QueryFailedError("The query runner is closed.")
-        request = _read_by_guard(request)
+        request = _read_by_guard(request, refuse=self.guard)
         await self._enter_async()
         try:
             worker = await self._acquire_async()
@@ -639,8 +673,8 @@ class QueryRunner:
 
     def _busy(self) -> ServiceBusyError:
         return ServiceBusyError(
-            f"All {self.size} query workers stayed busy for {self.timeout:g} s "
-            "(KG_QUERY_WORKERS); retry shortly."
+            f"All {self.size} query workers stayed busy for {self.queue_wait:g} s "
+            "(KG_QUERY_WORKERS, KG_QUERY_QUEUE_WAIT); retry shortly.", retry_after=1
         )
 
     def _timed_out(self) -> QueryTimeoutError:
@@ -669,14 +703,14 @@ class QueryRunner:
                 worker.kill()
 
 
-def _read_by_guard(request: QueryRequest) -> QueryRequest:
+def _read_by_guard(request: QueryRequest, *, refuse: bool) -> QueryRequest:
     """The request with what the guard reads in its text: whether the query names its own dataset,
     and its own LIMIT (never the caller's say); raises QueryRefusedError.
 
     The lexer also refuses SERVICE, LOAD and updates here, so no caller can skip that check (the
     guard remembers recent texts, so a text the endpoint has just checked is not lexed twice).
     """
-    operation = inspect_sparql(request.query)
+    operation = inspect_sparql(request.query, refuse=refuse)
     if operation.form == "UPDATE":
         raise QueryRefusedError("The query runner runs SELECT, ASK, CONSTRUCT and DESCRIBE only.")
     # A protocol dataset overrides FROM anyway.
@@ -706,6 +740,11 @@ def _unpack(reply: tuple[Any, ...]) -> QueryAnswer:
         return QueryAnswer(kind, fmt, body, truncated, count)
     if status == "syntax":
         raise QuerySyntaxError(f"SPARQL syntax error: {reply[1]}")
+    if status == "nesting":
+        raise NestingTooDeepError(reply[1])
+    if "unreachable" in reply[1] or "lookup address" in reply[1]:
+        raise QueryRefusedError("The query tried to reach the network (SERVICE), and this service's "
+                                "query engine has no network access.")
     raise QueryFailedError(f"The query failed in the store: {reply[1]}")
 
 

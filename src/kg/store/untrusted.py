@@ -1,0 +1,120 @@
+"""Checks on client text and bytes before any engine parser sees them: nesting depth and well-formedness.
+
+The engine's parsers recurse: 10,000 nested groups in an update or objects in JSON-LD overflow the
+stack and kill the process (SIGSEGV), 3,000 kill a query worker (design.md §6). These checks refuse
+such input with a 400 naming the limit (`KG_MAX_NESTING`), in time linear in the input. They run in
+the sandboxed worker that parses the input next, so even a text that fooled a check here could only
+kill that worker, never the service: the checks are for clear answers, the process boundary is the
+safety.
+
+- SPARQL and the Turtle family (Turtle, TriG, N-Triples, N-Quads): `{ ( [` and `<<` counted outside
+  strings and comments. Characters inside IRIs are counted too: that can only overestimate a depth.
+- JSON-LD: `{ [` outside JSON strings.
+- RDF/XML: expat (not recursive) reads the whole document first: element depth, no DOCTYPE (entity
+  expansion), and well-formedness: a truncated document is refused with its line and column instead
+  of being loaded in part.
+"""
+
+from __future__ import annotations
+
+import re
+from xml.parsers import expat
+
+from kg.errors import LoadError, NestingTooDeepError
+
+#: Tokens that matter for depth in SPARQL and Turtle-family text: long strings, short strings,
+#: comments, and the brackets themselves (`<<` and `>>` are RDF-star quoted triples).
+_TEXT_TOKENS = re.compile(
+    r'"""(?:[^"\\]|\\.|"(?!""))*(?:"""|$)'
+    r"|'''(?:[^'\\]|\\.|'(?!''))*(?:'''|$)"
+    r'|"(?:[^"\\\n]|\\.)*(?:"|$)'
+    r"|'(?:[^'\\\n]|\\.)*(?:'|$)"
+    r"|#[^\n]*"
+    r"|<<|>>|[{(\[\])}]",
+    re.DOTALL | re.MULTILINE,
+)
+_JSON_TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"?|[{\[\]}]', re.DOTALL)
+_OPENERS = frozenset({"{", "(", "[", "<<"})
+_CLOSERS = frozenset({"}", ")", "]", ">>"})
+
+
+def _too_deep(what: str, limit: int) -> NestingTooDeepError:
+    return NestingTooDeepError(
+        f"The {what} nests deeper than {limit} levels of brackets (KG_MAX_NESTING); flatten it "
+        "(fewer nested groups, blank nodes or objects)."
+    )
+
+
+def check_text_nesting(text: str, limit: int, *, what: str = "query") -> None:
+    """Refuse SPARQL or Turtle-family text nested deeper than `limit`; raises NestingTooDeepError."""
+    if text.count("{") + text.count("(") + text.count("[") + text.count("<<") <= limit:
+        return  # cannot be deeper than the number of its openers (the common case: short queries)
+    depth = 0
+    for match in _TEXT_TOKENS.finditer(text):
+        token = match.group()
+        if token in _OPENERS:
+            depth += 1
+            if depth > limit:
+                raise _too_deep(what, limit)
+        elif token in _CLOSERS:
+            depth = max(depth - 1, 0)
+
+
+def check_json_nesting(data: bytes, limit: int) -> None:
+    """Refuse a JSON document nested deeper than `limit`; raises NestingTooDeepError or LoadError."""
+    if data.count(b"{") + data.count(b"[") <= limit:
+        return
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise LoadError(f"request body: not UTF-8 (byte {exc.start}).") from exc
+    depth = 0
+    for match in _JSON_TOKENS.finditer(text):
+        token = match.group()
+        if token in ("{", "["):
+            depth += 1
+            if depth > limit:
+                raise _too_deep("JSON-LD document", limit)
+        elif token in ("}", "]"):
+            depth = max(depth - 1, 0)
+
+
+def check_xml(data: bytes, limit: int, *, name: str) -> None:
+    """Refuse RDF/XML that is not well-formed, has a DOCTYPE, or nests deeper than `limit`; raises
+    LoadError (with line and column) or NestingTooDeepError."""
+    parser = expat.ParserCreate()
+    depth = 0
+
+    def start(_tag: str, _attrs: object) -> None:
+        nonlocal depth
+        depth += 1
+        if depth > limit:
+            raise _too_deep("RDF/XML document", limit)
+
+    def end(_tag: str) -> None:
+        nonlocal depth
+        depth -= 1
+
+    def doctype(*_: object) -> None:
+        raise LoadError(f"{name}: RDF/XML with a DOCTYPE is refused (entity expansion risk).", file=name)
+
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    parser.StartDoctypeDeclHandler = doctype
+    try:
+        parser.Parse(data, True)
+    except expat.ExpatError as exc:
+        raise LoadError(f"{name}: line {exc.lineno}, column {exc.offset + 1}: the RDF/XML is not "
+                        f"well-formed ({expat.ErrorString(exc.code)}); nothing was loaded.",
+                        file=name, line=exc.lineno, column=exc.offset + 1) from exc
+
+
+def check_rdf(data: bytes, fmt: str, limit: int, *, name: str) -> None:
+    """The checks for an RDF document in `fmt` (a store format name); raises LoadError or
+    NestingTooDeepError."""
+    if fmt == "rdfxml":
+        check_xml(data, limit, name=name)
+    elif fmt == "jsonld":
+        check_json_nesting(data, limit)
+    else:
+        check_text_nesting(data.decode("utf-8", errors="replace"), limit, what=f"{name} document")
