@@ -13,6 +13,7 @@ from rdflib.compare import isomorphic
 
 from kg.api.app import create_app
 from kg.api.routes import graph_store as graph_store_routes
+from kg.auth import token_digest
 from kg.config import Settings
 from kg.namespaces import GRAPH, ONTOLOGY_GRAPH
 from kg.store import GraphStore
@@ -22,6 +23,7 @@ DATA_GRAPH = str(GRAPH["zhangjiang-2020"])
 G1 = "http://example.org/graph/g1"
 EX = "http://example.org/"
 TURTLE_G1 = b'@prefix ex: <http://example.org/> .\nex:a ex:p "one"@en ; ex:q ex:b .\n'
+WRITE_TOKEN = "graph-store-writer"
 
 
 def _app(settings: Settings, store: GraphStore) -> FastAPI:
@@ -73,11 +75,12 @@ def _small_store() -> GraphStore:
 
 @pytest.fixture()
 def writable() -> Iterator[tuple[TestClient, GraphStore]]:
-    """An app with writes enabled and a small body cap, over a fresh one-graph store."""
+    """An app with writes enabled and a small body cap, over a fresh one-graph store; the client
+    sends a write token with every request."""
     store = _small_store()
     settings = Settings(in_memory=True, allow_updates=True, max_body_bytes=4096, query_workers=1,
-                        query_timeout=5.0)
-    with TestClient(_app(settings, store)) as client:
+                        query_timeout=5.0, write_tokens=token_digest(WRITE_TOKEN))
+    with TestClient(_app(settings, store), headers={"authorization": f"Bearer {WRITE_TOKEN}"}) as client:
         yield client, store
 
 

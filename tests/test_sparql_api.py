@@ -12,6 +12,7 @@ from rdflib.namespace import RDF
 from rdflib.query import Result
 
 from kg.api.app import create_app
+from kg.auth import token_digest
 from kg.config import Settings
 from kg.namespaces import SD
 from kg.store import GraphStore
@@ -21,6 +22,10 @@ G1 = "http://example.org/graph/g1"
 G2 = "http://example.org/graph/g2"
 SKOS_PREF = "http://www.w3.org/2004/02/skos/core#prefLabel"
 SLOW_QUERY = "SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+WRITE_TOKEN = "sparql-api-writer"
+#: Settings of a writable app: updates on, and the token above allowed to write.
+WRITABLE: dict[str, object] = {"allow_updates": True, "write_tokens": token_digest(WRITE_TOKEN)}
+WRITER = {"authorization": f"Bearer {WRITE_TOKEN}"}
 
 
 def _store() -> GraphStore:
@@ -155,11 +160,25 @@ def test_cap_hit_is_reported_in_header_and_json(api: TestClient) -> None:
     ({"method": "POST", "content": b"INSERT DATA { <a:a> <a:b> <a:c> }",
       "headers": {"content-type": "application/sparql-update"}}, 403, "forbidden"),
     ({"method": "POST", "data": {"update": "INSERT DATA { <a:a> <a:b> <a:c> }"}}, 403, "forbidden"),
+    ({"method": "POST", "data": {"update": "CLEAR ALL"}, "headers": WRITER}, 403, "forbidden"),
     ({"method": "GET", "params": {"update": "CLEAR ALL"}}, 400, "bad_request"),
+    ({"method": "GET", "params": {"query": "ASK {}"}, "content": b"ASK {}"}, 400, "bad_request"),
 ])
 def test_protocol_error_cases_answer_the_json_error_shape(api: TestClient, request_args: dict[str, object],
                                                           status: int, code: str) -> None:
     _error(api.request(url="/sparql", **request_args), status, code)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("framing", ["content-length", "chunked"])
+def test_get_with_a_body_is_400_saying_to_post_it(api: TestClient, framing: str) -> None:
+    # SPARQL 1.1 Protocol: a query sent by GET has no body; one with a body is not silently ignored.
+    body = b"query=ASK%20%7B%7D"
+    content: bytes | Iterator[bytes] = body if framing == "content-length" else iter([body])
+    response = api.request("GET", "/sparql", content=content,
+                           headers={"content-type": "application/x-www-form-urlencoded"})
+    assert "POST" in _error(response, 400, "bad_request")
+    assert api.request("GET", "/sparql", params={"query": "ASK {}"},
+                       headers={"content-length": "0"}).status_code == 200
 
 
 def test_syntax_error_detail_names_line_and_column(api: TestClient) -> None:
@@ -190,9 +209,9 @@ def test_service_description_without_query(api: TestClient) -> None:
 
 def test_failed_update_is_a_client_error_and_queries_keep_running() -> None:
     # Before: the engine's error escaped as a 500 and the worker pool stayed paused for the write.
-    with _app_client(allow_updates=True, query_timeout=3.0) as api:
+    with _app_client(**WRITABLE, query_timeout=3.0) as api:
         detail = _error(api.post("/sparql", content="DROP GRAPH <http://example.org/graph/none>",
-                                 headers={"content-type": "application/sparql-update"}),
+                                 headers={"content-type": "application/sparql-update", **WRITER}),
                         400, "update_failed")
         assert "http://example.org/graph/none" in detail
         response = api.get("/sparql", params={"query": LABEL_QUERY})
@@ -201,15 +220,15 @@ def test_failed_update_is_a_client_error_and_queries_keep_running() -> None:
 
 
 def test_updates_run_when_enabled_and_queries_see_them() -> None:
-    with _app_client(allow_updates=True) as api:
+    with _app_client(**WRITABLE) as api:
         update = f"INSERT DATA {{ GRAPH <{G1}> {{ <http://example.org/id/new> <{SKOS_PREF}> 'new' }} }}"
         response = api.post("/sparql", content=update,
-                            headers={"content-type": "application/sparql-update"})
+                            headers={"content-type": "application/sparql-update", **WRITER})
         assert response.status_code == 204
         query = "ASK { <http://example.org/id/new> ?p 'new' }"
         assert api.get("/sparql", params={"query": query}).json()["boolean"] is True
-        _error(api.post("/sparql", data={"update": "LOAD <http://127.0.0.1:9/x.ttl>"}), 400,
-               "query_refused")
+        _error(api.post("/sparql", data={"update": "LOAD <http://127.0.0.1:9/x.ttl>"}, headers=WRITER),
+               400, "query_refused")
         description = api.get("/sparql", params={"format": "ntriples"}).text
         assert str(SD.SPARQL11Update) in description
 

@@ -17,4 +17,5 @@ COMMANDS: dict[str, str] = {
     "trace": "implementation chains: down from a deployment, up from a body",
     "export": "export the graph or part of it (GraphML, GEXF, Cytoscape, DOT, CSV, RDF...)",
     "synth": "generate a deterministic synthetic graph (benchmarks, scale tests)",
+    "token": "make a write token and its digest (for KG_WRITE_TOKENS)",
 }

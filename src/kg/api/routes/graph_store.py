@@ -2,9 +2,10 @@
 
 GET and HEAD read a graph (`?graph=<IRI>`) or the default graph (`?default`, the union of every graph;
 in N-Quads or TriG, the whole dataset) with content negotiation. PUT, POST and DELETE write a named
-graph when `KG_ALLOW_UPDATES=true` (403 otherwise). Bodies are read by an async dependency, up to
-`KG_MAX_BODY_BYTES` (413 past it, kg.api.limits); the handlers are plain `def`, so parsing and
-writing a large body never blocks the event loop.
+graph when `KG_ALLOW_UPDATES=true` (403 otherwise) and the request carries a write token (401
+otherwise, kg.auth); both are checked before the body is read. Bodies are read by an async
+dependency, up to `KG_MAX_BODY_BYTES` (413 past it, kg.api.limits); the handlers are plain `def`, so
+parsing and writing a large body never blocks the event loop.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, Response
 
+from kg.api.auth import require_write_token
 from kg.api.state import AppState, get_state
 from kg.graph_store import GraphStoreService, GraphTarget, body_format, target_of
 from kg.sparql.negotiation import choose_graph_format
@@ -33,10 +35,15 @@ def _target(request: Request) -> GraphTarget:
     return target_of(request.query_params.multi_items())
 
 
-async def _write_body(request: Request,
-                      service: Annotated[GraphStoreService, Depends(get_graph_store)]) -> bytes:
-    """The request body, refused before it is read when writes are off (kg.api.limits caps its size)."""
+async def _authorize_write(request: Request, state: Annotated[AppState, Depends(get_state)],
+                           service: Annotated[GraphStoreService, Depends(get_graph_store)]) -> None:
+    """Refuse a write when writes are off (403), then when its bearer token is missing or wrong (401)."""
     service.check_updates_allowed()
+    require_write_token(request, state)
+
+
+async def _write_body(request: Request, _: Annotated[None, Depends(_authorize_write)]) -> bytes:
+    """The request body, read only once the write is authorised (kg.api.limits caps its size)."""
     return await request.body()
 
 
@@ -72,6 +79,7 @@ _WRITE_RESPONSES: dict[int | str, dict[str, object]] = {
     201: {"description": "The graph did not exist and was created."},
     204: {"description": "Done."},
     400: {"description": "load_error (with line and column), or bad_request (graph parameters)."},
+    401: {"description": "unauthorized: no valid 'Authorization: Bearer <token>' (KG_WRITE_TOKENS)."},
     403: {"description": "forbidden: writes are switched off (KG_ALLOW_UPDATES)."},
     405: {"description": "method_not_allowed: the default graph (the union) is read-only."},
     413: {"description": "payload_too_large: the body exceeds KG_MAX_BODY_BYTES."},
@@ -101,10 +109,10 @@ def merge_graph(request: Request, body: Annotated[bytes, Depends(_write_body)],
 
 
 @router.delete(PATH, summary="Delete a named graph (Graph Store Protocol)", status_code=204,
-               response_class=Response, responses=_WRITE_RESPONSES)
+               response_class=Response, responses=_WRITE_RESPONSES,
+               dependencies=[Depends(_authorize_write)])
 def delete_graph(request: Request,
                  service: Annotated[GraphStoreService, Depends(get_graph_store)]) -> Response:
     """Remove `?graph=<IRI>` and its triples."""
-    service.check_updates_allowed()
     service.delete(_target(request))
     return Response(status_code=204)

@@ -5,6 +5,9 @@ worker process runs it (`SparqlEndpoint.query_async`, see kg.store.runner), whic
 pool's two hops per request; updates, the service description and long bodies, which do block, go to
 the thread pool. The handlers take the bare `Request` and find the endpoint themselves: each FastAPI
 dependency costs its resolution on every request, a measurable share of a cheap query's time.
+
+An update needs KG_ALLOW_UPDATES (403 from the endpoint otherwise) and then a write token (401,
+kg.auth); an `application/sparql-update` body is refused before it is read.
 """
 
 from __future__ import annotations
@@ -12,10 +15,12 @@ from __future__ import annotations
 from fastapi import APIRouter, Request, Response
 from fastapi.concurrency import run_in_threadpool
 
+from kg.api.auth import require_write_token
 from kg.api.services import query_runner_of
 from kg.api.state import AppState, get_state
+from kg.errors import BadRequestError
 from kg.sparql.endpoint import SparqlAnswer, SparqlEndpoint
-from kg.sparql.protocol import ProtocolRequest, parse_get, parse_post
+from kg.sparql.protocol import UPDATE_BODY, ProtocolRequest, media_type_of, parse_get, parse_post
 
 router = APIRouter(tags=["sparql"])
 
@@ -55,8 +60,21 @@ def _respond(answer: SparqlAnswer) -> Response:
 INLINE_BODY_BYTES = 16 * 1024
 
 
+def _authorize_update(request: Request, state: AppState) -> None:
+    # With updates off the endpoint answers 403 whatever the token: that refusal comes first.
+    if state.settings.allow_updates:
+        require_write_token(request, state)
+
+
+def _has_body(request: Request) -> bool:
+    length = request.headers.get("content-length")
+    return (length is not None and length.strip() != "0") or "transfer-encoding" in request.headers
+
+
 def _answer_blocking(request: Request, endpoint: SparqlEndpoint, state: AppState,
                      parsed: ProtocolRequest) -> Response:
+    if parsed.update is not None:  # every update passes here, whichever way its body came
+        _authorize_update(request, state)
     answer = endpoint.answer(parsed, accept=request.headers.get("accept"),
                              endpoint_url=_endpoint_url(request, state.settings.base_url))
     return _respond(answer)
@@ -76,7 +94,7 @@ _RESPONSES: dict[int | str, dict[str, object]] = {
           "without a query. Header KG-Truncated tells whether KG_MAX_ROWS cut the answer."},
     400: {"description": "query_syntax_error, query_refused (SERVICE, LOAD, updates, unknown "
           "graphs), update_failed (the store refused an update; nothing changed), or bad_request "
-          "(two query parameters...)."},
+          "(two query parameters, a GET with a body...)."},
     406: {"description": "not_acceptable: no offered format matches Accept/format=."},
     503: {"description": "query_timeout: stopped at KG_QUERY_TIMEOUT; or service_busy."},
 }
@@ -85,17 +103,26 @@ _RESPONSES: dict[int | str, dict[str, object]] = {
 @router.get("/sparql", summary="SPARQL 1.1 query (or the service description)", responses=_RESPONSES)
 async def sparql_get(request: Request) -> Response:
     """`?query=` runs a query; without it, the SPARQL 1.1 Service Description (Turtle by default)."""
+    if _has_body(request):
+        # The protocol's GET carries no body; a body here would be silently ignored, or read by a proxy
+        # differently from this service.
+        raise BadRequestError("GET /sparql takes no request body; send a query with a body by POST "
+                              "(application/sparql-query, or a form with query=).")
     state, endpoint = await _endpoint(request)
     return await _answer(request, endpoint, state, parse_get(request.query_params.multi_items()))
 
 
 @router.post("/sparql", summary="SPARQL 1.1 query or update", responses={
     **_RESPONSES, 204: {"description": "Update done (only with KG_ALLOW_UPDATES=true)."},
+    401: {"description": "unauthorized: an update without a valid 'Authorization: Bearer <token>' "
+          "(KG_WRITE_TOKENS)."},
     403: {"description": "forbidden: updates are switched off."},
     415: {"description": "unsupported_media_type: not form, sparql-query or sparql-update."},
 })
 async def sparql_post(request: Request) -> Response:
     """Form (`query=`/`update=`), application/sparql-query or application/sparql-update bodies."""
+    if media_type_of(request.headers.get("content-type"))[0] == UPDATE_BODY:
+        _authorize_update(request, await get_state(request))  # before the body is read
     body = await request.body()  # past KG_MAX_BODY_BYTES this raises, answered as 413
     state, endpoint = await _endpoint(request)
     if len(body) > INLINE_BODY_BYTES:

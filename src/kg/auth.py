@@ -1,0 +1,109 @@
+"""Who may write: bearer tokens checked against the SHA-256 digests of Settings.write_tokens.
+
+The service keeps digests, never tokens (`kg token` makes a token and its digest), so a leaked
+configuration does not let anyone write. Writes also need Settings.allow_updates; that switch is
+checked by the endpoints, before the token.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from kg.errors import KGError, UnauthorizedError
+
+if TYPE_CHECKING:
+    from kg.config import Settings
+
+_DIGEST = re.compile(r"[0-9a-f]{64}")
+_INVALID_TOKEN_CHALLENGE = 'Bearer realm="innokg", error="invalid_token"'  # RFC 6750, section 3
+
+
+class ConfigError(KGError):
+    """The write-token configuration (KG_WRITE_TOKENS, KG_WRITE_TOKENS_FILE) cannot be used."""
+
+    code = "config_error"
+    status = 500
+
+
+def token_digest(token: str) -> str:
+    """The SHA-256 hex digest of `token` (UTF-8): what KG_WRITE_TOKENS holds."""
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def _to_digest(text: str, where: str) -> str:
+    """`text` as a lower-case hex digest; raises ConfigError (without echoing `text`, maybe a token)."""
+    digest = text.strip().lower()
+    if not _DIGEST.fullmatch(digest):
+        raise ConfigError(
+            f"{where} is not a SHA-256 hex digest (64 hex characters). Put the digest of a token "
+            "there, not the token: `kg token --digest TOKEN` prints it."
+        )
+    return digest
+
+
+def load_digests(path: Path) -> tuple[str, ...]:
+    """The digests of a tokens file (one a line, '#' comments); raises ConfigError."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) else "not UTF-8 text"
+        raise ConfigError(f"KG_WRITE_TOKENS_FILE cannot be read ({reason}); fix the path or "
+                          "its permissions.") from None
+    lines = (line.partition("#")[0].strip() for line in text.splitlines())
+    return tuple(_to_digest(line, f"KG_WRITE_TOKENS_FILE line {number}")
+                 for number, line in enumerate(lines, 1) if line)
+
+
+def _bearer_token(authorization: str | None) -> str | None:
+    """The token of an `Authorization: Bearer <token>` header (scheme in any case), else None."""
+    scheme, _, token = (authorization or "").strip().partition(" ")
+    token = token.strip()
+    return token if scheme.lower() == "bearer" and token else None
+
+
+@dataclass(frozen=True)
+class WriteTokens:
+    """The digests of the tokens allowed to write."""
+
+    digests: tuple[str, ...] = ()
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> WriteTokens:
+        """KG_WRITE_TOKENS plus KG_WRITE_TOKENS_FILE; raises ConfigError on a bad file or digest."""
+        entries = [entry for entry in settings.write_tokens.split(",") if entry.strip()]
+        digests = [_to_digest(entry, f"KG_WRITE_TOKENS entry {number}")
+                   for number, entry in enumerate(entries, 1)]
+        if settings.write_tokens_file is not None:
+            digests.extend(load_digests(settings.write_tokens_file))
+        return cls(tuple(dict.fromkeys(digests)))
+
+    def check(self, authorization: str | None) -> None:
+        """Return when `authorization` is `Bearer <token>` with an allowed token; raises UnauthorizedError."""
+        if not self.digests:
+            raise UnauthorizedError(
+                "Writes are refused: this service has no write token configured. Its operator sets "
+                "KG_WRITE_TOKENS to the digest of a token (`kg token` makes a token and its digest)."
+            )
+        token = _bearer_token(authorization)
+        if token is None:
+            raise UnauthorizedError(
+                "This write needs a token: send the header 'Authorization: Bearer <token>'."
+            )
+        if not self._allows(token):
+            error = UnauthorizedError("The bearer token is not one this service accepts for writes.")
+            error.headers = {"WWW-Authenticate": _INVALID_TOKEN_CHALLENGE}
+            raise error
+
+    def _allows(self, token: str) -> bool:
+        digest = token_digest(token)
+        allowed = False
+        for candidate in self.digests:
+            # Every digest is compared, with no early exit: the time taken tells nothing of which
+            # digest (or whether any) matched.
+            allowed |= hmac.compare_digest(digest, candidate)
+        return allowed
