@@ -233,7 +233,8 @@ class _Scan:
         # way unless the prefix `trueSERVICEx:` is declared (then it reads the name).
         name = text.partition(":")[0]
         hidden = _HIDDEN.search(name, 1)
-        if hidden is None or self.expect == "PREFIX" or (kind == "pname" and name in self.prefixes):
+        if (hidden is None or self.expect == "PREFIX" or (kind == "pname" and name in self.prefixes)
+                or not self.refusing):
             return
         keyword, head = hidden.group().upper(), name[:hidden.start()]
         fix = (f"declare the prefix {name}: with PREFIX if a prefixed name is meant" if kind == "pname"

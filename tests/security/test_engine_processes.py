@@ -1,0 +1,128 @@
+"""In process: client text reaches the engine only in network-less processes, whatever the guard says.
+
+These call the store and the query runner directly, below the guard (the runner's guard is switched
+off with `sparql_guard=False`, the store's `update` has none), so only the sandbox stands between the
+text and the canary. The same attacks against a real server are in test_sandbox.py.
+"""
+
+from __future__ import annotations
+
+import time
+
+import pyoxigraph as ox
+import pytest
+
+from kg.config import Settings
+from kg.errors import LoadError, NestingTooDeepError, QueryRefusedError, UpdateFailedError
+from kg.store import GraphStore, WriteLimits
+from kg.store.runner import QueryRequest, QueryRunner
+
+DATA = b"<http://e/a> <http://e/p> <http://e/b> .\n"
+
+
+@pytest.fixture
+def store() -> GraphStore:
+    graph_store = GraphStore.in_memory()
+    graph_store.load_bytes(DATA, fmt="ntriples", graph="http://e/g")
+    return graph_store
+
+
+@pytest.mark.parametrize("update", [
+    "LOAD <{url}>",
+    "LOAD SILENT <{url}> INTO GRAPH <http://e/g2>",
+    "INSERT {{ ?s ?p ?o }} WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}",
+    "DELETE {{ ?s ?p ?o }} WHERE {{ ?s ?p ?o OPTIONAL {{ SERVICE SILENT <{url}> {{ ?x ?y ?z }} }} }}",
+])
+def test_update_cannot_reach_the_canary(store: GraphStore, canary, update: str) -> None:
+    before = store.dump("nquads")
+    try:
+        store.update(update.format(url=canary.url))
+    except (QueryRefusedError, UpdateFailedError) as exc:
+        assert "network" in exc.detail or "failed" in exc.detail
+    assert canary.hits == 0
+    if "SILENT" not in update:  # a silent failure may still have run the rest of the update
+        assert store.dump("nquads") == before
+
+
+def test_query_worker_cannot_reach_the_canary_with_the_guard_off(store: GraphStore, canary) -> None:
+    settings = Settings(in_memory=True, query_workers=1, query_timeout=10.0, sparql_guard=False,
+                        warm_up=False)
+    runner = QueryRunner(store, settings)
+    try:
+        with pytest.raises(QueryRefusedError, match="network"):
+            runner.run(QueryRequest(f"SELECT * WHERE {{ SERVICE <{canary.url}> {{ ?s ?p ?o }} }}"))
+        # The engine may skip a SERVICE whose join partner has no solutions, or turn its error
+        # into false inside EXISTS: either way the canary must hear nothing.
+        for text in (f"SELECT * WHERE {{ ?a ?b ?c . ?a ?b trueSERVICE <{canary.url}> {{ ?s ?p ?o }} }}",
+                     f"ASK {{ ?s ?p ?o FILTER EXISTS {{ SERVICE <{canary.url}> {{ ?x ?y ?z }} }} }}"):
+            try:
+                runner.run(QueryRequest(text))
+            except QueryRefusedError as exc:
+                assert "network" in exc.detail
+        # SERVICE SILENT swallows the failure: the query answers, from the store alone.
+        answer = runner.run(QueryRequest(
+            f"SELECT * WHERE {{ ?s ?p ?o OPTIONAL {{ SERVICE SILENT <{canary.url}> {{ ?s ?q ?r }} }} }}"))
+        assert answer.count == 1
+    finally:
+        runner.close()
+    assert canary.hits == 0
+
+
+def test_jsonld_remote_context_is_not_fetched(store: GraphStore, canary) -> None:
+    body = ('{"@context": "' + canary.url + '", "@id": "http://e/x", "name": "x"}').encode()
+    with pytest.raises(LoadError):
+        store.load_bytes(body, fmt="jsonld", graph="http://e/g3")
+    assert canary.hits == 0
+    assert "http://e/g3" not in store.named_graphs()
+
+
+def test_deep_update_is_refused_before_any_parser(store: GraphStore) -> None:
+    text = "INSERT {} WHERE " + "{" * 10_000 + "}" * 10_000
+    started = time.perf_counter()
+    with pytest.raises(NestingTooDeepError, match="KG_MAX_NESTING"):
+        store.update(text)
+    assert time.perf_counter() - started < 1.0
+
+
+def test_a_parser_crash_kills_only_its_process() -> None:
+    # With the nesting check set as high as it goes, a 10,000-deep update reaches the engine's
+    # parser, which overflows its stack: the update's process dies, this one goes on.
+    deep = GraphStore(ox.Store(), location=None, limits=WriteLimits(max_nesting=10_000, timeout=30.0))
+    deep.load_bytes(DATA, fmt="ntriples", graph="http://e/g")
+    with pytest.raises(UpdateFailedError, match="died"):
+        deep.update("INSERT {} WHERE " + "{" * 9_999 + "}" * 9_999)
+    deep.update("INSERT DATA { GRAPH <http://e/g> { <http://e/c> <http://e/p> <http://e/d> } }")
+    assert len(deep) == 2
+
+
+@pytest.mark.parametrize(("fmt", "body"), [
+    ("turtle", b"@prefix e: <http://e/> . e:a e:p " + b"[ e:p " * 10_000 + b"1" + b" ]" * 10_000 + b" ."),
+    ("jsonld", b'{"@id": "http://e/a", "http://e/p": ' + b'{"http://e/p": ' * 10_000 + b"1"
+     + b"}" * 10_001),
+    ("rdfxml", b'<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
+     + b"<a>" * 10_000 + b"</a>" * 10_000 + b"</rdf:RDF>"),
+])
+def test_deep_uploads_are_refused_before_any_parser(store: GraphStore, fmt: str, body: bytes) -> None:
+    started = time.perf_counter()
+    with pytest.raises(NestingTooDeepError, match="KG_MAX_NESTING"):
+        store.load_bytes(body, fmt=fmt, graph="http://e/deep")
+    assert time.perf_counter() - started < 1.0
+    assert "http://e/deep" not in store.named_graphs()
+
+
+def test_truncated_rdfxml_is_refused_with_line_and_column(store: GraphStore) -> None:
+    body = (b'<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:e="http://e/">\n'
+            b'<rdf:Description rdf:about="http://e/x"><e:p>v</e:p></rdf:Description>\n'
+            b'<rdf:Description rdf:about="http://e/y"><e:p>')
+    with pytest.raises(LoadError) as caught:
+        store.load_bytes(body, fmt="rdfxml", graph="http://e/partial")
+    assert caught.value.line == 3 and caught.value.column is not None
+    assert "http://e/partial" not in store.named_graphs()
+
+
+def test_doctype_after_a_long_comment_is_refused(store: GraphStore) -> None:
+    body = (b"<?xml version='1.0'?>\n<!--" + b"x" * 70_000 + b"-->\n"
+            b'<!DOCTYPE r [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;">]>\n'
+            b'<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"/>')
+    with pytest.raises(LoadError, match="DOCTYPE"):
+        store.load_bytes(body, fmt="rdfxml", graph="http://e/dtd")
