@@ -167,7 +167,8 @@ class GraphStore:
             graph_store = cls(ox.Store(), location=None, limits=limits)
         else:
             settings.data_dir.mkdir(parents=True, exist_ok=True)
-            graph_store = cls(open_store(str(settings.data_dir)), location=settings.data_dir,
+            # A few tries only: another process holding the store (a server) will not let go.
+            graph_store = cls(open_store(str(settings.data_dir), tries=5), location=settings.data_dir,
                               limits=limits)
         if graph_store.is_empty():
             graph_store.load_bundled(settings)
@@ -397,16 +398,16 @@ class GraphStore:
                                 line=exc.lineno, column=exc.offset) from exc
             self._flush(store)
 
-    def update(self, sparql_update: str) -> None:
-        """Run a client's SPARQL Update atomically in a sandboxed process; raises QuerySyntaxError,
-        UpdateFailedError, QueryRefusedError (it tried the network), NestingTooDeepError,
-        InsufficientStorageError."""
+    def update(self, sparql_update: str, *, base_iri: str | None = None) -> None:
+        """Run a client's SPARQL Update atomically in a sandboxed process, its relative IRIs resolved
+        against `base_iri`; raises QuerySyntaxError, UpdateFailedError, QueryRefusedError (it tried
+        the network), NestingTooDeepError, InsufficientStorageError."""
         limits = self.limits
         with self._writing():
             if self.location is None:
                 result = run_update(sparql_update, location=None, snapshot=self.snapshot_nquads,
                                     max_nesting=limits.max_nesting, timeout=limits.timeout or 3600.0,
-                                    unsafe=limits.unsafe_network)
+                                    unsafe=limits.unsafe_network, base_iri=base_iri)
                 store = ox.Store()
                 store.bulk_load(result or b"", format=ox.RdfFormat.N_QUADS)
                 self._handle.store = store
@@ -415,7 +416,7 @@ class GraphStore:
             with self._handle.away(lambda: open_store(location)):
                 run_update(sparql_update, location=location, snapshot=None,
                            max_nesting=limits.max_nesting, timeout=limits.timeout or 3600.0,
-                           unsafe=limits.unsafe_network)
+                           unsafe=limits.unsafe_network, base_iri=base_iri)
 
     def add_triples(self, triples: Iterable[Triple], *, graph: str) -> None:
         """Add triples to a named graph in one transaction."""

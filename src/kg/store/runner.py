@@ -85,7 +85,7 @@ _GATE_POLL = 0.01
 
 @dataclass(frozen=True)
 class QueryRequest:
-    """One query for a worker: the text, the two candidate formats, and the dataset."""
+    """One query for a worker: the text, the two candidate formats, the dataset and the base IRI."""
 
     query: str
     solutions_format: str = "json"  # json | xml | csv | tsv (SELECT and ASK)
@@ -94,6 +94,7 @@ class QueryRequest:
     named_graphs: tuple[str, ...] | None = None  # None: every named graph
     query_dataset: bool = False  # the query's own FROM / FROM NAMED define its dataset
     limit: int | None = None  # the query's own LIMIT (set from the guard's reading of the text)
+    base_iri: str | None = None  # resolves the text's relative IRIs (None: they are syntax errors)
 
 
 @dataclass(frozen=True)
@@ -145,7 +146,7 @@ def _dataset_options(request: QueryRequest) -> dict[str, Any]:
 
 
 def _execute(store: ox.Store, request: QueryRequest, max_rows: int) -> QueryAnswer:
-    result = store.query(request.query, **_dataset_options(request))
+    result = store.query(request.query, base_iri=request.base_iri, **_dataset_options(request))
     if isinstance(result, ox.QueryBoolean):
         fmt = request.solutions_format
         return QueryAnswer("boolean", fmt, write_boolean(fmt, bool(result)), False, 1)
@@ -509,20 +510,36 @@ class QueryRunner:
         self._replace_later(worker, kill=not worker.process.is_alive())
         return False
 
+    def _wait_left(self, started: float) -> float:
+        """Seconds a caller who began waiting at `started` may still wait for a worker.
+
+        Busy workers are waited for `queue_wait` seconds (then 503 at once, rather than a queue as
+        long as the time limit); workers being (re)started, after a write or a kill, are waited for
+        up to the time limit, since they come in a fraction of a second.
+        """
+        elapsed = time.monotonic() - started
+        with self._lock:
+            short = len(self._workers) < self.size and not self._closed
+        return max((self.timeout if short else self.queue_wait) - elapsed, 0.0)
+
     def _acquire(self) -> _Worker:
-        deadline = time.monotonic() + self.queue_wait
+        started = time.monotonic()
         while True:
-            worker = self._idle.take(max(deadline - time.monotonic(), 0.0))
+            worker = self._idle.take(self._wait_left(started))
             if worker is None:
+                if self._wait_left(started) > 0:
+                    continue  # the pool shrank or refilled meanwhile: wait on
                 raise self._busy()
             if self._usable(worker):
                 return worker
 
     async def _acquire_async(self) -> _Worker:
-        deadline = time.monotonic() + self.queue_wait
+        started = time.monotonic()
         while True:
-            worker = await self._idle.take_async(max(deadline - time.monotonic(), 0.0))
+            worker = await self._idle.take_async(self._wait_left(started))
             if worker is None:
+                if self._wait_left(started) > 0:
+                    continue
                 raise self._busy()
             if self._usable(worker):
                 return worker
@@ -722,7 +739,7 @@ def _read_by_guard(request: QueryRequest, *, refuse: bool) -> QueryRequest:
 
 def _message(request: QueryRequest) -> tuple[object, ...]:
     return (request.query, request.solutions_format, request.graph_format, request.default_graphs,
-            request.named_graphs, request.query_dataset, request.limit)
+            request.named_graphs, request.query_dataset, request.limit, request.base_iri)
 
 
 def _receive(conn: Connection) -> tuple[Any, ...]:

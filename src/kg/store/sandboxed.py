@@ -172,7 +172,7 @@ def _read_file(path: str) -> bytes:
 
 
 def _update_main(conn: Connection, location: str | None, text: str, max_nesting: int,
-                 unsafe: bool) -> None:
+                 unsafe: bool, base_iri: str | None) -> None:
     """Apply one update to the store at `location` (or to the N-Quads the parent sends) and exit."""
     if not enter_sandbox(conn, unsafe=unsafe):
         return
@@ -180,7 +180,7 @@ def _update_main(conn: Connection, location: str | None, text: str, max_nesting:
         check_text_nesting(text, max_nesting, what="update")
         store = _open_for_update(location, conn)
         try:
-            store.update(text)
+            store.update(text, base_iri=base_iri)
         except (SyntaxError, OSError, RuntimeError, ValueError) as exc:
             raise _engine_error(exc, "update") from exc
         if location is None:
@@ -207,18 +207,31 @@ def _open_for_update(location: str | None, conn: Connection) -> ox.Store:
     return open_store(location)
 
 
-def open_store(location: str, *, read_only: bool = False) -> ox.Store:
+def open_store(location: str, *, read_only: bool = False, tries: int = _OPEN_TRIES) -> ox.Store:
     """Open the on-disk store, retrying while another process lets go of it or compacts it
     (design.md §6: a read-only open can race a writer's compaction); raises QueryFailedError."""
-    for attempt in range(_OPEN_TRIES):
+    failure: Exception = QueryFailedError("not tried")
+    for attempt in range(tries):
         try:
             return ox.Store.read_only(location) if read_only else ox.Store(location)
         except OSError as exc:  # pyoxigraph reports RocksDB's lock and IO errors as OSError
-            failure: Exception = exc
+            failure = exc
         except RuntimeError as exc:  # ... and "Corruption: ... .sst: No such file" as RuntimeError
             failure = exc
         time.sleep(_OPEN_RETRY * min(attempt + 1, 10))
+    if "lock" in str(failure).lower():
+        raise StoreInUseError(
+            f"The store at {location} is in use by another process (a running `kg serve`?); stop "
+            "it, or use another --data-dir, or --memory."
+        ) from failure
     raise QueryFailedError(f"Could not open the store at {location}: {failure}") from failure
+
+
+class StoreInUseError(KGError):
+    """Another process holds the on-disk store open for writing."""
+
+    code = "store_in_use"
+    status = 503
 
 
 # -- the parent side ---------------------------------------------------------------------------
@@ -326,14 +339,17 @@ def shared_parser(*, unsafe: bool) -> Parser:
 
 
 def run_update(text: str, *, location: str | None, snapshot: Callable[[], bytes] | None,
-               max_nesting: int, timeout: float, unsafe: bool) -> bytes | None:
+               max_nesting: int, timeout: float, unsafe: bool,
+               base_iri: str | None = None) -> bytes | None:
     """Apply `text` in a one-shot sandboxed process: to the store at `location` (which the caller
-    has let go of), or to `snapshot()`'s N-Quads, whose result comes back; raises QuerySyntaxError,
-    UpdateFailedError, QueryRefusedError, NestingTooDeepError, InsufficientStorageError."""
+    has let go of), or to `snapshot()`'s N-Quads, whose result comes back; relative IRIs resolve
+    against `base_iri`. Raises QuerySyntaxError, UpdateFailedError, QueryRefusedError,
+    NestingTooDeepError, InsufficientStorageError."""
     check_text_nesting(text, max_nesting, what="update")  # a clear 400 before any process starts
     context = forkserver()
     parent, child = context.Pipe()
-    process = context.Process(target=_update_main, args=(child, location, text, max_nesting, unsafe),
+    process = context.Process(target=_update_main,
+                              args=(child, location, text, max_nesting, unsafe, base_iri),
                               name="kg-update", daemon=True)
     process.start()
     child.close()
