@@ -8,6 +8,7 @@ import io
 import json
 import shutil
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 
 import networkx as nx
@@ -18,6 +19,7 @@ from rdflib.compare import isomorphic
 from kg.config import Settings
 from kg.errors import ExportScopeError, UnknownExportFormatError
 from kg.exports import FORMATS, Exporter, ExportRequest, ExportScope
+from kg.exports.exporter import ConstructRunner, runner_construct
 from kg.exports.gexf import write_gexf
 from kg.exports.graphml import write_graphml
 from kg.exports.graphviz import write_dot
@@ -29,6 +31,7 @@ from kg.graphview import GraphView, Subgraph
 from kg.paths import PathFinder
 from kg.provenance import Provenance
 from kg.store import GraphStore
+from kg.store.runner import QueryRunner
 
 GEXF_XSD = Path(__file__).resolve().parents[2] / "shared" / "schemas" / "gexf-1.3" / "gexf.xsd"
 REPORT_GRAPH = "https://w3id.org/innokg/graph/fixture-report"
@@ -90,12 +93,14 @@ def load_fixture_store() -> GraphStore:
     return store
 
 
-def make_exporter(store: GraphStore, max_nodes: int = 500) -> Exporter:
+def make_exporter(store: GraphStore, max_nodes: int = 500,
+                  run_construct: ConstructRunner | None = None) -> Exporter:
     """An exporter over `store` with default limits."""
     provenance = Provenance(store)
     view = GraphView(store, provenance)
     finder = PathFinder(view, Settings(in_memory=True))
-    return Exporter(store, view, provenance, finder=finder, max_nodes=max_nodes)
+    return Exporter(store, view, provenance, finder=finder, max_nodes=max_nodes,
+                    run_construct=run_construct)
 
 
 @pytest.fixture(scope="module")
@@ -104,8 +109,13 @@ def store() -> GraphStore:
 
 
 @pytest.fixture(scope="module")
-def exporter(store: GraphStore) -> Exporter:
-    return make_exporter(store)
+def exporter(store: GraphStore) -> Iterator[Exporter]:
+    """An exporter whose CONSTRUCT scope runs in a real (sandboxed) query worker, as on the server."""
+    runner = QueryRunner(store, Settings(in_memory=True, query_workers=1, warm_up=False))
+    try:
+        yield make_exporter(store, run_construct=runner_construct(runner))
+    finally:
+        runner.close()
 
 
 @pytest.fixture(scope="module")

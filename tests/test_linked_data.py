@@ -12,7 +12,8 @@ from rdflib.compare import isomorphic
 
 from kg.config import Settings
 from kg.errors import BadRequestError, NotAcceptableError
-from kg.linked_data import negotiate
+from kg.linked_data import negotiate, serialise
+from kg.terms import iri, literal
 from test_entities import FIXTURE_TRIG, SOURCE_TEXT, fixture_store
 
 VOID = rdflib.Namespace("http://rdfs.org/ns/void#")
@@ -44,7 +45,8 @@ id:report dcterms:title "测试报告"@zh .
 id:s1 ikg:sectionNumber "一" ; dcterms:title "组织架构"@zh .
 """
 
-FORMATS = {"text/turtle": "turtle", "application/ld+json": "json-ld", "application/n-triples": "nt"}
+FORMATS = {"text/turtle": "turtle", "application/ld+json": "json-ld", "application/n-triples": "nt",
+           "application/rdf+xml": "xml"}
 
 
 @pytest.fixture(scope="module")
@@ -131,7 +133,22 @@ def test_negotiate_refuses_what_cannot_be_served() -> None:
     with pytest.raises(NotAcceptableError):
         negotiate("text/html", None, allowed=("turtle", "jsonld"))
     with pytest.raises(BadRequestError):
-        negotiate("text/turtle", "rdfxml")
+        negotiate("text/turtle", "pdf")
+
+
+def test_rdfxml_is_offered_by_media_type_and_format_name_but_never_preferred_to_turtle() -> None:
+    assert negotiate("application/rdf+xml", None) == "rdfxml"
+    assert negotiate("application/rdf+xml;q=0.9, text/turtle;q=0.5", None) == "rdfxml"
+    assert negotiate(None, "rdfxml") == negotiate(None, "xml") == "rdfxml"
+    assert negotiate("application/*", None) == "jsonld"  # server order among equals: RDF/XML is last
+
+
+def test_description_that_rdfxml_cannot_write_is_406_naming_the_other_formats() -> None:
+    # RDF/XML writes a predicate as an XML element name; an IRI ending in "/" has none.
+    triples = [(iri("https://w3id.org/innokg/id/x"), iri("http://example.org/p/"), literal("v"))]
+    with pytest.raises(NotAcceptableError, match="Turtle"):
+        serialise(triples, "rdfxml")
+    assert b"http://example.org/p/" in serialise(triples, "turtle")
 
 
 def test_ontology_is_negotiable(fixture_client: TestClient) -> None:
@@ -139,6 +156,9 @@ def test_ontology_is_negotiable(fixture_client: TestClient) -> None:
     assert (IKG.leads, rdflib.RDFS.label, rdflib.Literal("牵头", lang="zh")) in graph
     assert (ID.office, None, None) not in graph
     assert "推进办公室" in fixture_client.get("/ontology", headers={"Accept": "text/html"}).text
+    as_xml = fixture_client.get("/ontology", headers={"Accept": "application/rdf+xml"})
+    assert as_xml.headers["content-type"].startswith("application/rdf+xml")
+    assert isomorphic(_parse(as_xml.content, "xml"), graph)
 
 
 def test_void_counts_match_the_data(fixture_client: TestClient) -> None:

@@ -5,9 +5,12 @@ from __future__ import annotations
 import io
 from collections.abc import Iterator
 
+import pyoxigraph
 import pytest
 import rdflib
 from fastapi.testclient import TestClient
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from rdflib.namespace import RDF
 from rdflib.query import Result
 
@@ -15,6 +18,7 @@ from kg.api.app import create_app
 from kg.auth import token_digest
 from kg.config import Settings
 from kg.namespaces import SD
+from kg.sparql.protocol import is_absolute_iri
 from kg.store import GraphStore
 from kg.terms import iri, literal
 
@@ -129,14 +133,69 @@ def test_union_default_graph_and_protocol_dataset(api: TestClient) -> None:
     assert [b["g"]["value"] for b in _bindings(named)] == [G2]
 
 
-def test_unknown_dataset_graph_is_refused_naming_it(api: TestClient) -> None:
-    detail = _error(api.get("/sparql", params={"query": LABEL_QUERY,
-                                                "default-graph-uri": "http://127.0.0.1:9/g"}),
-                    400, "query_refused")
-    assert "http://127.0.0.1:9/g" in detail
-    detail = _error(api.get("/sparql", params={"query": "SELECT * FROM <file:///etc/passwd> {}"}),
-                    400, "query_refused")
-    assert "file:///etc/passwd" in detail
+def test_dataset_graph_not_in_the_store_is_an_empty_graph(api: TestClient) -> None:
+    # SPARQL 1.1 Protocol: the dataset names graphs; the engine never fetches one, so a graph the
+    # store does not hold is empty, whatever its scheme.
+    everything = "SELECT ?s WHERE { ?s ?p ?o }"
+    unknown = api.get("/sparql", params={"query": everything, "default-graph-uri": "http://127.0.0.1:9/g"})
+    assert unknown.status_code == 200 and _bindings(unknown) == []
+    named = api.get("/sparql", params=[("query", "SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"),
+                                       ("named-graph-uri", "file:///etc/passwd"), ("named-graph-uri", G2)])
+    assert {b["g"]["value"] for b in _bindings(named)} == {G2}
+    for query in ("SELECT * FROM <file:///etc/passwd> { ?s ?p ?o }",
+                  "SELECT * FROM NAMED <http://127.0.0.1:9/g> { GRAPH ?g { ?s ?p ?o } }"):
+        answer = api.get("/sparql", params={"query": query})
+        assert answer.status_code == 200 and _bindings(answer) == [], answer.text
+
+
+def test_protocol_dataset_overrides_from_in_the_query(api: TestClient) -> None:
+    query = f"SELECT ?s FROM <http://127.0.0.1:9/g> WHERE {{ ?s <{SKOS_PREF}> 'two' }}"
+    assert _bindings(api.get("/sparql", params={"query": query})) == []
+    overridden = api.get("/sparql", params={"query": query, "default-graph-uri": G2})
+    assert [b["s"]["value"] for b in _bindings(overridden)] == ["http://example.org/id/only-g2"]
+
+
+@pytest.mark.parametrize("value", ["g1", "graph/g1", "http://a:b/", "http://x/a b", "http://x/%zz",
+                                   "urn:x#a#b"])
+def test_dataset_parameter_that_is_no_absolute_iri_is_400_naming_it(api: TestClient, value: str) -> None:
+    for name in ("default-graph-uri", "named-graph-uri"):
+        detail = _error(api.get("/sparql", params={"query": "ASK {}", name: value}), 400, "bad_request")
+        assert name in detail and repr(value) in detail
+
+
+_IRI_PIECES = st.sampled_from(["http://", "https://a", "urn:", "file:///", "x+y.z-1:", "1a:", "a", "b",
+                               ":", "/", "//", "?", "#", "%", "%4F", "%zz", "@", "[", "]", "[::1]",
+                               "[v7.x]", ":80", ":8a", " ", "<", "\\", "é", "\ue000", "\x85", "\ufffe"])
+
+
+@settings(max_examples=2000, deadline=None)
+@given(pieces=st.lists(_IRI_PIECES, max_size=8))
+def test_dataset_iri_check_agrees_with_the_engine(pieces: list[str]) -> None:
+    # What the endpoint accepts must never fail in the query worker (a 500), and what the engine
+    # accepts must not be refused.
+    text = "".join(pieces)
+    try:
+        pyoxigraph.NamedNode(text)
+        engine_accepts = True
+    except ValueError:
+        engine_accepts = False
+    assert is_absolute_iri(text) == engine_accepts
+
+
+def test_relative_iris_resolve_against_the_endpoint_url(api: TestClient) -> None:
+    headers = {"content-type": "application/sparql-query", "accept": "application/n-triples"}
+    answer = api.post("/sparql", content=b"CONSTRUCT { <s> <p> 1 } WHERE {}", headers=headers)
+    assert answer.status_code == 200, answer.text
+    assert answer.text.startswith("<http://testserver/s> <http://testserver/p> ")
+    own_base = api.get("/sparql", params={"query": "BASE <http://example.org/b/> SELECT ?x "
+                                                   "WHERE { BIND(<x> AS ?x) }"})
+    assert _bindings(own_base) == [{"x": {"type": "uri", "value": "http://example.org/b/x"}}]
+
+
+def test_relative_iris_resolve_against_the_public_base_url() -> None:
+    with _app_client(base_url="https://kg.example.org/api/") as api:
+        answer = api.get("/sparql", params={"query": "SELECT ?x WHERE { BIND(<x> AS ?x) }"})
+        assert _bindings(answer) == [{"x": {"type": "uri", "value": "https://kg.example.org/api/x"}}]
 
 
 def test_cap_hit_is_reported_in_header_and_json(api: TestClient) -> None:
@@ -231,6 +290,21 @@ def test_updates_run_when_enabled_and_queries_see_them() -> None:
                400, "query_refused")
         description = api.get("/sparql", params={"format": "ntriples"}).text
         assert str(SD.SPARQL11Update) in description
+
+
+def test_update_resolves_relative_iris_and_refuses_using_graph_parameters() -> None:
+    with _app_client(**WRITABLE) as api:
+        headers = {"content-type": "application/sparql-update", **WRITER}
+        update = f"INSERT DATA {{ GRAPH <{G1}> {{ <new> <{SKOS_PREF}> 'relative' }} }}"
+        assert api.post("/sparql", content=update, headers=headers).status_code == 204
+        found = api.get("/sparql", params={"query": "SELECT ?s WHERE { ?s ?p 'relative' }"})
+        assert _bindings(found) == [{"s": {"type": "uri", "value": "http://testserver/new"}}]
+        using = "DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }"
+        for parameter in ("using-graph-uri", "using-named-graph-uri"):
+            detail = _error(api.post(f"/sparql?{parameter}={G1}", content=using, headers=headers),
+                            400, "query_refused")
+            assert "USING" in detail and "pyoxigraph" in detail
+        assert len(_bindings(api.get("/sparql", params={"query": "SELECT * { ?s ?p ?o }"}))) > 0
 
 
 def test_bundled_graph_answers_through_shared_client(client: TestClient) -> None:

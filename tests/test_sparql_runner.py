@@ -157,6 +157,29 @@ def test_on_disk_runner_reads_store_read_only_and_sees_writes(tmp_path: Path) ->
         query_runner.close()
 
 
+def test_runner_resolves_relative_iris_against_the_request_s_base_iri(runner: QueryRunner) -> None:
+    query = "CONSTRUCT { <s> <p> 1 } WHERE {}"
+    answer = runner.run(QueryRequest(query, graph_format="ntriples", base_iri="http://example.org/sparql"))
+    assert answer.body.decode().startswith("<http://example.org/s> <http://example.org/p> ")
+    on_loop = _on_uvloop(runner.run_async(QueryRequest(query, graph_format="ntriples",
+                                                       base_iri="https://kg.example/api/sparql")))
+    assert on_loop.body.decode().startswith("<https://kg.example/api/s> ")
+    with pytest.raises(QuerySyntaxError):  # no base: a relative IRI does not parse
+        runner.run(QueryRequest(query, graph_format="ntriples"))
+
+
+@pytest.mark.parametrize("on_disk", [False, True])
+def test_update_resolves_relative_iris_against_its_base_iri(tmp_path: Path, on_disk: bool) -> None:
+    settings = Settings(data_dir=tmp_path / "store", ontology_dir=tmp_path / "none",
+                        bundled_data_dir=tmp_path / "none", in_memory=not on_disk, query_workers=1)
+    store = GraphStore.open(settings)
+    store.update(f"INSERT DATA {{ GRAPH <{GRAPH}> {{ <s> <p> <o> }} }}", base_iri="http://example.org/base/")
+    assert store.ask("ASK { <http://example.org/base/s> <http://example.org/base/p> "
+                     "<http://example.org/base/o> }")
+    with pytest.raises(QuerySyntaxError):
+        store.update(f"INSERT DATA {{ GRAPH <{GRAPH}> {{ <s> <p> <o> }} }}")
+
+
 def test_closed_runner_leaves_no_worker_behind() -> None:
     query_runner = QueryRunner(fixture_store(3), Settings(in_memory=True, query_workers=2))
     pids = query_runner.worker_pids()

@@ -97,7 +97,7 @@ class Settings(BaseSettings):
     )
     sparql_guard: bool = Field(
         default=True, description="Read every SPARQL text before the engine does and refuse SERVICE, "
-        "LOAD and graphs outside the store with a clear 400 query_refused. The network sandbox stops "
+        "LOAD with a clear 400 query_refused. The network sandbox stops "
         "them either way; false only changes the answer to an engine error (for testing the sandbox). "
         "Cannot be false together with KG_UNSAFE_NETWORK=true."
     )

@@ -47,6 +47,7 @@ MEDIA_TYPES: dict[str, str] = {
     "html": "text/html",
     "jsonld": "application/ld+json",
     "ntriples": "application/n-triples",
+    "rdfxml": "application/rdf+xml",
 }
 #: Further media types and `format=` spellings accepted for each representation.
 _ALIASES: dict[str, str] = {
@@ -56,8 +57,9 @@ _ALIASES: dict[str, str] = {
     "json-ld": "jsonld", "json": "jsonld",
     "application/n-triples": "ntriples", "text/plain": "ntriples", "nt": "ntriples",
     "ntriples": "ntriples", "n-triples": "ntriples",
+    "application/rdf+xml": "rdfxml", "rdfxml": "rdfxml", "rdf": "rdfxml", "xml": "rdfxml",
 }
-_RDFLIB_FORMATS = {"turtle": "turtle", "jsonld": "json-ld", "ntriples": "nt"}
+_RDFLIB_FORMATS = {"turtle": "turtle", "jsonld": "json-ld", "ntriples": "nt", "rdfxml": "xml"}
 #: Properties that name a node: copied for every node a description links to.
 _NAMING = (str(SKOS.prefLabel), str(RDFS.label), str(DCTERMS.title), str(IKG.sectionNumber))
 _EVIDENCE_PREDICATES = (str(RDF.subject), str(RDF.object))
@@ -184,10 +186,19 @@ def to_graph(triples: Iterable[Triple]) -> rdflib.Graph:
 
 
 def serialise(triples: Iterable[Triple], fmt: str) -> bytes:
-    """Triples as Turtle, JSON-LD (local context embedded, never a remote one) or N-Triples."""
+    """Triples as Turtle, JSON-LD (local context embedded, never a remote one), N-Triples or RDF/XML;
+    raises NotAcceptableError when RDF/XML cannot write a predicate."""
     graph = to_graph(triples)
     if fmt == "jsonld":
         text = graph.serialize(format="json-ld", context=jsonld_context()["@context"], auto_compact=True)
+    elif fmt == "rdfxml":
+        try:
+            text = graph.serialize(format="xml")
+        except ValueError as exc:
+            # RDF/XML writes each predicate as an XML element name, which an IRI ending in `/`, `#` or
+            # a digit does not split into; the other formats write any IRI.
+            raise NotAcceptableError(f"This description cannot be written as RDF/XML ({exc}); ask for "
+                                     "Turtle, JSON-LD or N-Triples.") from exc
     else:
         text = graph.serialize(format=_RDFLIB_FORMATS[fmt])
     return text.encode("utf-8")
@@ -416,7 +427,8 @@ def ontology_html(triples: Iterable[Triple]) -> str:
     return (f'<!DOCTYPE html><html><head><meta charset="utf-8"><title>innokg ontology</title>'
             f"<style>{_STYLE}</style></head><body><h1>innokg ontology</h1>"
             f"<p>Also as <a href=\"?format=turtle\">Turtle</a>, <a href=\"?format=jsonld\">JSON-LD</a>, "
-            f"<a href=\"?format=ntriples\">N-Triples</a>.</p><table><thead><tr><th>term</th><th>zh</th>"
+            f"<a href=\"?format=ntriples\">N-Triples</a>, <a href=\"?format=rdfxml\">RDF/XML</a>.</p>"
+            "<table><thead><tr><th>term</th><th>zh</th>"
             f"<th>en</th><th>comment</th></tr></thead><tbody>{''.join(rows)}</tbody></table></body></html>")
 
 

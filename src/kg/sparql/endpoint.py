@@ -2,11 +2,28 @@
 
 The web route and the `kg query` command both go through it, so the safety guard, the row cap and
 the time limit apply the same way everywhere.
+
+Datasets (SPARQL 1.1 Protocol §2.1.4): `default-graph-uri` / `named-graph-uri`, and FROM / FROM NAMED
+in the text, may name any absolute IRI, of any scheme. pyoxigraph never fetches or reads a dataset
+graph: an IRI is only the name of a graph of its own store, and a name the store does not hold is an
+empty graph. So `file:` or `http:` names reach nothing, and refusing them would only break clients
+(and names the store may hold, such as `file:` graphs loaded from local files). The protocol's
+parameters override FROM / FROM NAMED.
+
+Relative IRIs in a query or update resolve against the endpoint's own URL (KG_BASE_URL + path when
+set), which the protocol allows as the base IRI.
+
+`using-graph-uri` / `using-named-graph-uri` are refused (400): the protocol asks that they act as a
+USING / USING NAMED clause of every operation of the update, but pyoxigraph 0.5.13's `Store.update`
+takes no dataset, and this service does not rewrite client text to add the clauses. Write USING in
+the update instead. (With USING, USING NAMED or WITH in the update, the parameters are an error in
+any case, Protocol §2.2.3.)
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
 from dataclasses import dataclass
 
 from kg.config import Settings
@@ -18,7 +35,7 @@ from kg.sparql.negotiation import (
     choose_graph_format,
     choose_solution_format,
 )
-from kg.sparql.protocol import ProtocolRequest
+from kg.sparql.protocol import ProtocolRequest, is_absolute_iri
 from kg.sparql.service_description import render_description
 from kg.store import GraphStore
 from kg.store.runner import QueryAnswer, QueryRequest, QueryRunner
@@ -54,31 +71,33 @@ class SparqlEndpoint:
                endpoint_url: str) -> SparqlAnswer:
         """Answer a protocol request; raises the KGError of every protocol error case."""
         if request.update is not None:
-            return self.update(request)
+            return self.update(request, base_iri=endpoint_url)
         if request.query is None:
             return self.describe(accept, request.formats, endpoint_url)
-        return self.query(request, accept=accept)
+        return self.query(request, accept=accept, base_iri=endpoint_url)
 
-    def query(self, request: ProtocolRequest, *, accept: str | None) -> SparqlAnswer:
-        """Run a query in a worker; raises QueryRefused/QuerySyntax/QueryTimeout/NotAcceptableError."""
-        return _to_answer(self._runner.run(self._prepare(request, accept)))
+    def query(self, request: ProtocolRequest, *, accept: str | None,
+              base_iri: str | None = None) -> SparqlAnswer:
+        """Run a query in a worker, relative IRIs resolved against `base_iri` (the endpoint's URL);
+        raises QueryRefused/QuerySyntax/QueryTimeout/NotAcceptableError."""
+        return _to_answer(self._runner.run(self._prepare(request, accept, base_iri)))
 
-    async def query_async(self, request: ProtocolRequest, *, accept: str | None) -> SparqlAnswer:
+    async def query_async(self, request: ProtocolRequest, *, accept: str | None,
+                          base_iri: str | None = None) -> SparqlAnswer:
         """Like `query`, awaiting the worker on the event loop (no thread held while it runs)."""
         assert request.query is not None
         if len(request.query) > guard.MEMO_CHARS:
             # The guard's lexer is linear in the text (~0.2 µs a character), and this one would be
             # lexed twice: long texts take the blocking path in a thread, off the event loop.
-            return await asyncio.to_thread(self.query, request, accept=accept)
-        return _to_answer(await self._runner.run_async(self._prepare(request, accept)))
+            return await asyncio.to_thread(self.query, request, accept=accept, base_iri=base_iri)
+        return _to_answer(await self._runner.run_async(self._prepare(request, accept, base_iri)))
 
-    def _prepare(self, request: ProtocolRequest, accept: str | None) -> QueryRequest:
+    def _prepare(self, request: ProtocolRequest, accept: str | None,
+                 base_iri: str | None) -> QueryRequest:
         """The runner's request: the query checked by the guard and the answer's formats chosen."""
         assert request.query is not None
-        graphs = self.graphs()
-        form = guard.check_query(request.query, graphs, refuse=self._settings.sparql_guard)
-        guard.check_graphs(request.default_graphs, graphs, what="default-graph-uri")
-        guard.check_graphs(request.named_graphs, graphs, what="named-graph-uri")
+        # FROM may name any graph: the engine only looks names up in its own store (module docstring).
+        form = guard.check_query(request.query, None, refuse=self._settings.sparql_guard)
         if form in ("SELECT", "ASK"):
             solutions, graph = choose_solution_format(accept, request.formats).name, "turtle"
         else:
@@ -87,10 +106,12 @@ class SparqlEndpoint:
             request.query, solutions, graph,
             request.default_graphs if request.has_dataset else None,
             request.named_graphs if request.has_dataset else None,
+            base_iri=_base(base_iri),
         )
 
-    def update(self, request: ProtocolRequest) -> SparqlAnswer:
-        """Run a SPARQL Update when enabled; raises ForbiddenError, QueryRefusedError, QuerySyntaxError."""
+    def update(self, request: ProtocolRequest, *, base_iri: str | None = None) -> SparqlAnswer:
+        """Run a SPARQL Update when enabled, relative IRIs resolved against `base_iri`; raises
+        ForbiddenError, QueryRefusedError, QuerySyntaxError."""
         assert request.update is not None
         if not self._settings.allow_updates:
             raise ForbiddenError(
@@ -98,10 +119,13 @@ class SparqlEndpoint:
             )
         if request.using_graphs:
             raise QueryRefusedError(
-                "using-graph-uri and using-named-graph-uri are not supported; put USING in the update."
+                "using-graph-uri and using-named-graph-uri are not supported: this service's engine "
+                "(pyoxigraph 0.5.13) cannot set the dataset of an update, and the service does not "
+                "rewrite update text. Write USING <graph> or USING NAMED <graph> in the update itself "
+                "(an update that has USING or WITH may not be sent with these parameters anyway)."
             )
-        guard.check_update(request.update, self.graphs(), refuse=self._settings.sparql_guard)
-        self._store.update(request.update)
+        guard.check_update(request.update, None, refuse=self._settings.sparql_guard)
+        self._store.update(request.update, base_iri=_base(base_iri))
         return SparqlAnswer(204, None, b"")
 
     def describe(self, accept: str | None, formats: tuple[str, ...],
@@ -114,6 +138,13 @@ class SparqlEndpoint:
             max_rows=self._settings.max_rows,
         )
         return SparqlAnswer(200, fmt.media_type, body)
+
+
+@functools.lru_cache(maxsize=64)
+def _base(endpoint_url: str | None) -> str | None:
+    # The URL is built from the request's Host header, which the engine may not accept as an IRI
+    # (`Host: a:b`): then relative IRIs stay unresolved (a syntax error) rather than failing the worker.
+    return endpoint_url if endpoint_url is not None and is_absolute_iri(endpoint_url) else None
 
 
 def _to_answer(answer: QueryAnswer) -> SparqlAnswer:

@@ -355,7 +355,13 @@ def _inspect(text: str, *, refuse: bool = True) -> Operation:
 
 
 def check_graphs(iris: Collection[str], graphs: Collection[str], *, what: str) -> None:
-    """Refuse any dataset IRI that is not a graph of the store; raises QueryRefusedError naming it."""
+    """Refuse any dataset IRI that is not one of `graphs`; raises QueryRefusedError naming it.
+
+    A caller that runs the text on pyoxigraph needs no such check for safety: the engine takes a
+    dataset IRI (FROM, USING) as the name of a graph of its own store, never fetching or reading it,
+    and a name it does not hold is an empty graph. Callers that promise only their own graphs
+    (exports) keep it; the SPARQL endpoint lets the protocol's dataset name any graph.
+    """
     for iri in iris:
         if iri not in graphs:
             raise QueryRefusedError(
@@ -364,21 +370,25 @@ def check_graphs(iris: Collection[str], graphs: Collection[str], *, what: str) -
             )
 
 
-def check_query(text: str, graphs: Collection[str], *, refuse: bool = True) -> str:
-    """The form of a query that may run; raises QueryRefusedError (updates, SERVICE, LOAD, FROM)."""
+def check_query(text: str, graphs: Collection[str] | None, *, refuse: bool = True) -> str:
+    """The form of a query that may run; raises QueryRefusedError (updates, SERVICE, LOAD, and FROM
+    graphs not in `graphs`; None lets FROM name any graph, see check_graphs)."""
     operation = inspect(text, refuse=refuse)
     if operation.form == "UPDATE":
         raise QueryRefusedError(
             "This is a SPARQL Update; the query endpoint only runs SELECT, ASK, CONSTRUCT and "
             "DESCRIBE. Send updates with POST as application/sparql-update (when enabled)."
         )
-    check_graphs(operation.dataset, graphs, what="FROM graph")
+    if graphs is not None:
+        check_graphs(operation.dataset, graphs, what="FROM graph")
     return operation.form
 
 
-def check_update(text: str, graphs: Collection[str], *, refuse: bool = True) -> None:
-    """Refuse an update that reaches outside the store; raises QueryRefusedError or QuerySyntaxError."""
+def check_update(text: str, graphs: Collection[str] | None, *, refuse: bool = True) -> None:
+    """Refuse an update that reaches outside the store, or whose USING graphs are not in `graphs`
+    (None: any); raises QueryRefusedError or QuerySyntaxError."""
     operation = inspect(text, refuse=refuse)
     if operation.form != "UPDATE":
         raise QuerySyntaxError("Not a SPARQL Update: send queries with the query parameter.")
-    check_graphs(operation.dataset, graphs, what="USING graph")
+    if graphs is not None:
+        check_graphs(operation.dataset, graphs, what="USING graph")

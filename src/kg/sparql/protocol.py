@@ -8,6 +8,8 @@ parameters are a 400) and because SPARQLWrapper repeats `format`/`output`/`resul
 
 from __future__ import annotations
 
+import ipaddress
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from urllib.parse import parse_qsl
@@ -21,6 +23,22 @@ QUERY_BODY = "application/sparql-query"
 UPDATE_BODY = "application/sparql-update"
 #: Parameters that name the answer's format (SPARQLWrapper sends all three; Fuseki reads `output`).
 FORMAT_PARAMETERS = ("format", "output", "results")
+#: RFC 3987's grammar of an absolute IRI, which the engine enforces on graph names and base IRIs
+#: (a name it refuses would fail the query in the worker instead of answering 400 here).
+_UCSCHAR = "\u00a0-\ud7ff\uf900-\ufdcf\ufdf0-\uffef" + "".join(
+    f"{chr(plane << 16)}-{chr(plane << 16 | 0xFFFD)}" for plane in range(1, 14)) + "\U000e1000-\U000efffd"
+_IPRIVATE = "\ue000-\uf8ff\U000f0000-\U000ffffd\U00100000-\U0010fffd"
+_PCT = "%[0-9A-Fa-f]{2}"
+_UNRESERVED_SUB = f"A-Za-z0-9\\-._~{_UCSCHAR}!$&'()*+,;="
+_PCHAR = f"(?:[{_UNRESERVED_SUB}:@]|{_PCT})"
+_ABSOLUTE_IRI = re.compile(
+    "[A-Za-z][A-Za-z0-9+.\\-]*:"  # scheme
+    f"(?://(?:(?:[{_UNRESERVED_SUB}:]|{_PCT})*@)?"  # authority: user info,
+    f"(?P<host>\\[[^\\]/]*\\]|(?:[{_UNRESERVED_SUB}]|{_PCT})*)(?::[0-9]*)?"  # host, port
+    f"(?:/{_PCHAR}*)*|(?!//){_PCHAR}*(?:/{_PCHAR}*)*)"  # path
+    f"(?:\\?(?:{_PCHAR}|[/?{_IPRIVATE}])*)?(?:#(?:{_PCHAR}|[/?])*)?"  # query, fragment
+)
+_IP_FUTURE = re.compile(r"[vV][0-9A-Fa-f]+\.[A-Za-z0-9\-._~!$&'()*+,;=:]+")
 
 
 @dataclass(frozen=True)
@@ -40,8 +58,34 @@ class ProtocolRequest:
         return bool(self.default_graphs or self.named_graphs)
 
 
+def is_absolute_iri(text: str) -> bool:
+    """Whether `text` is an absolute IRI (RFC 3987), one the engine takes as a graph name or base IRI."""
+    match = _ABSOLUTE_IRI.fullmatch(text)
+    if match is None:
+        return False
+    host = match.group("host") or ""
+    if not host.startswith("["):
+        return True
+    if host[1:2] in ("v", "V"):
+        return _IP_FUTURE.fullmatch(host[1:-1]) is not None
+    try:
+        ipaddress.IPv6Address(host[1:-1])
+    except ValueError:
+        return False
+    return True
+
+
 def _values(params: Params, name: str) -> tuple[str, ...]:
     return tuple(value for key, value in params if key == name)
+
+
+def _graph_iris(params: Params, name: str) -> tuple[str, ...]:
+    iris = _values(params, name)
+    for iri in iris:
+        if not is_absolute_iri(iri):
+            raise BadRequestError(f"{name} {iri[:200]!r} is not an absolute IRI; name the graph by its "
+                                  "full IRI, e.g. https://w3id.org/innokg/graph/ontology.")
+    return iris
 
 
 def _single(params: Params, name: str) -> str | None:
@@ -58,8 +102,8 @@ def _build(params: Params, *, query: str | None = None, update: str | None = Non
         raise BadRequestError("The request has both a query and an update; send one of them.")
     return ProtocolRequest(
         query=query, update=update,
-        default_graphs=_values(params, "default-graph-uri"),
-        named_graphs=_values(params, "named-graph-uri"),
+        default_graphs=_graph_iris(params, "default-graph-uri"),
+        named_graphs=_graph_iris(params, "named-graph-uri"),
         using_graphs=_values(params, "using-graph-uri") + _values(params, "using-named-graph-uri"),
         formats=tuple(v for k, v in params if k in FORMAT_PARAMETERS),
     )

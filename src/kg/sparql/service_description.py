@@ -39,8 +39,11 @@ def description_graph(endpoint: str, graphs: Sequence[str], *, updates: bool,
     for name in RESULT_FORMATS:
         g.add((service, SD.resultFormat, URIRef(_FORMATS + name)))
     g.add((service, DCTERMS.description, Literal(
-        f"SPARQL 1.1 endpoint ({'updates enabled' if updates else 'read-only'}). SERVICE, LOAD and "
-        f"FROM graphs outside the store are refused. Each query is stopped after {query_timeout:g} s "
+        f"SPARQL 1.1 endpoint ({'updates enabled' if updates else 'read-only'}). SERVICE and LOAD "
+        "are refused; a dataset graph (default-graph-uri, named-graph-uri, FROM) the store does not "
+        "hold is empty, and relative IRIs resolve against this endpoint's URL. "
+        f"{'using-graph-uri is not supported (write USING in the update). ' if updates else ''}"
+        f"Each query is stopped after {query_timeout:g} s "
         f"and answers at most {max_rows} rows or triples (header KG-Truncated: true when cut; SPARQL "
         "JSON adds \"truncated\": true).", lang="en",
     )))

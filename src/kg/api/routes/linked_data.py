@@ -27,8 +27,9 @@ from kg.terms import Triple
 
 router = APIRouter(tags=["linked data"])
 
-_RDF_ONLY = ("turtle", "jsonld", "ntriples")
-_FORMAT = Query(alias="format", description="Override content negotiation: html, turtle, jsonld, ntriples.")
+_RDF_ONLY = ("turtle", "jsonld", "ntriples", "rdfxml")
+_FORMAT = Query(alias="format",
+                description="Override content negotiation: html, turtle, jsonld, ntriples, rdfxml.")
 
 
 def get_linked_data(state: Annotated[AppState, Depends(get_state)],
@@ -45,7 +46,8 @@ def _base_url(state: AppState, request: Request) -> str:
     return state.settings.base_url or str(request.base_url)
 
 
-@router.get("/id/{slug:path}", summary="Dereference an entity IRI (HTML, Turtle, JSON-LD, N-Triples)",
+@router.get("/id/{slug:path}",
+            summary="Dereference an entity IRI (HTML, Turtle, JSON-LD, N-Triples, RDF/XML)",
             response_class=Response)
 def dereference(
     slug: str, request: Request,
@@ -65,7 +67,8 @@ def dereference(
         return HTMLResponse(not_found_html(slug), status_code=404, headers={"Vary": "Accept"})
 
 
-@router.get("/ontology", summary="The ontology (HTML, Turtle, JSON-LD, N-Triples)", response_class=Response)
+@router.get("/ontology", summary="The ontology (HTML, Turtle, JSON-LD, N-Triples, RDF/XML)",
+            response_class=Response)
 def ontology(
     request: Request, state: Annotated[AppState, Depends(get_state)],
     fmt: Annotated[str | None, _FORMAT] = None,

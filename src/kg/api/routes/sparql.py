@@ -85,16 +85,19 @@ async def _answer(request: Request, endpoint: SparqlEndpoint, state: AppState,
     if parsed.query is None or parsed.update is not None:
         # Updates write the store and the description reads it: both block, so they get a thread.
         return await run_in_threadpool(_answer_blocking, request, endpoint, state, parsed)
-    return _respond(await endpoint.query_async(parsed, accept=request.headers.get("accept")))
+    return _respond(await endpoint.query_async(
+        parsed, accept=request.headers.get("accept"),
+        base_iri=_endpoint_url(request, state.settings.base_url)))
 
 
 _RESPONSES: dict[int | str, dict[str, object]] = {
     200: {"description": "Query results (SPARQL JSON/XML/CSV/TSV) or RDF (Turtle, N-Triples, "
           "JSON-LD, RDF/XML, N-Quads, TriG) by Accept or format=; the service description "
           "without a query. Header KG-Truncated tells whether KG_MAX_ROWS cut the answer."},
-    400: {"description": "query_syntax_error, query_refused (SERVICE, LOAD, updates, unknown "
-          "graphs), update_failed (the store refused an update; nothing changed), or bad_request "
-          "(two query parameters, a GET with a body...)."},
+    400: {"description": "query_syntax_error, query_refused (SERVICE, LOAD, updates on the query "
+          "path, using-graph-uri), update_failed (the store refused an update; nothing changed), or "
+          "bad_request (two query parameters, a dataset IRI that is not absolute, a GET with a "
+          "body...)."},
     406: {"description": "not_acceptable: no offered format matches Accept/format=."},
     503: {"description": "query_timeout: stopped at KG_QUERY_TIMEOUT; or service_busy."},
 }
