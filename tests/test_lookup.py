@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from kg.errors import BadRequestError
 from kg.lookup import EntityRecord, LabelRecord, LookupIndex
 from kg.lookup.index import FUZZY_FALLBACK, FUZZY_MIN_CJK, FUZZY_MIN_LATIN, _holding_one_edit
-from kg.lookup.normalise import normalise, normalise_many, strip_tones
+from kg.lookup.normalise import normalise, normalise_many, significant, strip_tones, word_prefixes
 from kg.lookup.pinyin import segmentations
 from kg.lookup.postings import JoinedTexts
 
@@ -306,3 +306,87 @@ def test_joined_texts_holding_in_order_agrees_with_subsequence(keys: list[str], 
     ids = np.arange(len(keys), dtype=np.int32)
     found = JoinedTexts(keys).holding_in_order(ids, text)
     assert found.tolist() == [i for i, key in enumerate(keys) if _in_order(key, text)]
+
+
+# -- English names written with other or extra common words ("most_words") --------------------------
+
+PARTY, XIAN_OFFICE, GOVERNMENT, FINANCE, ADMIN, CENTRE, PLAN = (ID + s for s in (
+    "shanghai-party-committee", "xian-party-policy-research-office", "shanghai-government",
+    "shanghai-finance-bureau", "xixian-admin-committee", "national-science-centre", "science-city-plan"))
+
+BODIES = LookupIndex([
+    EntityRecord(PARTY, _labels(("中共上海市委员会", "zh", "pref"),
+                                ("CPC Shanghai Municipal Committee", "en", "pref"),
+                                ("Shanghai Party Committee", "en", "alt"))),
+    EntityRecord(XIAN_OFFICE, _labels(
+        ("Policy Research Office of the CPC Xi'an Municipal Committee", "en", "pref"),)),
+    EntityRecord(GOVERNMENT, _labels(("Shanghai Municipal People's Government", "en", "pref"),)),
+    EntityRecord(FINANCE, _labels(("Shanghai Municipal Finance Bureau", "en", "pref"),)),
+    EntityRecord(ADMIN, _labels(("Xixian New Area Administrative Committee", "en", "pref"),)),
+    EntityRecord(CENTRE, _labels(("Zhangjiang Comprehensive National Science Centre", "en", "pref"),)),
+    EntityRecord(PLAN, _labels(("Zhangjiang Science City Construction Plan", "en", "pref"),)),
+    *(EntityRecord(f"{ID}shanghai-{n}", _labels((f"Shanghai {word} Office", "en", "pref"),))
+      for n, word in enumerate(("Science", "Planning", "Finance", "Policy", "Trade", "Tourism"))),
+])
+
+
+def _found(index: LookupIndex, query: str) -> list[tuple[str, str]]:
+    return [(h.entity.iri, h.match) for h in index.search(query, limit=10).hits]
+
+
+def test_lookup_english_name_with_other_common_words_finds_the_body() -> None:
+    # The graph says "CPC Shanghai Municipal Committee" and "Shanghai Party Committee"; researchers
+    # write "Shanghai Municipal Party Committee". Neither label holds every word.
+    assert _found(BODIES, "Shanghai Municipal Party Committee")[0] == (PARTY, "most_words")
+
+
+def test_lookup_most_words_rank_below_every_word_and_exact_matches() -> None:
+    hits = BODIES.search("CPC Shanghai Committee", limit=10).hits
+    assert (hits[0].entity.iri, hits[0].match) == (PARTY, "english")
+    assert [(h.entity.iri, h.match) for h in hits[1:]] == [(XIAN_OFFICE, "most_words")]
+    assert max(h.score for h in hits[1:]) < hits[0].score
+    assert _found(BODIES, "Shanghai Party Committee")[0] == (PARTY, "exact")
+
+
+def test_lookup_rare_words_weigh_more_than_common_ones() -> None:
+    # Both bodies hold two of the three words; only the one holding the rare word ("xixian", in one
+    # label, against "shanghai", in most) holds most of the query's weight.
+    found = dict(_found(BODIES, "Xixian Shanghai Committee"))
+    assert found.get(ADMIN) == "most_words" and PARTY not in found
+
+
+def test_lookup_one_shared_word_is_not_enough() -> None:
+    assert BODIES.search("Xixian Tourism", limit=10).total == 0
+
+
+def test_lookup_stopwords_need_not_be_in_the_label() -> None:
+    assert _found(BODIES, "Shanghai Municipal Committee of the CPC")[0] == (PARTY, "english")
+    assert _found(BODIES, "Shanghai Municipal Bureau of Finance")[0] == (FINANCE, "english")
+
+
+@pytest.mark.parametrize(("query", "iri"), [
+    ("Xixian New Area Administration Committee", ADMIN),  # the stem: administrati-on / -ve
+    ("Zhangjiang Comprehensive National Science Center", CENTRE),  # American spelling
+    ("Zhangjiang Science City Construction Planning", PLAN),  # "plan" starts "planning"
+])
+def test_lookup_english_words_tolerate_stems_and_spellings(query: str, iri: str) -> None:
+    assert _found(BODIES, query)[0] == (iri, "english")
+
+
+def test_lookup_most_words_keeps_chinese_and_pinyin_answers() -> None:
+    assert _found(BODIES, "中共上海市委员会")[0] == (PARTY, "exact")
+    assert _top(LookupIndex(ENTITIES), "ke chuang ban") == (OFFICE, "pinyin", "科创办")
+
+
+def test_normalise_word_prefixes_cover_stems_and_spellings() -> None:
+    assert {"administrat", "centre", "program", "policies"} <= (
+        word_prefixes("administration") | word_prefixes("center") | word_prefixes("programme")
+        | word_prefixes("policy"))
+    assert word_prefixes("party") == {"party", "parties"}
+    assert significant(["bureau", "of", "finance", "bureau"]) == ["bureau", "finance"]
+    assert significant(["xi", "an"]) == ["xi", "an"]  # fewer than two left: keep them all
+
+
+def test_lookup_over_no_entities_finds_nothing() -> None:
+    empty = LookupIndex([])
+    assert all(empty.search(q, limit=5).total == 0 for q in ("科创办", "kcb", "Shanghai Party Committee"))

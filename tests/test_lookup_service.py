@@ -152,3 +152,50 @@ def test_lookup_rendering_is_cached_with_the_answer_and_dropped_by_a_write() -> 
     store.add_triples([(iri("https://w3id.org/innokg/id/lingang"), iri(SKOS_PREF),
                         literal("临港新片区", lang="zh"))], graph="https://w3id.org/innokg/graph/extra")
     assert lookup.render(render, "临港", limit=5) == 2
+
+
+# -- researchers' English names for bodies of the bundled graph ------------------------------------
+
+BUNDLED = "https://w3id.org/innokg/id/"
+
+
+@pytest.mark.parametrize(("query", "slug"), [
+    # Each found nothing before the partial-word fallback, but the last, which found the 2018
+    # renaming event (its label holds "Administrative Committee" and "Administration Office").
+    ("Shanghai Municipal Party Committee", "shanghai-party-committee"),
+    ("Shanghai Municipal Committee of the CPC", "shanghai-party-committee"),
+    ("Xixian New Area Management Committee", "xixian-admin-committee"),
+    ("Shaanxi Provincial Party Committee Policy Research Office", "shaanxi-party-policy-research-office"),
+    ("Xi'an Municipal Party Committee Policy Research Office", "xian-party-policy-research-office"),
+    ("Zhangjiang Hi-Tech Park Management Committee", "zhangjiang-hitech-park-committee"),
+    ("People's Government of Shaanxi Province", "shaanxi-provincial-government"),
+    ("Ministry of Science and Technology of China", "most"),
+    ("Silk Road Science and Technology Innovation Valley", "silk-road-innovation-valley"),
+    ("Shanghai Municipal Bureau of Finance", "shanghai-municipal-finance"),
+    ("Shanghai Leading Group for the S&T Innovation Center", "shanghai-stc-leading-group"),
+    ("Zhangjiang Science City Administrative Office", "zhangjiang-admin-office"),
+])
+def test_bundled_lookup_finds_bodies_by_researchers_english_names(bundled_lookup: EntityLookup,
+                                                                 query: str, slug: str) -> None:
+    assert _iris(bundled_lookup, query)[0] == BUNDLED + slug
+
+
+def test_bundled_lookup_exact_english_label_still_ranks_first(bundled_lookup: EntityLookup) -> None:
+    for label in ("CPC Shanghai Municipal Committee", "Shanghai Party Committee"):
+        hits = bundled_lookup.search(label, limit=10).hits
+        assert (hits[0].entity.iri, hits[0].match) == (BUNDLED + "shanghai-party-committee", "exact")
+    hits = bundled_lookup.search("Shanghai Municipal Government", limit=10).hits
+    assert hits[0].match == "exact" and all(h.score < hits[0].score for h in hits[1:])
+
+
+def test_bundled_lookup_party_committee_finds_only_that_committee(bundled_lookup: EntityLookup) -> None:
+    # "Municipal" and "Committee" are in many labels: the Xi'an committee's office, holding just those
+    # two words, does not hold most of the query.
+    found = _iris(bundled_lookup, "Shanghai Municipal Party Committee")
+    assert found == [BUNDLED + "shanghai-party-committee"]
+
+
+def test_entities_endpoint_finds_the_party_committee_by_its_english_name(client: TestClient) -> None:
+    body = client.get("/entities", params={"q": "Shanghai Municipal Party Committee"}).json()
+    first = body["results"][0]
+    assert (first["id"], first["match"]) == ("shanghai-party-committee", "most_words")

@@ -204,6 +204,28 @@ def test_limit_is_capped_and_reported() -> None:
     assert not capped.reconcile(ReconQuery("示范")).truncated  # no limit asked: nothing was refused
 
 
+def test_reconcile_english_name_with_other_common_words_finds_party_committee(reconciler: Reconciler) -> None:
+    # Labels: "CPC Shanghai Municipal Committee", "Shanghai Party Committee"; neither holds every word.
+    found = reconciler.reconcile(ReconQuery("Shanghai Municipal Party Committee",
+                                            types=("ikg:GovernmentBody",))).candidates
+    exact = reconciler.reconcile(ReconQuery("Shanghai Party Committee")).candidates
+    assert found[0].id == exact[0].id == "shanghai-party-committee"
+    assert not found[0].match and exact[0].match
+    assert found[0].score < exact[0].score
+    assert found[0].name == "CPC Shanghai Municipal Committee"  # English query, English name
+
+
+@pytest.mark.parametrize(("text", "type_", "slug"), [
+    ("Xixian New Area Management Committee", "ikg:ManagementCommittee", "xixian-admin-committee"),
+    ("Xi'an Municipal Party Committee Policy Research Office", None, "xian-party-policy-research-office"),
+    ("Zhangjiang Science City Administrative Office", None, "zhangjiang-admin-office"),
+])
+def test_reconcile_researchers_english_names(reconciler: Reconciler, text: str, type_: str | None,
+                                            slug: str) -> None:
+    found = reconciler.reconcile(ReconQuery(text, types=(type_,) if type_ else ())).candidates
+    assert found[0].id == slug and not found[0].match
+
+
 def test_unknown_type_or_property_is_refused(reconciler: Reconciler) -> None:
     from kg.errors import BadRequestError
 
@@ -288,6 +310,36 @@ def test_match_endpoint_answers_in_query_order(api: TestClient) -> None:
     results = response.json()["results"]
     assert results[0]["candidates"][0]["id"] == "ndrc"
     assert _ids(results[1]["candidates"]) == ["shanghai-stc-office"]
+
+
+def test_form_post_batch_reconciles_english_names_and_keeps_chinese_answers(api: TestClient) -> None:
+    answer = _batch(api, {"q0": {"query": "Shanghai Municipal Party Committee"},
+                          "q1": {"query": "科创办"}, "q2": {"query": "kechuangban"}})
+    assert answer["q0"]["result"][0]["id"] == "shanghai-party-committee"
+    assert not answer["q0"]["result"][0]["match"]
+    assert answer["q1"]["result"][0]["id"] == answer["q2"]["result"][0]["id"] == "shanghai-stc-office"
+    assert answer["q1"]["result"][0]["match"] and not answer["q2"]["result"][0]["match"]
+
+
+def test_v1_service_answers_relative_to_its_endpoint(api: TestClient) -> None:
+    manifest = api.get("/reconcile/1.0").json()
+    assert manifest["versions"] == ["1.0-draft"]
+    body = {"queries": [{"conditions": [{"matchType": "name", "propertyValue": "NDRC"}]}]}
+    response = api.post("/reconcile/1.0/match", json=body)
+    assert response.status_code == 200, response.text
+    assert response.json()["results"][0]["candidates"][0]["id"] == "ndrc"
+
+
+def test_v1_suggest_pages_with_offset(api: TestClient) -> None:
+    first = api.get("/reconcile/1.0/suggest/entity", params={"prefix": "张江", "limit": 2}).json()["result"]
+    second = api.get("/reconcile/1.0/suggest/entity",
+                     params={"prefix": "张江", "limit": 1, "offset": 1}).json()["result"]
+    assert len(first) == 2 and [s["id"] for s in second] == [first[1]["id"]]
+
+
+def test_v1_extend_refuses_a_body_that_is_not_json(api: TestClient) -> None:
+    response = api.post("/reconcile/1.0/extend", content=b"ids", headers={"content-type": "text/plain"})
+    assert response.status_code == 415 and response.json()["code"] == "unsupported_media_type"
 
 
 def test_extend_form_post_on_service_url(api: TestClient) -> None:

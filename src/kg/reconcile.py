@@ -12,7 +12,9 @@ identifierSpace), a CURIE or a full IRI; classes and properties by CURIE (`ikg:L
 IRI, or a bare local name of the ontology (the schemaSpace). Answers use slugs and CURIEs.
 
 Scoring: the name score is the lookup's score x 100 (the lookup ranks exact > prefix > substring >
-English words > abbreviation > pinyin > initials > typo). With property constraints the name counts
+English words > abbreviation > partial > most of the English words > pinyin > initials > typo, so an
+English name written with other common words, "Shanghai Municipal Party Committee", still gets its
+candidate, below any label holding every word). With property constraints the name counts
 for NAME_WEIGHT and the share of satisfied constraints for the rest, so a candidate with matching
 property values gains score and can overtake a better-named one. `match` is true only for an
 unambiguous exact label match: the candidate's label equals the query (after normalisation), no other

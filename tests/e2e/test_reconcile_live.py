@@ -39,3 +39,25 @@ def test_openrefine_form_post_reconciles_a_batch(live_server: str) -> None:
     assert answer["q1"]["result"][0]["id"] == "ndrc"
     preview = httpx.get(manifest["preview"]["url"].replace("{{id}}", "ndrc"), timeout=10)
     assert preview.status_code == 200 and "NDRC" in preview.text
+
+
+def test_openrefine_reconciles_an_english_name_written_another_way(live_server: str) -> None:
+    batch = {"q0": {"query": "Shanghai Municipal Party Committee", "type": "ikg:GovernmentBody",
+                    "type_strict": "should"}}
+    body = urlencode({"queries": json.dumps(batch)})
+    response = httpx.post(f"{live_server}/reconcile", content=body.encode("ascii"), timeout=10, headers={
+        "Content-Type": "application/x-www-form-urlencoded; charset=UTF-8", "User-Agent": "OpenRefine/3.8",
+    })
+    assert response.status_code == 200, response.text
+    best = response.json()["q0"]["result"][0]
+    assert best["id"] == "shanghai-party-committee" and not best["match"]
+
+
+def test_each_service_claims_only_its_own_version(live_server: str) -> None:
+    assert httpx.get(f"{live_server}/reconcile", timeout=10).json()["versions"] == ["0.2"]
+    endpoint = f"{live_server}/reconcile/1.0"
+    assert httpx.get(endpoint, timeout=10).json()["versions"] == ["1.0-draft"]
+    query = {"queries": [{"conditions": [{"matchType": "name", "propertyValue": "科创办"}]}]}
+    response = httpx.post(f"{endpoint}/match", json=query, timeout=10)
+    assert response.status_code == 200, response.text
+    assert response.json()["results"][0]["candidates"][0]["id"] == "shanghai-stc-office"

@@ -10,7 +10,10 @@ joined text of all keys, not by a Python loop per gram):
 - pinyin and initials need no postings of their own: a pair of syllables (or of initials) maps to the
   few distinct CJK bigrams of the index that can read that way (every reading of a polyphone counts),
   and their text posting lists give the candidates; boolean masks of characters check them;
-- `words` postings and a sorted word list (prefix search by bisection), English acronyms;
+- `words` postings and a sorted word list (prefix search by bisection), English acronyms; a
+  multi-word English query that no label holds whole falls back to the labels holding most of its
+  words, each word weighted by how rare it is among the labels (IDF), so that "Shanghai Municipal
+  Party Committee" finds "CPC Shanghai Municipal Committee" and "Shanghai Party Committee";
 - `flat` postings: trigrams of each key's first-reading pinyin string, for typo search.
 - every key's text in one array of code points (`postings.JoinedTexts`): candidates are checked
   there in numpy (literal runs, runs of character classes, characters in order, one-edit forms), so
@@ -35,12 +38,15 @@ import numpy.typing as npt
 from kg.errors import BadRequestError
 from kg.lookup import pinyin
 from kg.lookup.normalise import (
+    STOPWORDS,
     acronyms,
     is_cjk,
     is_latin_query,
     normalise,
     normalise_many,
+    significant,
     strip_tones,
+    word_prefixes,
     words,
 )
 from kg.lookup.postings import (
@@ -68,10 +74,11 @@ from kg.lookup.postings import (
 
 #: Match kinds, best first, with the base of their score; tiers are 0.1 apart and the in-tier
 #: adjustments (whole label, coverage, label kind) add at most 0.09, so a tier never overtakes another
-#: and the best score is 1.0. "partial": the query holds a whole label and more ("上海张江科学城").
+#: and the best score is 1.0. "partial": the query holds a whole label and more ("上海张江科学城");
+#: "most_words": the label holds most of the query's English words, not all (see MOST_WORDS_SHARE).
 MATCH_BASE: dict[str, float] = {
     "exact": 0.91, "prefix": 0.81, "substring": 0.71, "english": 0.61, "abbreviation": 0.51,
-    "partial": 0.41, "pinyin": 0.31, "initials": 0.21, "fuzzy": 0.11,
+    "partial": 0.41, "most_words": 0.31, "pinyin": 0.21, "initials": 0.11, "fuzzy": 0.01,
 }
 _KINDS = tuple(MATCH_BASE)
 #: Scores are ranked as integers in ten-thousandths (they are rounded to four decimals).
@@ -106,6 +113,21 @@ _MEMBERSHIP_LISTS = 16
 _CHAR_TABLE_SIZE = 0x30000
 #: Most words a prefix of one query word expands to (type-ahead on "c" would list every word).
 MAX_PREFIX_WORDS = 2_000
+#: Share of the weight of a query's significant English words a label must hold to be offered as
+#: "most_words", a word weighing log(1 + labels / labels holding it): "shanghai" or "committee",
+#: in many labels, weigh less than "xixian" or "party". Looked for only when the query as typed
+#: matches fewer than FUZZY_FALLBACK labels, as typos are.
+MOST_WORDS_SHARE = 0.6
+#: Fewest query words a "most_words" label must hold (one shared word is what substrings are for).
+MOST_WORDS_FEWEST = 2
+#: Most candidate keys one "most_words" search checks; past it the answer says truncated.
+MOST_WORDS_MAX_CANDIDATES = 5_000
+#: Shortest query word that stands for longer words, its stem and other spelling ("s" of "S&T"
+#: only ever matches the word "s").
+_PREFIX_FROM = 3
+#: Shortest query word that stands for shorter words starting it, at most _SHORTER_BY letters and
+#: at least _SHORTER_LETTERS long ("planning": "plan"; "party" is too short to stand for "part").
+_SHORTER_FROM, _SHORTER_BY, _SHORTER_LETTERS = 6, 4, 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -264,9 +286,13 @@ class _Offers:
     def add(self, key_ids: IdArray, kind: str, coverage: npt.NDArray[np.float64] | float,
             whole: npt.NDArray[np.bool_] | bool = False) -> None:
         """Offer `key_ids` as `kind` matches covering `coverage` of their key (whole: all of it)."""
+        self.add_scored(key_ids, kind, 0.03 * np.minimum(coverage, 1.0) + np.where(whole, 0.04, 0.0))
+
+    def add_scored(self, key_ids: IdArray, kind: str, bonus: npt.NDArray[np.float64] | float) -> None:
+        """Offer `key_ids` as `kind` matches, each `bonus` (at most 0.07) above the kind's base."""
         if len(key_ids) == 0:
             return
-        score = MATCH_BASE[kind] + 0.03 * np.minimum(coverage, 1.0) + np.where(whole, 0.04, 0.0)
+        score = MATCH_BASE[kind] + np.minimum(bonus, 0.07)
         key_ids = np.asarray(key_ids, dtype=np.int32)
         self.keys.append(key_ids)
         self.scores.append(np.broadcast_to(score, len(key_ids)).astype(np.float64))
@@ -347,7 +373,8 @@ class LookupIndex:
     def _build_text(self) -> None:
         """Text grams and first-reading pinyin trigrams of all keys, each from one joined text."""
         lengths = self._key_len.tolist()
-        joined = SEPARATOR.join(self.keys) + SEPARATOR
+        # Each key followed by a separator: no keys (an empty graph), no text at all.
+        joined = "".join(key + SEPARATOR for key in self.keys)
         self._text = Postings(*joined_gram_codes(joined, lengths))
         points = code_points(joined)
         cjk = cjk_mask(points)
@@ -356,21 +383,26 @@ class LookupIndex:
         flats = pinyin.first_readings(joined).split(SEPARATOR)[:-1]
         flat_lengths = [len(f) for f in flats]
         self._flat_len = np.asarray(flat_lengths, dtype=np.int32)
-        self._flat = Postings(*joined_gram_codes(SEPARATOR.join(flats) + SEPARATOR, flat_lengths))
+        self._flat = Postings(*joined_gram_codes("".join(f + SEPARATOR for f in flats), flat_lengths))
         self._flat_texts = JoinedTexts(flats)
 
     def _build_words(self) -> None:
-        """English words of the keys (postings and a sorted list for prefixes) and acronyms."""
+        """English words of the keys (postings and a sorted list for prefixes), acronyms, and each
+        key's number of distinct words that are not STOPWORDS."""
         building: dict[str, list[int]] = {}
         self._acronyms: dict[str, list[int]] = {}
+        self._key_words = np.zeros(len(self.keys), dtype=np.int32)
         for key_id, key in enumerate(self.keys):
             if key.isascii() or not all(is_cjk(c) for c in key):
-                for word in set(words(key)):
+                distinct = set(words(key))
+                for word in distinct:
                     building.setdefault(word, []).append(key_id)
+                self._key_words[key_id] = len(distinct - STOPWORDS)
                 for acronym in acronyms(key):
                     self._acronyms.setdefault(acronym, []).append(key_id)
         self._words = {w: np.asarray(ids, dtype=np.int32) for w, ids in building.items()}
         self._sorted_words = sorted(self._words)
+        self._worded_keys = int(np.count_nonzero(self._key_words))
 
     def _build_readings(self) -> None:
         """From syllable pairs ("ke|chuang"), single syllables and initials pairs ("kc") to the
@@ -460,7 +492,7 @@ class LookupIndex:
         if len(cjk) >= 2:
             self._match_abbreviation("".join(cjk), offers)
             self._match_partial("".join(cjk), offers)
-        query_words = words(text)
+        query_words = significant(words(text))
         if len(query_words) >= 2:  # punctuation too: "science ltd." still names two words
             self._match_words(query_words, offers)
         toneless = strip_tones(text)
@@ -469,6 +501,7 @@ class LookupIndex:
             self._match_latin(text, toneless, offers)
         lang = lang.lower() if lang else None
         if self._few_labels_match(offers, lang, types):
+            self._match_most_words(query_words, offers)
             if len(cjk) == len(text.replace(" ", "")) and len(text) >= FUZZY_MIN_CJK:
                 self._match_fuzzy(text, self._text, self._key_texts, self._key_len, offers)
             if latin:
@@ -631,6 +664,71 @@ class LookupIndex:
             elif len(found):
                 found = found[np.logical_or.reduce([member(found, ids) for ids in lists])]
         offers.add(found, "english", sum(len(w) for w in query_words) / self._key_len[found])
+
+    def _match_most_words(self, query_words: list[str], offers: _Offers) -> None:
+        """Labels holding at least MOST_WORDS_SHARE of the weight of `query_words` (each word also
+        standing for its stem and other spellings, see `_word_lists`), and at least
+        MOST_WORDS_FEWEST of them; those holding all of them are "english" matches."""
+        query_words = [w for w in query_words if w not in STOPWORDS]
+        if len(query_words) < MOST_WORDS_FEWEST or not self._worded_keys:
+            return
+        groups = [self._word_lists(w) for w in query_words]
+        weights = np.asarray([self._word_weight(lists) for lists in groups])
+        need = MOST_WORDS_SHARE * float(weights.sum())
+        # A label holding none of the rarest words cannot reach the share with the others alone:
+        # the candidates are the keys holding one of the rarest few, whose posting lists are short.
+        order = np.argsort(-weights, kind="stable")
+        rest = np.append(np.cumsum(weights[order][::-1])[::-1], 0.0)  # rest[i]: weight of order[i:]
+        rarest = order[:int(np.argmax(rest < need))]
+        candidates = offers.fresh(union([ids for i in rarest.tolist() for ids in groups[i]]), "most_words")
+        if len(candidates) > MOST_WORDS_MAX_CANDIDATES:
+            offers.truncated = True
+            candidates = candidates[:MOST_WORDS_MAX_CANDIDATES]
+        held = np.zeros(len(candidates))
+        count = np.zeros(len(candidates), dtype=np.int32)
+        for lists, weight in zip(groups, weights.tolist(), strict=True):
+            holds = self._holding_any(candidates, lists)
+            held += weight * holds
+            count += holds
+        share = held / float(weights.sum())
+        keep = (share >= MOST_WORDS_SHARE - 1e-9) & (count >= MOST_WORDS_FEWEST)
+        found, share, count = candidates[keep], share[keep], count[keep]
+        # Every word held, some as a stem or another spelling: English words after all, ranked among
+        # the labels holding them as typed ("Administrative Office" and "Administration Office").
+        every = count == len(query_words)
+        offers.add(found[every], "english", sum(map(len, query_words)) / self._key_len[found[every]])
+        found, share, count = found[~every], share[~every], count[~every]
+        # The share of the query decides; the share of the label's own words found breaks near-ties
+        # (the shorter of two labels holding the same words).
+        explained = np.minimum(count / np.maximum(self._key_words[found], 1), 1.0)
+        offers.add_scored(found, "most_words", 0.06 * share + 0.01 * explained)
+
+    def _word_lists(self, word: str) -> list[IdArray]:
+        """Posting lists of the indexed words a query word stands for: those `word_prefixes` starts,
+        and the shorter words that start it ("planning" stands for "plan", "committees" for
+        "committee"), at most _SHORTER_BY letters shorter."""
+        if len(word) < _PREFIX_FROM:
+            found = self._words.get(word)
+            return [] if found is None else [found]
+        indexed = {w for prefix in word_prefixes(word) for w in self._words_with_prefix(prefix)}
+        if len(word) >= _SHORTER_FROM:
+            cuts = range(max(_SHORTER_LETTERS, len(word) - _SHORTER_BY), len(word))
+            indexed.update(word[:cut] for cut in cuts if word[:cut] in self._words)
+        return [self._words[w] for w in sorted(indexed)]
+
+    def _word_weight(self, lists: Sequence[IdArray]) -> float:
+        """log(1 + keys with words / keys holding the word): rare words weigh more. A word no label
+        holds weighs as much as the rarest: it is part of the name asked for, and missing."""
+        holding = min(sum(map(len, lists)), self._worded_keys)
+        return float(np.log1p(self._worded_keys / max(holding, 1)))
+
+    def _holding_any(self, candidates: IdArray, lists: Sequence[IdArray]) -> npt.NDArray[np.bool_]:
+        """Which of `candidates` (ascending) one of `lists` holds."""
+        if not lists or len(candidates) == 0:
+            return np.zeros(len(candidates), dtype=bool)
+        if len(lists) > _MEMBERSHIP_LISTS:
+            return member(candidates, union(lists))
+        return np.logical_or.reduce([member(candidates, ids) for ids in lists])
 
     def _reading_keys(self, grams: Sequence[str], slots: dict[str, list[int]]) -> IdArray:
         """Keys holding, for every gram ("ke|chuang", "kc"), one bigram (or character) read that way."""

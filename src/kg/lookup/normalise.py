@@ -26,8 +26,16 @@ _LINE_EDGE_SPACE = re.compile(r"^ | $", re.MULTILINE)
 _WORD = re.compile(r"[^\W_]+")
 _LATIN_WORD = re.compile(r"[a-z0-9]+")
 _TONE_DIGITS = re.compile(r"(?<=[a-zü])[1-5]")
-#: Words left out of English acronyms ("National Development and Reform Commission" -> NDRC).
+#: Words left out of English acronyms ("National Development and Reform Commission" -> NDRC), and
+#: left out of English word matching ("Bureau of Finance" finds "Finance Bureau").
 STOPWORDS = frozenset({"a", "an", "and", "at", "for", "in", "of", "on", "the", "to"})
+#: Endings spelt one way in British and the other in American English ("centre" ~ "center"), or in
+#: the singular and the plural ("policy" ~ "policies"); each stands for the other.
+_SPELLINGS = (("tre", "ter"), ("tres", "ters"), ("isation", "ization"), ("ise", "ize"), ("ised", "ized"),
+              ("ising", "izing"), ("yse", "yze"), ("programme", "program"), ("y", "ies"))
+#: A query word this long or longer also stands for the indexed words sharing its stem, its first
+#: letters short of the last three but at least STEM_LETTERS ("administration" ~ "administrative").
+STEM_FROM, STEM_LETTERS = 7, 6
 
 
 @cache
@@ -72,6 +80,27 @@ def normalise_many(texts: Sequence[str]) -> list[str]:
 def words(text: str) -> list[str]:
     """The latin words (letters and digits) of normalised text, in order."""
     return _LATIN_WORD.findall(text)
+
+
+def significant(query_words: Sequence[str]) -> list[str]:
+    """The distinct words of a query that are not STOPWORDS, in order; all of them when fewer than two
+    are left ("of the" and "xi an" keep theirs: without them there is nothing to match)."""
+    distinct = list(dict.fromkeys(query_words))
+    kept = [w for w in distinct if w not in STOPWORDS]
+    return kept if len(kept) >= 2 else distinct
+
+
+def word_prefixes(word: str) -> set[str]:
+    """Prefixes of the indexed words that a query word stands for when words need not match exactly:
+    the word, its stem (see STEM_FROM) and its other spellings (see _SPELLINGS)."""
+    found = {word}
+    if len(word) >= STEM_FROM:
+        found.add(word[:max(STEM_LETTERS, len(word) - 3)])
+    for british, american in _SPELLINGS:
+        for ending, other in ((british, american), (american, british)):
+            if word.endswith(ending):
+                found.add(word[:-len(ending)] + other)
+    return found
 
 
 def acronyms(text: str) -> set[str]:

@@ -1,13 +1,26 @@
 """The W3C Entity Reconciliation Service API over the graph: what OpenRefine speaks (0.2), and 1.0-draft.
 
-    GET  /reconcile                     manifest (0.2; `?version=1.0-draft` for the 1.0-draft one)
-    GET|POST /reconcile?queries={...}   0.2 query batch (POST form-encoded, as OpenRefine sends it)
-    GET|POST /reconcile?extend={...}    0.2 data extension on the service URL (OpenRefine's way)
-    POST /reconcile/match               1.0-draft query batch, JSON {"queries": [...]}
+Two services, each with a manifest valid for the one version it claims (the manifests of the two
+versions contradict each other: 0.2 names suggest services by URL, 1.0-draft by booleans, and finds
+them relative to its endpoint):
+
+    0.2 at /reconcile (the URL OpenRefine is given):
+    GET  /reconcile                     manifest (`?version=1.0-draft`: the 1.0-draft one, as below)
+    GET|POST /reconcile?queries={...}   query batch (POST form-encoded, as OpenRefine sends it)
+    GET|POST /reconcile?extend={...}    data extension on the service URL (OpenRefine's way)
     GET  /reconcile/suggest/{entity,type,property}?prefix=&cursor=&limit=
     GET  /reconcile/preview?id=         HTML card
     GET|POST /reconcile/extend          data extension: form `extend=` -> 0.2, JSON body -> 1.0-draft
-    GET  /reconcile/propose_properties?type=&limit=   (0.2; /reconcile/extend/propose for 1.0-draft)
+    GET  /reconcile/propose_properties?type=&limit=
+
+    1.0-draft at /reconcile/1.0 (its routes relative to that endpoint, as the draft names them):
+    GET  /reconcile/1.0                 manifest
+    POST /reconcile/1.0/match           query batch, JSON {"queries": [...]}
+    GET  /reconcile/1.0/suggest/{entity,type,property}?prefix=&offset=&limit=
+    GET  /reconcile/1.0/preview?id=     HTML card
+    POST /reconcile/1.0/extend          data extension, JSON body
+    GET  /reconcile/1.0/extend/propose?type=&limit=
+The 1.0-draft routes also answer under /reconcile (match, extend/propose, a JSON extend), as before.
 
 No JSONP (`callback=`): CORS is on for every origin (kg.api.app), which is what browsers and
 OpenRefine use instead. Handlers are plain `def` (the lookup and store calls block); bodies are read
@@ -57,7 +70,10 @@ router = APIRouter(tags=["reconciliation"])
 #: rather than cut. OpenRefine sends batches of 10.
 MAX_BATCH = 1000
 SERVICE_NAME = "innokg: innovation-governance entities (knowledge graph)"
-VERSIONS = ["0.2", "1.0-draft"]
+V02, V1 = "0.2", "1.0-draft"
+VERSIONS = (V02, V1)
+#: The endpoint of the 1.0-draft service (the 0.2 one is /reconcile).
+V1_ROOT = "/reconcile/1.0"
 
 
 # -- input models ----------------------------------------------------------------------------------
@@ -332,36 +348,53 @@ def _base(request: Request, state: AppState) -> str:
     return (state.settings.base_url or str(request.base_url)).rstrip("/")
 
 
+#: Data-extension settings offered for every property: (type, id, label, help text, default).
+_EXTEND_SETTINGS = (
+    ("number", "limit", "Most values", "Most values per entity (0: all).", 0),
+    ("select", "lang", "Language of names", "Language of entity names (zh or en).", "zh"),
+)
+
+
 def manifest(base: str, default_types: Sequence[VocabTerm], version: str) -> dict[str, Any]:
-    """The service manifest of `version` ("0.2" or "1.0-draft") for a service at `base`."""
-    common: dict[str, Any] = {
-        "versions": VERSIONS, "name": SERVICE_NAME, "identifierSpace": str(ID), "schemaSpace": str(IKG),
+    """The service manifest of `version` ("0.2" or "1.0-draft") for the app at `base`; each claims
+    only its own version, as each is valid only for it."""
+    types = [{"id": t.curie, "name": t.bilingual()} for t in default_types]
+    return manifest_v1(base, types) if version == V1 else manifest_v02(base, types)
+
+
+def manifest_v02(base: str, default_types: list[dict[str, str]]) -> dict[str, Any]:
+    """The 0.2 manifest: services named by URL, templates in {{id}} form."""
+    return {
+        "versions": [V02], "name": SERVICE_NAME, "identifierSpace": str(ID), "schemaSpace": str(IKG),
         "serviceVersion": kg.__version__, "documentation": f"{base}/docs",
-        "view": {"url": f"{base}/id/{{{{id}}}}"},
-        "defaultTypes": [{"id": t.curie, "name": t.bilingual()} for t in default_types],
+        "view": {"url": f"{base}/id/{{{{id}}}}"}, "defaultTypes": default_types,
+        "suggest": {kind: {"service_url": base, "service_path": f"/reconcile/suggest/{kind}"}
+                    for kind in ("entity", "type", "property")},
+        "preview": {"url": f"{base}/reconcile/preview?id={{{{id}}}}", "width": PREVIEW_WIDTH,
+                    "height": PREVIEW_HEIGHT},
+        "extend": {"propose_properties": {"service_url": base,
+                                          "service_path": "/reconcile/propose_properties"},
+                   "property_settings": [
+                       {"type": kind, "name": name, "label": label, "help_text": help_text,
+                        "default": default, **_choices(kind)}
+                       for kind, name, label, help_text, default in _EXTEND_SETTINGS]},
     }
-    settings = [
-        ("number", "limit", "Most values", "Most values per entity (0: all).", 0),
-        ("select", "lang", "Language of names", "Language of entity names (zh or en).", "zh"),
-    ]
-    if version == "1.0-draft":
-        return {**common, "suggest": {"entity": True, "type": True, "property": True},
-                "preview": {"width": PREVIEW_WIDTH, "height": PREVIEW_HEIGHT},
-                "extend": {"proposeProperties": True, "propertySettings": [
-                    {"type": kind, "id": name, "name": label, "helpText": help_text, "default": default,
-                     **_choices(kind)} for kind, name, label, help_text, default in settings]},
-                "standardizedScore": True}
-    return {**common,
-            "suggest": {kind: {"service_url": base, "service_path": f"/reconcile/suggest/{kind}"}
-                        for kind in ("entity", "type", "property")},
-            "preview": {"url": f"{base}/reconcile/preview?id={{{{id}}}}", "width": PREVIEW_WIDTH,
-                        "height": PREVIEW_HEIGHT},
-            "extend": {"propose_properties": {"service_url": base,
-                                              "service_path": "/reconcile/propose_properties"},
-                       "property_settings": [
-                           {"type": kind, "name": name, "label": label, "help_text": help_text,
-                            "default": default, **_choices(kind)}
-                           for kind, name, label, help_text, default in settings]}}
+
+
+def manifest_v1(base: str, default_types: list[dict[str, str]]) -> dict[str, Any]:
+    """The 1.0-draft manifest: services found relative to V1_ROOT, an RFC 6570 view template, no
+    identifierSpace or schemaSpace (the draft dropped them)."""
+    return {
+        "versions": [V1], "name": SERVICE_NAME, "serviceVersion": kg.__version__,
+        "documentation": f"{base}/docs", "view": {"url": f"{base}/id/{{id}}"},
+        "defaultTypes": default_types,
+        "suggest": {"entity": True, "type": True, "property": True},
+        "preview": {"width": PREVIEW_WIDTH, "height": PREVIEW_HEIGHT},
+        "extend": {"proposeProperties": True, "propertySettings": [
+            {"type": kind, "id": name, "name": label, "helpText": help_text, "default": default,
+             **_choices(kind)} for kind, name, label, help_text, default in _EXTEND_SETTINGS]},
+        "batchSize": MAX_BATCH, "standardizedScore": True,
+    }
 
 
 def _choices(kind: str) -> dict[str, Any]:
@@ -437,7 +470,7 @@ def _service(request: Request, state: AppState, reconciler: Reconciler, body: by
         return _json_response(extension_v02(_extend(reconciler, params["extend"])))
     if request.method == "POST":
         raise BadRequestError("POST /reconcile needs a form field queries= or extend=.")
-    version = params.get("version", "0.2")
+    version = params.get("version", V02)
     if version not in VERSIONS:
         raise BadRequestError(f"version={version!r}; use one of {', '.join(VERSIONS)}.")
     return _json_response(manifest(_base(request, state), reconciler.default_types(), version))
@@ -466,11 +499,21 @@ def reconcile_post(request: Request, body: Annotated[bytes, Depends(_read_body)]
     return _service(request, state, reconciler, body)
 
 
+@router.get(V1_ROOT, summary="Reconciliation 1.0-draft: the service manifest")
+def manifest_v1_get(request: Request, state: Annotated[AppState, Depends(get_state)],
+                    reconciler: Annotated[Reconciler, Depends(get_reconciler)]) -> Response:
+    """The 1.0-draft manifest; the services it announces are found relative to this URL."""
+    return _json_response(manifest(_base(request, state), reconciler.default_types(), V1))
+
+
+@router.post(V1_ROOT + "/match", summary="Reconciliation 1.0-draft: a JSON query batch",
+             response_model=MatchBatchOut, responses=_ERRORS)
 @router.post("/reconcile/match", summary="Reconciliation 1.0-draft: a JSON query batch",
              response_model=MatchBatchOut, responses=_ERRORS)
 def reconcile_match(request: Request, body: Annotated[bytes, Depends(_read_body)],
                     reconciler: Annotated[Reconciler, Depends(get_reconciler)]) -> Response:
-    """`{"queries": [{"conditions": [{"matchType": "name", "propertyValue": "科创办"}]}]}`."""
+    """`{"queries": [{"conditions": [{"matchType": "name", "propertyValue": "科创办"}]}]}` (or a form
+    field queries= holding it)."""
     raw = _validate(MatchBatchIn, _json(_json_body(request, body, "queries"), "body"), "query batch")
     _check_batch(len(raw.queries), "queries")
     answers = [reconciler.reconcile(to_match_query(q)) for q in raw.queries]
@@ -493,43 +536,61 @@ def _json_body(request: Request, body: bytes, field: str) -> str:
 
 
 _PREFIX = Query(min_length=1, description="What the user has typed so far.")
-_CURSOR = Query(ge=0, description="Results to skip (paging).")
+_CURSOR = Query(ge=0, description="Results to skip (paging; 0.2).")
+_OFFSET = Query(ge=0, description="Results to skip (paging; 1.0-draft); wins over cursor.")
 _SUGGEST_LIMIT = Query(ge=1, description="Page size (at most KG_LOOKUP_LIMIT).")
 
 
+@router.get(V1_ROOT + "/suggest/entity", summary="Type-ahead over entities", response_model=SuggestOut,
+            responses=_ERRORS)
 @router.get("/reconcile/suggest/entity", summary="Type-ahead over entities", response_model=SuggestOut,
             responses=_ERRORS)
 def suggest_entity(reconciler: Annotated[Reconciler, Depends(get_reconciler)],
                    prefix: Annotated[str, _PREFIX], cursor: Annotated[int, _CURSOR] = 0,
+                   offset: Annotated[int | None, _OFFSET] = None,
                    limit: Annotated[int, _SUGGEST_LIMIT] = 10,
                    type: Annotated[str | None, Query(description="Only instances of this class.")] = None,
                    lang: Annotated[str | None, Query(description="Language of names: zh or en.")] = None,
                    ) -> Response:
     """Entities whose names start with or contain `prefix` (Chinese, English, pinyin, abbreviations)."""
-    page = reconciler.suggest_entities(prefix, limit=limit, offset=cursor, type_=type, lang=lang)
+    page = reconciler.suggest_entities(prefix, limit=limit, offset=_skip(cursor, offset), type_=type,
+                                       lang=lang)
     return _json_response(_suggest_out(page, "zh"))
 
 
+@router.get(V1_ROOT + "/suggest/type", summary="Type-ahead over the ontology's classes",
+            response_model=SuggestOut, responses=_ERRORS)
 @router.get("/reconcile/suggest/type", summary="Type-ahead over the ontology's classes",
             response_model=SuggestOut, responses=_ERRORS)
 def suggest_type(reconciler: Annotated[Reconciler, Depends(get_reconciler)],
                  prefix: Annotated[str, _PREFIX], cursor: Annotated[int, _CURSOR] = 0,
+                 offset: Annotated[int | None, _OFFSET] = None,
                  limit: Annotated[int, _SUGGEST_LIMIT] = 10) -> Response:
     """Classes whose zh/en label, local name or CURIE fits `prefix`, with their broader classes."""
-    page = reconciler.suggest_types(prefix, limit=limit, offset=cursor)
+    page = reconciler.suggest_types(prefix, limit=limit, offset=_skip(cursor, offset))
     return _json_response(_suggest_out(page, choose_lang(prefix), broader=reconciler.vocabulary().classes))
 
 
+@router.get(V1_ROOT + "/suggest/property", summary="Type-ahead over the graph's properties",
+            response_model=SuggestOut, responses=_ERRORS)
 @router.get("/reconcile/suggest/property", summary="Type-ahead over the graph's properties",
             response_model=SuggestOut, responses=_ERRORS)
 def suggest_property(reconciler: Annotated[Reconciler, Depends(get_reconciler)],
                      prefix: Annotated[str, _PREFIX], cursor: Annotated[int, _CURSOR] = 0,
+                     offset: Annotated[int | None, _OFFSET] = None,
                      limit: Annotated[int, _SUGGEST_LIMIT] = 10) -> Response:
     """Properties whose zh/en label, local name or CURIE fits `prefix`."""
-    page = reconciler.suggest_properties(prefix, limit=limit, offset=cursor)
+    page = reconciler.suggest_properties(prefix, limit=limit, offset=_skip(cursor, offset))
     return _json_response(_suggest_out(page, choose_lang(prefix)))
 
 
+def _skip(cursor: int, offset: int | None) -> int:
+    """Suggestions to skip: 1.0-draft's `offset` when given, else 0.2's `cursor`."""
+    return cursor if offset is None else offset
+
+
+@router.get(V1_ROOT + "/preview", summary="HTML preview card of an entity", response_class=HTMLResponse,
+            responses={404: {"description": "entity_not_found"}})
 @router.get("/reconcile/preview", summary="HTML preview card of an entity", response_class=HTMLResponse,
             responses={404: {"description": "entity_not_found"}})
 def preview(reconciler: Annotated[Reconciler, Depends(get_reconciler)],
@@ -560,6 +621,13 @@ def extend_post(request: Request, body: Annotated[bytes, Depends(_read_body)],
     return _json_response(extension_v02(_extend(reconciler, params["extend"])))
 
 
+@router.post(V1_ROOT + "/extend", summary="Data extension (1.0-draft): a JSON body", responses=_ERRORS)
+def extend_v1(request: Request, body: Annotated[bytes, Depends(_read_body)],
+              reconciler: Annotated[Reconciler, Depends(get_reconciler)]) -> Response:
+    """`{"ids": [...], "properties": [{"id": …, "settings": {…}}]}` -> rows of the 1.0-draft shape."""
+    return _json_response(extension_v1(_extend(reconciler, _json_body(request, body, "extend"))))
+
+
 _TYPE = Query(description="Class (CURIE, IRI or ontology name); all entities when absent.")
 _PROPOSE_LIMIT = Query(ge=1, description="Most properties (at most KG_LOOKUP_LIMIT).")
 
@@ -573,6 +641,8 @@ def propose_properties(reconciler: Annotated[Reconciler, Depends(get_reconciler)
     return _json_response(_proposal(reconciler, type, limit))
 
 
+@router.get(V1_ROOT + "/extend/propose", summary="Properties worth fetching for a type (1.0-draft)",
+            response_model=ProposalOut, responses=_ERRORS)
 @router.get("/reconcile/extend/propose", summary="Properties worth fetching for a type (1.0-draft)",
             response_model=ProposalOut, responses=_ERRORS)
 def propose_properties_v1(reconciler: Annotated[Reconciler, Depends(get_reconciler)],
