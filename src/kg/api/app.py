@@ -9,7 +9,10 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 import kg
+from kg.api.admission import install_admission
+from kg.api.auth import write_tokens_of
 from kg.api.errors import install_error_handlers
+from kg.api.head import HeadMiddleware
 from kg.api.limits import BodyLimitMiddleware
 from kg.api.routes import ROUTERS
 from kg.api.services import warm_up
@@ -40,13 +43,29 @@ def create_app(settings: Settings | None = None, *, store: GraphStore | None = N
         lifespan=lifespan,
     )
     app.state.kg = state
-    app.add_middleware(
-        CORSMiddleware, allow_origins=["*"],
-        allow_methods=["GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS"],
-        allow_headers=["*"], expose_headers=["*"],
-    )
+    if settings.allow_updates:
+        write_tokens_of(state)  # a malformed KG_WRITE_TOKENS(_FILE) stops the start, not a first write
+    app.add_middleware(HeadMiddleware)  # innermost: HEAD answered as GET where a route lacks it
+    origins, methods, headers = _cors_policy(settings.cors_origins)
+    app.add_middleware(CORSMiddleware, allow_origins=origins, allow_methods=methods,
+                       allow_headers=headers, allow_credentials=False, expose_headers=["*"])
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    install_admission(app, settings)  # body deadline; per-client rate limit outermost
     install_error_handlers(app)
     for router in ROUTERS:
         app.include_router(router)
     return app
+
+
+#: Request headers any origin may send: Authorization is not one of them, so that with "*" no page of
+#: any site can carry a write token (a browser's preflight for it fails).
+_CORS_READ_HEADERS = ("Accept", "Accept-Language", "Content-Language", "Content-Type")
+_CORS_READ_METHODS = ("GET", "HEAD", "POST", "OPTIONS")
+
+
+def _cors_policy(setting: str) -> tuple[list[str], list[str], list[str]]:
+    """Origins, methods and headers allowed cross-origin: reads for "*", writes for listed origins only."""
+    origins = [origin.strip() for origin in setting.split(",") if origin.strip()]
+    if "*" in origins:  # one policy for every origin: a "*" among named origins opens reads only
+        return ["*"], [*_CORS_READ_METHODS], [*_CORS_READ_HEADERS]
+    return origins, [*_CORS_READ_METHODS, "PUT", "DELETE"], [*_CORS_READ_HEADERS, "Authorization"]

@@ -1,11 +1,26 @@
-"""`kg serve`: run the HTTP service with uvicorn."""
+"""`kg serve`: run the HTTP service with uvicorn, in a process that cannot reach the network.
+
+The order matters (kg.store.sandbox): the listening socket is bound first, then this process leaves
+the network while it has a single thread, and only then are the store, the worker processes and the
+web server started. The service accepts connections on the socket bound before; nothing it runs can
+open a connection anywhere else.
+"""
 
 from __future__ import annotations
 
 import argparse
+import socket
 
 from kg.commands import COMMANDS
 from kg.commands.common import add_store_options, settings_from
+from kg.config import Settings
+from kg.errors import KGError
+
+
+class PortInUseError(KGError):
+    """The address `kg serve` should listen on is taken or not available."""
+
+    code = "port_in_use"
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -17,17 +32,37 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(handler=run)
 
 
+def bind(settings: Settings) -> socket.socket:
+    """A listening socket on the configured host and port; raises PortInUseError."""
+    family = socket.AF_INET6 if ":" in settings.host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((settings.host, settings.port))
+    except OSError as exc:
+        sock.close()
+        raise PortInUseError(f"Cannot listen on {settings.host}:{settings.port}: {exc.strerror}; "
+                             "choose another with --port or KG_PORT.") from exc
+    sock.listen(2048)
+    sock.set_inheritable(True)
+    return sock
+
+
 def run(args: argparse.Namespace) -> int:
-    """Open the store and serve until interrupted."""
-    import uvicorn
-
-    from kg.api.app import create_app
-
+    """Bind, leave the network, open the store and serve until interrupted."""
     settings = settings_from(args)
     overrides = {k: v for k, v in (("host", args.host), ("port", args.port)) if v is not None}
     if overrides:
         settings = settings.model_copy(update=overrides)
+    sock = bind(settings)
+    from kg.store.sandbox import apply_or_warn
+
+    apply_or_warn(unsafe=settings.unsafe_network)
+
+    from kg.api.app import create_app
+    from kg.api.server import run_server
+
     app = create_app(settings)
     print(f"kg: serving on http://{settings.host}:{settings.port}/  (docs at /docs)", flush=True)
-    uvicorn.run(app, host=settings.host, port=settings.port, log_level="info")
+    run_server(app, settings, sockets=[sock])
     return 0
