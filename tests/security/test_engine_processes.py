@@ -87,7 +87,7 @@ def test_deep_update_is_refused_before_any_parser(store: GraphStore) -> None:
 def test_a_parser_crash_kills_only_its_process() -> None:
     # With the nesting check set as high as it goes, a 10,000-deep update reaches the engine's
     # parser, which overflows its stack: the update's process dies, this one goes on.
-    deep = GraphStore(ox.Store(), location=None, limits=WriteLimits(max_nesting=10_000, timeout=30.0))
+    deep = GraphStore(ox.Store(), location=None, limits=WriteLimits(max_nesting=10_000, update_timeout=30.0))
     deep.load_bytes(DATA, fmt="ntriples", graph="http://e/g")
     with pytest.raises(UpdateFailedError, match="died"):
         deep.update("INSERT {} WHERE " + "{" * 9_999 + "}" * 9_999)
@@ -126,3 +126,31 @@ def test_doctype_after_a_long_comment_is_refused(store: GraphStore) -> None:
             b'<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"/>')
     with pytest.raises(LoadError, match="DOCTYPE"):
         store.load_bytes(body, fmt="rdfxml", graph="http://e/dtd")
+
+
+def test_deep_triple_terms_hidden_behind_a_hash_in_an_iri_are_refused(store: GraphStore) -> None:
+    # `#` inside an IRI is no comment: the check reads the IRI as one token and sees the nesting.
+    body = (b"<http://e/s> <http://e/p> <http://e/#> . <http://e/s> <http://e/p> "
+            + b"<<( <http://e/a> <http://e/b> " * 10_000 + b"<http://e/c>" + b" )>>" * 10_000 + b" .")
+    with pytest.raises(NestingTooDeepError):
+        store.load_bytes(body, fmt="turtle", graph="http://e/deep-term")
+    assert "http://e/deep-term" not in store.named_graphs()
+
+
+def test_triple_terms_deeper_than_the_term_limit_are_refused_after_parsing(store: GraphStore) -> None:
+    # Under KG_MAX_NESTING for the text, over the limit of stored triple terms (read on the quads).
+    depth = 40
+    body = (b"<http://e/s> <http://e/p> " + b"<<( <http://e/a> <http://e/b> " * depth + b"<http://e/c>"
+            + b" )>>" * depth + b" .")
+    with pytest.raises(NestingTooDeepError, match="triple terms"):
+        store.load_bytes(body, fmt="turtle", graph="http://e/deep-term")
+    shallow = b"<http://e/s> <http://e/p> <<( <http://e/a> <http://e/b> <http://e/c> )>> ."
+    store.load_bytes(shallow, fmt="turtle", graph="http://e/shallow-term")
+    assert "http://e/shallow-term" in store.named_graphs()
+
+
+def test_updates_hold_a_bounded_number_of_triple_terms(store: GraphStore) -> None:
+    text = ("INSERT DATA { GRAPH <http://e/g> { <http://e/s> <http://e/p> "
+            + "<<( <http://e/a> <http://e/b> " * 70 + "<http://e/c>" + " )>>" * 70 + " } }")
+    with pytest.raises(NestingTooDeepError, match="triple terms"):
+        store.update(text)

@@ -93,13 +93,14 @@ class Exporter:
 
     def __init__(self, store: GraphStore, view: GraphView, provenance: Provenance, *,
                  finder: PathFinder, max_nodes: int,
-                 run_construct: ConstructRunner | None = None) -> None:
+                 run_construct: ConstructRunner | None = None, refuse_network: bool = True) -> None:
         self._store = store
         self._view = view
         self._provenance = provenance
         self._max_nodes = max_nodes
         # Client CONSTRUCT text runs only in the sandboxed query workers (kg.store.runner), never here.
         self._run_construct = run_construct
+        self._refuse_network = refuse_network  # the guard's refusals (KG_SPARQL_GUARD)
         self._finder = finder
 
     def export(self, request: ExportRequest) -> ExportFile:
@@ -149,7 +150,7 @@ class Exporter:
 
     def _construct(self, scope: ExportScope) -> tuple[list[Triple], bool]:
         query = scope.query or ""
-        form = check_query(query, self._store.named_graphs())
+        form = check_query(query, self._store.named_graphs(), refuse=self._refuse_network)
         if form not in {"CONSTRUCT", "DESCRIBE"}:
             raise ExportScopeError(f"scope=construct needs a CONSTRUCT or DESCRIBE query, not {form}.")
         if self._run_construct is None:

@@ -91,13 +91,15 @@ class WriteLimits:
     """What bounds a write of client input: nesting depth, time, and whether the sandbox may fail."""
 
     max_nesting: int = 256
-    timeout: float | None = 60.0  # seconds an update (or an upload's parse) may take; None: no limit
+    timeout: float | None = 60.0  # seconds an upload's parse may take; None: no limit
+    update_timeout: float = 10.0  # seconds an update may take (readers of an on-disk store wait)
     unsafe_network: bool = False
 
     @classmethod
     def of(cls, settings: Settings) -> WriteLimits:
-        """The limits the settings give (updates get the query time limit's budget, times six)."""
-        return cls(settings.max_nesting, settings.query_timeout * 6, settings.unsafe_network)
+        """The limits the settings give: an update gets the query time limit, a parse six times it."""
+        return cls(settings.max_nesting, settings.query_timeout * 6, settings.query_timeout,
+                   settings.unsafe_network)
 
 
 class _Handle:
@@ -156,6 +158,7 @@ class GraphStore:
         self._listeners: list[Callable[[], None]] = []
         self._before_listeners: list[Callable[[], None]] = []
         self._count: tuple[int, int] | None = None
+        self._graphs: tuple[int, tuple[str, ...]] | None = None
 
     # -- opening -------------------------------------------------------------------------------
 
@@ -215,9 +218,16 @@ class GraphStore:
         return count
 
     def named_graphs(self) -> list[str]:
-        """IRIs of the named graphs, sorted."""
+        """IRIs of the named graphs, sorted (remembered until the next write, so that /health and
+        the protocol's checks answer without waiting while an update holds the store)."""
+        cached = self._graphs
+        if cached is not None and cached[0] == self._generation:
+            return list(cached[1])
         with self._handle.reading() as store:
-            return sorted(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode))
+            generation = self._generation
+            graphs = sorted(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode))
+        self._graphs = (generation, tuple(graphs))
+        return graphs
 
     @staticmethod
     def _run(store: ox.Store, query: str, union: bool) -> object:
@@ -406,7 +416,7 @@ class GraphStore:
         with self._writing():
             if self.location is None:
                 result = run_update(sparql_update, location=None, snapshot=self.snapshot_nquads,
-                                    max_nesting=limits.max_nesting, timeout=limits.timeout or 3600.0,
+                                    max_nesting=limits.max_nesting, timeout=limits.update_timeout,
                                     unsafe=limits.unsafe_network, base_iri=base_iri)
                 store = ox.Store()
                 store.bulk_load(result or b"", format=ox.RdfFormat.N_QUADS)
@@ -415,7 +425,7 @@ class GraphStore:
             location = str(self.location)
             with self._handle.away(lambda: open_store(location)):
                 run_update(sparql_update, location=location, snapshot=None,
-                           max_nesting=limits.max_nesting, timeout=limits.timeout or 3600.0,
+                           max_nesting=limits.max_nesting, timeout=limits.update_timeout,
                            unsafe=limits.unsafe_network, base_iri=base_iri)
 
     def add_triples(self, triples: Iterable[Triple], *, graph: str) -> None:

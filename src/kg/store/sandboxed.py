@@ -42,6 +42,7 @@ from kg.errors import (
     InsufficientStorageError,
     KGError,
     LoadError,
+    NestingTooDeepError,
     QueryFailedError,
     QueryRefusedError,
     QuerySyntaxError,
@@ -49,7 +50,13 @@ from kg.errors import (
     UpdateFailedError,
 )
 from kg.store.sandbox import deny_network
-from kg.store.untrusted import check_rdf, check_text_nesting
+from kg.store.untrusted import (
+    MAX_TRIPLE_TERM_DEPTH,
+    check_rdf,
+    check_text_nesting,
+    check_update_triple_terms,
+    triple_term_depth,
+)
 
 log = logging.getLogger(__name__)
 
@@ -73,7 +80,7 @@ _EXIT_GRACE = 1.0
 #: Errors that come back from a sandboxed process by name (anything else is a QueryFailedError).
 _ERRORS: dict[str, type[KGError]] = {cls.__name__: cls for cls in (
     LoadError, QuerySyntaxError, UpdateFailedError, QueryRefusedError, InsufficientStorageError,
-    errors.NestingTooDeepError, errors.BadRequestError, SandboxError,
+    NestingTooDeepError, errors.BadRequestError, SandboxError,
 )}
 
 
@@ -136,7 +143,22 @@ def _to_nquads(data: bytes, fmt: str, graph: str | None, name: str, max_nesting:
         scratch.load(data, format=RDF_FORMATS[fmt], to_graph=to_graph)
     except (SyntaxError, ValueError, OSError) as exc:
         raise _engine_error(exc, name) from exc
+    _check_triple_terms(scratch, name)
     return scratch.dump(format=ox.RdfFormat.N_QUADS) or b""
+
+
+def _check_triple_terms(store: ox.Store, name: str) -> None:
+    """Refuse triple terms nested deeper than MAX_TRIPLE_TERM_DEPTH, read from the parsed quads (the
+    web process later reads what is stored, and deep terms overflow its stack)."""
+    if not store.query("ASK { ?s ?p ?o FILTER(isTRIPLE(?s) || isTRIPLE(?o)) }",
+                       use_default_graph_as_union=True):
+        return  # the common case: no triple terms at all, found by the engine without a Python loop
+    for quad in store.quads_for_pattern(None, None, None, None):
+        if max(triple_term_depth(quad.subject), triple_term_depth(quad.object)) > MAX_TRIPLE_TERM_DEPTH:
+            raise NestingTooDeepError(
+                f"{name}: triple terms nest deeper than {MAX_TRIPLE_TERM_DEPTH} levels; nothing was "
+                "loaded."
+            )
 
 
 def _parser_main(conn: Connection, unsafe: bool) -> None:
@@ -346,6 +368,7 @@ def run_update(text: str, *, location: str | None, snapshot: Callable[[], bytes]
     against `base_iri`. Raises QuerySyntaxError, UpdateFailedError, QueryRefusedError,
     NestingTooDeepError, InsufficientStorageError."""
     check_text_nesting(text, max_nesting, what="update")  # a clear 400 before any process starts
+    check_update_triple_terms(text)
     context = forkserver()
     parent, child = context.Pipe()
     process = context.Process(target=_update_main,

@@ -8,7 +8,11 @@ kill that worker, never the service: the checks are for clear answers, the proce
 safety.
 
 - SPARQL and the Turtle family (Turtle, TriG, N-Triples, N-Quads): `{ ( [` and `<<` counted outside
-  strings and comments. Characters inside IRIs are counted too: that can only overestimate a depth.
+  IRIs, strings and comments. An update may also hold at most `MAX_TRIPLE_TERMS` `<<` in all, counted
+  anywhere in its text: nested triple terms that got into the store would be read by the web
+  process itself later, so their depth is bounded without trusting any reading of the text.
+- Parsed uploads: triple terms nested at most `MAX_TRIPLE_TERM_DEPTH` deep, checked on the parsed
+  quads themselves (`check_triple_terms`), in the sandboxed parser.
 - JSON-LD: `{ [` outside JSON strings.
 - RDF/XML: expat (not recursive) reads the whole document first: element depth, no DOCTYPE (entity
   expansion), and well-formedness: a truncated document is refused with its line and column instead
@@ -22,10 +26,12 @@ from xml.parsers import expat
 
 from kg.errors import LoadError, NestingTooDeepError
 
-#: Tokens that matter for depth in SPARQL and Turtle-family text: long strings, short strings,
-#: comments, and the brackets themselves (`<<` and `>>` are RDF-star quoted triples).
+#: Tokens that matter for depth in SPARQL and Turtle-family text: IRIs (which may hold `#` and
+#: quotes, but no `{ }`), long strings, short strings, comments, and the brackets themselves (`<<`
+#: and `>>` open and close triple terms and reifiers).
 _TEXT_TOKENS = re.compile(
-    r'"""(?:[^"\\]|\\.|"(?!""))*(?:"""|$)'
+    r"<(?![<(])[^<>\"{}|^`\\\x00-\x20]*>"
+    r'|"""(?:[^"\\]|\\.|"(?!""))*(?:"""|$)'
     r"|'''(?:[^'\\]|\\.|'(?!''))*(?:'''|$)"
     r'|"(?:[^"\\\n]|\\.)*(?:"|$)'
     r"|'(?:[^'\\\n]|\\.)*(?:'|$)"
@@ -34,6 +40,10 @@ _TEXT_TOKENS = re.compile(
     re.DOTALL | re.MULTILINE,
 )
 _JSON_TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"?|[{\[\]}]', re.DOTALL)
+#: Most `<<` an update may hold, and deepest nesting of triple terms in an upload: the graph has no
+#: use for RDF 1.2 triple terms beyond a level or two, and the web process reads stored terms.
+MAX_TRIPLE_TERMS = 64
+MAX_TRIPLE_TERM_DEPTH = 16
 _OPENERS = frozenset({"{", "(", "[", "<<"})
 _CLOSERS = frozenset({"}", ")", "]", ">>"})
 
@@ -58,6 +68,25 @@ def check_text_nesting(text: str, limit: int, *, what: str = "query") -> None:
                 raise _too_deep(what, limit)
         elif token in _CLOSERS:
             depth = max(depth - 1, 0)
+
+
+def check_update_triple_terms(text: str) -> None:
+    """Refuse an update holding more than MAX_TRIPLE_TERMS `<<` anywhere; raises NestingTooDeepError."""
+    if text.count("<<") > MAX_TRIPLE_TERMS:
+        raise NestingTooDeepError(
+            f"The update holds more than {MAX_TRIPLE_TERMS} triple terms or reifiers (<<); send them "
+            "in a Graph Store upload instead."
+        )
+
+
+def triple_term_depth(term: object) -> int:
+    """How deeply RDF 1.2 triple terms nest in `term` (0 for an IRI, blank node or literal)."""
+    depth, level = 0, [term]
+    while level:
+        level = [part for node in level if hasattr(node, "predicate")
+                 for part in (node.subject, node.object)]  # type: ignore[attr-defined]
+        depth += 1 if level else 0
+    return depth
 
 
 def check_json_nesting(data: bytes, limit: int) -> None:

@@ -41,6 +41,7 @@ def exporter_of(state: AppState) -> Exporter:
         max_nodes=state.settings.max_neighbourhood_nodes,
         # The worker pool starts on the first CONSTRUCT export, not with the exporter.
         run_construct=lambda query: runner_construct(query_runner_of(state))(query),
+        refuse_network=state.settings.sparql_guard,
     ))
 
 
