@@ -60,8 +60,11 @@ def bundled_files() -> list[tuple[Path, str | None]]:
 
 
 def kg_env(data_dir: Path) -> dict[str, str]:
-    """Environment of a `kg` child: the data dir and a generous query time limit."""
-    return {**os.environ, "KG_DATA_DIR": str(data_dir), "KG_QUERY_TIMEOUT": str(QUERY_TIMEOUT)}
+    """Environment of a `kg` child: the data dir, a generous query time limit, and no report texts
+    (kg would add the evidence's quotes to its store, which the peers' copies of the files lack:
+    the answers must stay comparable)."""
+    return {**os.environ, "KG_DATA_DIR": str(data_dir), "KG_QUERY_TIMEOUT": str(QUERY_TIMEOUT),
+            "KG_SOURCES_DIR": str(BENCH_DIR / "no-report-texts")}
 
 
 def has_kg_command(name: str) -> bool:

@@ -9,8 +9,10 @@ from fastapi.testclient import TestClient
 
 from kg.entities import EntityViews
 from kg.errors import EntityNotFoundError
+from kg.namespaces import SKOS
 from kg.provenance import Provenance
 from kg.store import GraphStore
+from kg.terms import iri
 
 SOURCE_TEXT = "国家发改委牵头推动科创办工作。科创办位于张江科学城,设立50亿元基金。"
 
@@ -179,3 +181,27 @@ def test_entity_endpoint_unknown_id_is_404_naming_it(client: TestClient) -> None
     body = response.json()
     assert body["code"] == "entity_not_found" and body["status"] == 404
     assert "no-such-body" in body["detail"]
+
+
+def test_entity_view_citations_carry_the_curators_note(client: TestClient) -> None:
+    body = client.get("/entities/shanghai-stc-office").json()
+    implements = [f for f in body["outgoing"] if f["property"]["curie"] == "ikg:implements"
+                  and f["value"]["id"] == "xi-2014-directive"]
+    assert len(implements) == 1
+    note = implements[0]["citations"][0]["note"]
+    assert note["zh"] and "2014-05 directive" in note["en"]
+    plain = [f for f in body["outgoing"] if f["property"]["curie"] == "ikg:executiveBodyOf"]
+    assert plain and plain[0]["citations"][0]["note"] is None
+
+
+def test_every_property_and_class_an_entity_view_shows_has_zh_and_en_labels(
+        bundled_store: GraphStore) -> None:
+    views = EntityViews(bundled_store, Provenance(bundled_store))
+    entities = {s.value for s, _, _ in bundled_store.triples(
+        None, iri(str(SKOS.prefLabel)), None, graph="https://w3id.org/innokg/graph/zhangjiang-2020")}
+    unlabelled = set()
+    for entity in sorted(entities):
+        view = views.get_entity(entity)
+        shown = [*view.types, *(f.property for f in view.outgoing + view.incoming)]
+        unlabelled |= {n.curie for n in shown if not (n.label_zh and n.label_en)}
+    assert len(entities) > 100 and unlabelled == set()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import subprocess
@@ -13,7 +14,7 @@ import pytest
 
 from kg.catalogue import Catalogue
 from kg.config import PROJECT_ROOT, Settings
-from kg.namespaces import BASE, to_curie
+from kg.namespaces import BASE, ONTOLOGY_GRAPH, from_curie, to_curie
 from kg.provenance import Provenance
 from kg.store import GraphStore
 from kg.terms import Term
@@ -31,12 +32,14 @@ UNCITED_PREDICATES = {
     SKOS + "prefLabel", SKOS + "altLabel", SKOS + "hiddenLabel", "http://www.w3.org/2000/01/rdf-schema#label",
     "http://purl.org/dc/terms/title", "http://purl.org/dc/terms/alternative", "http://purl.org/dc/terms/language",
     "http://purl.org/dc/terms/subject", "http://purl.org/dc/terms/description", BASE + "ontology#sourceFile",
+    # Curation metadata of a retired IRI (owl:deprecated, what replaced it): not a fact of the report.
+    "http://www.w3.org/2002/07/owl#deprecated", "http://purl.org/dc/terms/isReplacedBy",
 }
 STRUCTURAL_CLASSES = {BASE + "ontology#Evidence", BASE + "ontology#Section", "https://schema.org/MonetaryAmount"}
 #: Relations whose cited span must name both ends (the governance backbone researchers trace).
 GOVERNANCE = {BASE + "ontology#" + name for name in (
     "leads", "coLeads", "establishes", "implements", "executiveBodyOf", "handlesDailyWorkOf", "renamedTo",
-    "approves")} | {"http://www.w3.org/ns/org#unitOf", "http://www.w3.org/ns/org#hasUnit"}
+    "approves", "approvedThing", "advances", "governs")} | {"http://www.w3.org/ns/org#unitOf", "http://www.w3.org/ns/org#hasUnit"}
 
 
 def _squeeze(text: str) -> str:
@@ -147,15 +150,19 @@ def test_cited_spans_name_the_statement(asserted: list, provenance: Provenance,
 
 
 def test_documented_inferences_stay_few(provenance: Provenance) -> None:
+    # Readings that need context beyond their span (a section heading, the section's subject, "上海市"
+    # read as the government) are said out loud in a note; they stay a small share of the evidence.
     noted = [c for cs in provenance.statements().values() for c in cs if c.note]
-    assert 0 < len(noted) <= 20
+    assert 0 < len(noted) <= 30
+    assert len(noted) * 10 < len(provenance.statements())
 
 
 def test_literal_facts_cite_their_digits(asserted: list, provenance: Provenance) -> None:
     require_shared(SOURCE_REPORT)
     checked = 0
+    items = {s for s, p, _ in asserted if p == BASE + "ontology#partOf"}
     for s, p, o in asserted:
-        if p == BASE + "ontology#position":
+        if p == "https://schema.org/position" and s in items:
             continue  # an ordinal read off the order of an enumeration, not a numeral in the text
         if o.is_literal and o.datatype and o.datatype.endswith(("#integer", "#gYear", "#gYearMonth")):
             first_number = re.match(r"\d+", o.value)
@@ -203,3 +210,58 @@ def test_bundled_graph_loads_into_a_persistent_store(tmp_path: Path) -> None:
     del store
     reopened = GraphStore.open(Settings(data_dir=tmp_path / "store"))
     assert len(reopened) == count > 3000
+
+
+def test_every_property_and_class_the_graph_uses_has_zh_and_en_labels(bundled_store: GraphStore) -> None:
+    used = {r["x"].value for r in bundled_store.select(
+        f"SELECT DISTINCT ?x WHERE {{ GRAPH <{DATA_GRAPH}> {{ {{ ?s ?x ?o }} UNION {{ ?s a ?x }} }} }}")}
+    labelled = {(r["x"].value, r["lang"].value) for r in bundled_store.select(
+        "SELECT DISTINCT ?x (LANG(?l) AS ?lang) WHERE { "
+        "?x <http://www.w3.org/2000/01/rdf-schema#label> ?l }")}
+    missing = sorted(to_curie(x) for x in used for lang in ("zh", "en") if (x, lang) not in labelled)
+    assert len(used) > 60 and missing == []
+
+
+def test_evidence_iris_are_the_hash_of_the_statement_they_cite(bundled_store: GraphStore) -> None:
+    def short(term: Term) -> str:
+        if term.is_iri:
+            return to_curie(term.value)
+        plain = not term.datatype or term.datatype.endswith("#string")
+        return f'"{term.value}"' + ("" if plain else f"^^{to_curie(term.datatype or '')}")
+
+    rows = bundled_store.select(f"""
+        SELECT ?ev ?s ?p ?o WHERE {{ GRAPH <{DATA_GRAPH}> {{
+          ?ev a <{BASE}ontology#Evidence> ;
+              <{RDF}subject> ?s ; <{RDF}predicate> ?p ; <{RDF}object> ?o }} }}""")
+    wrong = [r["ev"].value for r in rows
+             if not r["ev"].value.startswith(BASE + "id/ev/zj2020-" + hashlib.sha1(
+                 f"{short(r['s'])} {short(r['p'])} {short(r['o'])}".encode()).hexdigest()[:12])]
+    assert len(rows) > 300 and wrong == []
+
+
+def test_validation_catches_a_deployment_of_two_levels(bundled_store: GraphStore) -> None:
+    broken = GraphStore.in_memory()
+    broken.load_bytes(bundled_store.dump("nquads"), fmt="nquads")
+    broken.update("INSERT DATA { GRAPH <urn:x-test> { <https://w3id.org/innokg/id/approval-2016-02> a "
+                  "<https://w3id.org/innokg/ontology#MunicipalDeployment> } }")
+    messages = {v.message for v in validate_store(broken, SHAPES).violations}
+    assert "a deployment is national or municipal, not both" in messages
+
+
+def test_the_deployment_diagram_is_drawn_from_the_ontology_and_the_data(bundled_store: GraphStore) -> None:
+    readme = (PROJECT_ROOT / "ontology" / "README.md").read_text(encoding="utf-8")
+    diagram = re.search(r"```mermaid\n(.*?)```", readme, re.S)
+    assert diagram, "ontology/README.md draws the deployment model in Mermaid"
+    text = diagram.group(1)
+    boxes = {name: from_curie(curie) for name, curie in re.findall(r'(\w+)\["([a-z]+:\w+)', text)}
+    # `A["…"] -- "prop" --> B` and `A -.-|"prop (doubt)"| B`: source box, property, target box.
+    arrow = r'(\w+)(?:\[[^\]]*\])?\s*(?:--|-\.-\|)\s*"([a-z]+:\w+)[^"]*"\|?\s*(?:-->)?\s*(\w+)'
+    arrows = re.findall(arrow, text)
+    assert len(boxes) >= 12 and len(arrows) >= 15
+    ontology_terms = {s.value for s, _, _ in bundled_store.triples(graph=str(ONTOLOGY_GRAPH))}
+    for source, prop, target in arrows:
+        prop_iri, cls_s, cls_o = from_curie(prop), boxes[source], boxes[target]
+        assert {prop_iri, cls_s, cls_o} <= ontology_terms, (source, prop, target)
+        assert bundled_store.ask(f"""ASK {{ ?s <{prop_iri}> ?o .
+            ?s a/<http://www.w3.org/2000/01/rdf-schema#subClassOf>* <{cls_s}> .
+            ?o a/<http://www.w3.org/2000/01/rdf-schema#subClassOf>* <{cls_o}> }}"""), (source, prop, target)

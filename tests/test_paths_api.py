@@ -7,9 +7,9 @@ from fastapi.testclient import TestClient
 from support import SOURCE_REPORT, require_shared
 
 NODE_KEYS = {"id", "iri", "label", "types", "category"}
-HOP_KEYS = {"from", "to", "property", "direction", "statement", "dates", "citations", "also"}
+HOP_KEYS = {"from", "to", "property", "direction", "statement", "dates", "citations", "also", "doubt"}
 CITATION_KEYS = {"evidence", "document", "document_title", "section", "section_title", "start",
-                 "end", "text", "derived_via"}
+                 "end", "text", "derived_via", "note"}
 
 
 def test_ndrc_reaches_the_stc_office_through_the_group_it_co_leads(client: TestClient) -> None:

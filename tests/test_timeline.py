@@ -82,3 +82,20 @@ def test_timeline_route_errors(client: TestClient) -> None:
     response = client.get("/timeline", params={"from": "yesterday"})
     assert (response.status_code, response.json()["code"]) == (400, "bad_request")
     assert client.get("/timeline", params={"from": "2018", "to": "2018"}).json()["from"] == "2018"
+
+
+def test_the_2018_05_decisions_are_two_entries_not_three(client: TestClient) -> None:
+    events = client.get("/timeline", params={"from": "2018-05", "to": "2018-05"}).json()["events"]
+    assert [e["id"] for e in events] == ["renaming-2018-05", "reorganisation-2018-05"]
+    renaming = events[0]
+    assert {"ikg:Renaming", "ikg:Reorganisation"} <= set(renaming["types"])
+    assert renaming["summary"]["en"].startswith(
+        "Shanghai Zhangjiang Hi-Tech Park Administrative Committee renamed")
+
+
+def test_timeline_citations_carry_the_curators_notes(client: TestClient) -> None:
+    events = client.get("/timeline", params={"entity": "approval-2016-02"}).json()["events"]
+    citations = [c for e in events for c in e["citations"]]
+    noted = [c for c in citations if c["note"]]
+    assert noted and all(c["note"]["zh"] and c["note"]["en"] for c in noted)
+    assert any("national-level deployments" in c["note"]["en"] for c in noted)

@@ -102,3 +102,65 @@ def test_trace_down_from_directive_in_curated_graph_reaches_the_office(client: T
     data = client.get("/trace/down/xi-2014-directive").json()
     reached = {h["to"]["id"] for c in data["chains"] for h in c["hops"]}
     assert "shanghai-stc-office" in reached
+
+
+def test_a_fact_stated_from_both_ends_is_one_hop() -> None:
+    store = tracing_store()
+    store.update("INSERT DATA { GRAPH <https://w3id.org/innokg/graph/fixture> { "
+                 "<https://w3id.org/innokg/id/office> <http://www.w3.org/ns/org#hasUnit> "
+                 "<https://w3id.org/innokg/id/division> } }")
+    finder = PathFinder(GraphView(store, Provenance(store, FIXTURES)), Settings(in_memory=True))
+    chains = trace(finder, "directive", "down").chains
+    walked = [(tuple(chain_slugs(c)), tuple(h.property for h in c.hops)) for c in chains]
+    assert len(walked) == len(set(walked))
+    to_division = [c for c in chains if chain_slugs(c)[-1] == "division"]
+    assert [[h.property for h in c.hops][-1] for c in to_division] == [str(ORG.hasUnit)] * 2
+    assert all(c.hops[-1].also == ((str(ORG.unitOf), "backward"),) for c in to_division)
+
+
+# -- the deployments of the curated graph ---------------------------------------------------------
+
+def test_trace_relations_cover_governs_approves_and_executive_body() -> None:
+    assert {str(IKG.governs), str(IKG.approves), str(IKG.approvedThing), str(IKG.executiveBodyOf),
+            str(IKG.advances)} <= set(GOVERNANCE_DOWN)
+
+
+@pytest.mark.parametrize(("direction", "start", "reached"), [
+    ("down", "approval-2016-02",
+     {"zhangjiang-national-science-centre", "zjnsc-council", "shanghai-stc-office"}),
+    ("down", "zhangjiang-national-science-centre", {"zjnsc-council", "shanghai-stc-office"}),
+    ("up", "zjnsc-council", {"zhangjiang-national-science-centre", "approval-2016-02", "ndrc", "most"}),
+    ("up", "shanghai-stc-office", {"zjnsc-council", "approval-2016-02", "ndrc", "xi-2014-directive"}),
+])
+def test_the_2016_approval_and_the_council_are_traced(client: TestClient, direction: str, start: str,
+                                                       reached: set[str]) -> None:
+    data = client.get(f"/trace/{direction}/{start}").json()
+    assert reached <= {h["to"]["id"] for c in data["chains"] for h in c["hops"]}
+    assert all(h["citations"] for c in data["chains"] for h in c["hops"])
+
+
+def test_chains_from_the_2014_directive_are_distinct(client: TestClient) -> None:
+    chains = client.get("/trace/down/xi-2014-directive").json()["chains"]
+    nodes = [tuple([c["hops"][0]["from"]["id"]] + [h["to"]["id"] for h in c["hops"]]) for c in chains]
+    assert chains and len(nodes) == len(set(nodes))
+
+
+def test_a_chain_through_a_possible_identity_is_doubtful_with_the_reason(client: TestClient) -> None:
+    chains = client.get("/trace/down/xi-2014-directive").json()["chains"]
+    through = [c for c in chains if any(h["property"]["curie"] == "ikg:possiblySameAs" for h in c["hops"])]
+    assert through and all(c["doubtful"] for c in through)
+    for chain in through:
+        hop = next(h for h in chain["hops"] if h["property"]["curie"] == "ikg:possiblySameAs")
+        assert hop["doubt"]["kind"] == "possible_identity"
+        assert hop["doubt"]["reason"]["en"] and hop["doubt"]["reason"]["zh"]
+        assert hop["citations"][0]["note"] == hop["doubt"]["reason"]
+    clean = [c for c in chains if not any(h["doubt"] for h in c["hops"])]
+    assert all(not c["doubtful"] for c in clean)
+
+
+def test_trace_export_edges_carry_the_curators_notes(client: TestClient) -> None:
+    response = client.get("/export", params={"format": "csv-edges", "scope": "trace", "lang": "en",
+                                             "entity": "xi-2014-directive", "direction": "down"})
+    assert response.status_code == 200
+    same_as = [line for line in response.text.splitlines() if "ikg:possiblySameAs" in line]
+    assert same_as and all("(note: Section 一 names" in line for line in same_as)

@@ -46,6 +46,9 @@ _META_NAMESPACES = (str(OWL), str(RDFS), str(RDF))
 EXCLUDED_PREDICATES = frozenset(str(p) for p in (RDF.type, RDFS.subClassOf, RDFS.subPropertyOf))
 #: Classes whose instances are events (n-ary nodes explained by type, date and participants).
 EVENT_CLASSES = frozenset({str(IKG.Event), str(ORG.ChangeEvent), str(PROV.Activity)})
+#: Classes that give a node a role rather than a kind (a directive, approval or plan that is a
+#: deployment): a node's category is its kind whenever it has one.
+ROLE_CLASSES = frozenset(str(c) for c in (IKG.Deployment, IKG.NationalDeployment, IKG.MunicipalDeployment))
 
 #: Labels of reused standard properties the ontology does not label itself (zh, en).
 STANDARD_PROPERTY_LABELS: dict[str, tuple[str, str]] = {
@@ -381,7 +384,8 @@ class Projection:
         specific = [t for t in candidates
                     if not any(t in self._ancestors.get(other, ()) for other in candidates)]
         own = [t for t in specific if t.startswith(str(IKG))]
-        chosen = sorted(own or specific or candidates or ["Thing"])
+        kinds = [t for t in own if t not in ROLE_CLASSES]
+        chosen = sorted(kinds or own or specific or candidates or ["Thing"])
         return local_name(chosen[0])
 
     def is_event(self, i: int) -> bool:

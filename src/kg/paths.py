@@ -77,6 +77,35 @@ class Explained:
         return data
 
 
+#: Why a possible-identity hop is in doubt when its evidence carries no note of its own.
+_SAME_AS_REASON = ("报告未说明二者是否为同一机构。", "The report does not say whether the two are one body.")
+POSSIBLE_IDENTITY, CURATOR_READING = "possible_identity", "curator_reading"
+
+
+@dataclass(frozen=True)
+class Doubt:
+    """Why a hop is not certain: an identity the report leaves open, or a reading that needs context."""
+
+    kind: str  # possible_identity (ikg:possiblySameAs) | curator_reading (every span's note)
+    reason_zh: str | None
+    reason_en: str | None
+
+    def to_dict(self) -> dict[str, object]:
+        """{"kind", "reason": {"zh", "en"}}."""
+        return {"kind": self.kind, "reason": {"zh": self.reason_zh, "en": self.reason_en}}
+
+
+def find_doubt(prop: str, citations: Sequence[Citation]) -> Doubt | None:
+    """The doubt of a statement: a possible identity, or a reading every citation had to explain."""
+    noted = next((c.note for c in citations if c.note), None)
+    if prop == str(IKG.possiblySameAs):
+        zh, en = (noted.zh, noted.en) if noted else _SAME_AS_REASON
+        return Doubt(POSSIBLE_IDENTITY, zh, en)
+    if citations and noted and all(c.note for c in citations):
+        return Doubt(CURATOR_READING, noted.zh, noted.en)
+    return None  # some span states it without needing context (or nothing cites it)
+
+
 @dataclass(frozen=True)
 class Hop:
     """One step of a path: the statement walked, in which direction, when, and where it is cited."""
@@ -90,6 +119,7 @@ class Hop:
     dates: tuple[str, ...]
     citations: tuple[Citation, ...]
     also: tuple[tuple[str, str], ...] = ()  # other (property, direction) joining the same nodes
+    doubt: Doubt | None = None  # set when the hop is a possible identity or a noted reading
 
     def to_dict(self) -> dict[str, object]:
         """The hop as JSON-ready values."""
@@ -106,6 +136,7 @@ class Hop:
             "dates": list(self.dates),
             "citations": [c.to_dict() for c in self.citations],
             "also": [{"property": p, "direction": d} for p, d in self.also],
+            "doubt": self.doubt.to_dict() if self.doubt else None,
         }
 
 
@@ -121,9 +152,15 @@ class Path:
             return []
         return [self.hops[0].frm.node.iri, *(h.to.node.iri for h in self.hops)]
 
+    @property
+    def doubtful(self) -> bool:
+        """Whether a hop of the path is in doubt (see `Hop.doubt`)."""
+        return any(h.doubt for h in self.hops)
+
     def to_dict(self) -> dict[str, object]:
-        """The path as JSON-ready values."""
-        return {"length": len(self.hops), "hops": [h.to_dict() for h in self.hops]}
+        """The path as JSON-ready values; `doubtful` says whether a hop's `doubt` is set."""
+        return {"length": len(self.hops), "hops": [h.to_dict() for h in self.hops],
+                "doubtful": self.doubtful}
 
 
 @dataclass(frozen=True)
@@ -543,7 +580,8 @@ class PathFinder:
             if via is not None and projection.event_info(via).date:
                 dates.add(projection.event_info(via).date or "")
         zh, en = projection.property_labels(prop)
-        return Hop(frm, to, prop, zh, en, direction, tuple(sorted(dates)), citations, also)
+        return Hop(frm, to, prop, zh, en, direction, tuple(sorted(dates)), citations, also,
+                   find_doubt(prop, citations))
 
 
 def _joins(projection: Projection, a: int, b: int, query: PathQuery) -> list[tuple[str, str]]:

@@ -6,8 +6,11 @@ Pattern (ontology/README.md, "Provenance"): every asserted triple (s p o) has on
         prov:wasDerivedFrom <report> ; ikg:inSection <section> ; oa:start N ; oa:end M .
 
 with N and M code-point offsets into the report's source file exactly as it is, so that
-`text[N:M]` is the evidence. `Provenance` reads all of them in one query and answers lookups from
-memory; it rebuilds itself when the store's generation changes.
+`text[N:M]` is the evidence; where the curator's reading needs context beyond the span, the evidence
+carries a `skos:editorialNote` (zh and en), and every citation carries it too. The quoted text comes
+from the source file when it is at hand, else from the `oa:exact` the store holds (see kg.quotes).
+`Provenance` reads all of them in one query and answers lookups from memory; it rebuilds itself when
+the store's generation changes.
 """
 
 from __future__ import annotations
@@ -17,8 +20,11 @@ from collections import defaultdict
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from kg.quotes import SourceTexts, cut
 from kg.store import GraphStore
 from kg.terms import Term
+
+__all__ = ["Citation", "Note", "Provenance", "SourceTexts"]
 
 _EVIDENCE_QUERY = """
 PREFIX ikg: <https://w3id.org/innokg/ontology#>
@@ -28,23 +34,37 @@ PREFIX dcterms: <http://purl.org/dc/terms/>
 PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 SELECT ?ev ?s ?p ?o ?doc ?file ?section ?sectionNumber ?start ?end ?via
-       (SAMPLE(?dt) AS ?docTitle) (SAMPLE(?st) AS ?sectionTitle) (SAMPLE(?n) AS ?note)
+       (SAMPLE(?dt) AS ?docTitle) (SAMPLE(?st) AS ?sectionTitle) (SAMPLE(?nzh) AS ?noteZh)
+       (SAMPLE(?nen) AS ?noteEn) (SAMPLE(?nx) AS ?noteOther) (SAMPLE(?q) AS ?exact)
 WHERE {
   ?ev a ikg:Evidence ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ;
       prov:wasDerivedFrom ?doc ; oa:start ?start ; oa:end ?end .
-  # Titles and notes come in several languages: the source language (zh) first, else any.
+  # Titles come in several languages: the source language (zh) is kept. Notes are kept in zh and en
+  # (a note in another or no language stands in for the English one).
   OPTIONAL { ?doc dcterms:title ?dt FILTER(lang(?dt) = "zh") }
   OPTIONAL { ?doc ikg:sourceFile ?file }
   OPTIONAL { ?ev ikg:inSection ?section .
              OPTIONAL { ?section ikg:sectionNumber ?sectionNumber }
              OPTIONAL { ?section dcterms:title ?st FILTER(lang(?st) = "zh") } }
   OPTIONAL { ?ev ikg:derivedVia ?via }
-  OPTIONAL { ?ev skos:editorialNote ?n FILTER(lang(?n) = "en") }
+  OPTIONAL { ?ev skos:editorialNote ?nzh FILTER(langMatches(lang(?nzh), "zh")) }
+  OPTIONAL { ?ev skos:editorialNote ?nen FILTER(langMatches(lang(?nen), "en")) }
+  OPTIONAL { ?ev skos:editorialNote ?nx
+             FILTER(!langMatches(lang(?nx), "zh") && !langMatches(lang(?nx), "en")) }
+  OPTIONAL { ?ev oa:exact ?q }
 }
 GROUP BY ?ev ?s ?p ?o ?doc ?file ?section ?sectionNumber ?start ?end ?via
 """
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+
+
+@dataclass(frozen=True)
+class Note:
+    """Why the curator read a span the way the graph states it (skos:editorialNote), in zh and en."""
+
+    zh: str | None
+    en: str | None
 
 
 @dataclass(frozen=True)
@@ -60,34 +80,21 @@ class Citation:
     end: int
     text: str | None
     derived_via: str | None = None
-    note: str | None = None  # why the curator read the span this way (skos:editorialNote), if noted
+    note: Note | None = None  # why the curator read the span this way (skos:editorialNote), if noted
 
     def to_dict(self) -> dict[str, object]:
-        """The citation as JSON-ready values."""
+        """The citation as JSON-ready values (`note` is {"zh", "en"} or None)."""
         return asdict(self)
+
+    def note_in(self, lang: str) -> str | None:
+        """The editorial note in `lang` ("zh" or "en"), else in the other language, else None."""
+        if self.note is None:
+            return None
+        first, second = (self.note.zh, self.note.en) if lang == "zh" else (self.note.en, self.note.zh)
+        return first or second
 
 
 StatementKey = tuple[str, str, Term]
-
-
-class SourceTexts:
-    """The source report texts, read once from a directory when it is there."""
-
-    def __init__(self, directory: Path | None) -> None:
-        self._directory = directory
-        self._texts: dict[str, str | None] = {}
-
-    def find_text(self, file_name: str | None) -> str | None:
-        """The whole text of a source file (decoded as UTF-8, not normalised), or None if absent."""
-        if not file_name or self._directory is None:
-            return None
-        if file_name not in self._texts:
-            path = self._directory / Path(file_name).name  # a bare name: never leave the directory
-            try:
-                self._texts[file_name] = path.read_text(encoding="utf-8")
-            except OSError:
-                self._texts[file_name] = None
-        return self._texts[file_name]
 
 
 class Provenance:
@@ -121,17 +128,17 @@ class Provenance:
             self._generation = generation
 
     def _citation(self, row: dict[str, Term]) -> Citation:
-        start, end = int(row["start"].value), int(row["end"].value)
-        text = self._sources.find_text(row["file"].value if "file" in row else None)
-
         def opt(name: str) -> str | None:
             return row[name].value if name in row else None
 
+        source = self._sources.find_text(opt("file"))
+        text = cut(source, opt("start"), opt("end")) if source is not None else opt("exact")
+        zh, en = opt("noteZh"), opt("noteEn") or opt("noteOther")
         return Citation(
             evidence=row["ev"].value, document=row["doc"].value, document_title=opt("docTitle"),
-            section=opt("sectionNumber"), section_title=opt("sectionTitle"), start=start, end=end,
-            text=text[start:end] if text is not None and 0 <= start <= end <= len(text) else None,
-            derived_via=opt("via"), note=opt("note"),
+            section=opt("sectionNumber"), section_title=opt("sectionTitle"),
+            start=int(row["start"].value), end=int(row["end"].value), text=text,
+            derived_via=opt("via"), note=Note(zh, en) if zh or en else None,
         )
 
     def for_statement(self, subject: str, predicate: str, obj: Term) -> list[Citation]:

@@ -17,6 +17,7 @@ from kg.api.limits import BodyLimitMiddleware
 from kg.api.routes import ROUTERS
 from kg.api.services import warm_up
 from kg.api.state import AppState
+from kg.bundle import open_store
 from kg.config import Settings
 from kg.store import GraphStore
 
@@ -24,7 +25,7 @@ from kg.store import GraphStore
 def create_app(settings: Settings | None = None, *, store: GraphStore | None = None) -> FastAPI:
     """Build the service for `settings` (read from KG_* variables when omitted)."""
     settings = settings or Settings()
-    state = AppState(settings, store or GraphStore.open(settings))
+    state = AppState(settings, store or open_store(settings))
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:

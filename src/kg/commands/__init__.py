@@ -15,6 +15,7 @@ COMMANDS: dict[str, str] = {
     "stats": "print counts of triples, graphs, classes, properties",
     "path": "explained paths between two entities (each hop with its evidence)",
     "trace": "implementation chains: down from a deployment, up from a body",
+    "deployments": "national and municipal deployments and who carries them out, with every doubt",
     "export": "export the graph or part of it (GraphML, GEXF, Cytoscape, DOT, CSV, RDF...)",
     "synth": "generate a deterministic synthetic graph (benchmarks, scale tests)",
     "token": "make a write token and its digest (for KG_WRITE_TOKENS)",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from kg import bundle
 from kg.config import Settings
 from kg.store import GraphStore
 
@@ -28,4 +29,4 @@ def settings_from(args: argparse.Namespace) -> Settings:
 
 def open_store(args: argparse.Namespace) -> GraphStore:
     """The store the command works on."""
-    return GraphStore.open(settings_from(args))
+    return bundle.open_store(settings_from(args))

@@ -9,13 +9,13 @@ from pathlib import Path
 
 import orjson
 
+from kg.bundle import open_store
 from kg.commands import COMMANDS
 from kg.commands.common import add_store_options, settings_from
 from kg.errors import BadRequestError
 from kg.namespaces import to_curie
 from kg.sparql.endpoint import SparqlEndpoint
 from kg.sparql.protocol import ProtocolRequest
-from kg.store import GraphStore
 from kg.store.runner import QueryRunner
 
 #: --format values: SPARQL result formats, RDF formats, and `table` for a terminal.
@@ -64,7 +64,7 @@ def run(args: argparse.Namespace) -> int:
     if overrides:
         settings = settings.model_copy(update=overrides)
     text = _query_text(args)
-    store = GraphStore.open(settings)
+    store = open_store(settings)
     runner = QueryRunner(store, settings)
     try:
         endpoint = SparqlEndpoint(store, settings, runner)

@@ -48,7 +48,7 @@ class EdgeView:
     label: str
     label_zh: str
     label_en: str
-    citations: str  # "二.2 [120,141); 三.1 [300,320)"
+    citations: str  # "二.2 [120,141); 三.1 [300,320) (note: …)", the curator's note where there is one
     evidence: str  # cited texts joined with " | "
     evidence_iris: tuple[str, ...]
 
@@ -76,10 +76,20 @@ def pick_label(label_zh: str | None, label_en: str | None, lang: str, fallback: 
     return first or second or fallback
 
 
-def describe_citation(citation: Citation) -> str:
-    """A citation in one short line: section number and code-point span."""
+#: How a citation's editorial note is introduced, per label language.
+NOTE_PREFIX = {"zh": "编辑说明", "en": "note"}
+
+
+def describe_citation(citation: Citation, lang: str = "en") -> str:
+    """A citation in one short line: section number and code-point span, then its note (in `lang`)."""
     where = citation.section or to_curie(citation.document)
-    return f"{where} [{citation.start},{citation.end})"
+    line = f"{where} [{citation.start},{citation.end})"
+    note = citation.note_in(lang)
+    if not note:
+        return line
+    # "; " separates the citations of an edge: a note keeps its sense with commas instead.
+    note = note.replace("；", "，").replace("; ", ", ").replace(";", ",")
+    return f"{line} ({NOTE_PREFIX.get(lang, 'note')}: {note})"
 
 
 def present_node(node: Node, lang: str) -> NodeView:
@@ -109,7 +119,7 @@ def present_edge(edge: Edge, index: int, lang: str) -> EdgeView:
         id=f"e{index}", source=entity_id(edge.source), target=entity_id(edge.target), property=curie,
         property_iri=edge.property, label=pick_label(edge.label_zh, edge.label_en, lang, fallback),
         label_zh=edge.label_zh or "", label_en=edge.label_en or "",
-        citations="; ".join(describe_citation(c) for c in citations),
+        citations="; ".join(describe_citation(c, lang) for c in citations),
         evidence=" | ".join(c.text for c in citations if c.text),
         evidence_iris=tuple(c.evidence for c in citations),
     )

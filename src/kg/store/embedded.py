@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import logging
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -23,6 +24,8 @@ from kg.store.sandboxed import (
     shared_parser,
 )
 from kg.terms import Row, Term, Triple
+
+log = logging.getLogger(__name__)
 
 _EXTENSIONS = {
     ".ttl": "turtle", ".nt": "ntriples", ".nq": "nquads", ".trig": "trig", ".rdf": "rdfxml",
@@ -104,20 +107,28 @@ class WriteLimits:
 
 class _Handle:
     """The engine handle, which an update of an on-disk store takes away for a moment (the update's
-    process must open the store itself); readers wait meanwhile, and never hold it across calls."""
+    process must open the store itself); readers wait meanwhile, and never hold it across calls.
+
+    If the store cannot be opened for writing again (a full disk: RocksDB writes when it opens), it is
+    opened read-only, so that reads go on; `writable` says which, and the next write tries again.
+    """
 
     def __init__(self, store: ox.Store) -> None:
         self.store: ox.Store | None = store
+        self.writable = True
+        self.failure: KGError | None = None  # set when the store could not be opened at all
         self._cond = threading.Condition()
         self._readers = 0
 
     @contextmanager
     def reading(self) -> Iterator[ox.Store]:
         with self._cond:
-            self._cond.wait_for(lambda: self.store is not None)
+            self._cond.wait_for(lambda: self.store is not None or self.failure is not None)
+            if self.store is None:
+                assert self.failure is not None
+                raise self.failure
             self._readers += 1
             store = self.store
-        assert store is not None
         try:
             yield store
         finally:
@@ -126,7 +137,7 @@ class _Handle:
                 self._cond.notify_all()
 
     @contextmanager
-    def away(self, reopen: Callable[[], ox.Store]) -> Iterator[None]:
+    def away(self, location: str) -> Iterator[None]:
         """Let go of the store (after the readers in flight), and take it back afterwards."""
         with self._cond:
             self._cond.wait_for(lambda: self._readers == 0)
@@ -134,10 +145,23 @@ class _Handle:
         try:
             yield
         finally:
-            store = reopen()
-            with self._cond:
-                self.store = store
-                self._cond.notify_all()
+            self._take_back(location)
+
+    def _take_back(self, location: str) -> None:
+        store, writable, failure = None, True, None
+        try:
+            store = open_store(location, tries=20)
+        except KGError as exc:
+            log.error("cannot open the store for writing again (%s); opening it read-only", exc.detail)
+            writable = False
+            try:
+                store = open_store(location, read_only=True, tries=20)
+            except KGError as again:
+                log.exception("cannot open the store at all")
+                failure = again
+        with self._cond:
+            self.store, self.writable, self.failure = store, writable, failure
+            self._cond.notify_all()
 
 
 class GraphStore:
@@ -170,10 +194,10 @@ class GraphStore:
             graph_store = cls(ox.Store(), location=None, limits=limits)
         else:
             settings.data_dir.mkdir(parents=True, exist_ok=True)
-            # A few tries only: another process holding the store (a server) will not let go.
-            graph_store = cls(open_store(str(settings.data_dir), tries=5), location=settings.data_dir,
-                              limits=limits)
-        if graph_store.is_empty():
+            store, writable = _open_at_start(str(settings.data_dir))
+            graph_store = cls(store, location=settings.data_dir, limits=limits)
+            graph_store._handle.writable = writable
+        if graph_store.is_empty() and graph_store._handle.writable:
             graph_store.load_bundled(settings)
         return graph_store
 
@@ -210,8 +234,8 @@ class GraphStore:
     def __len__(self) -> int:
         # Counting walks the whole store (0.2 s at 1M triples): once per generation is enough.
         cached = self._count
-        if cached is not None and cached[0] == self._generation:
-            return cached[1]
+        if cached is not None and (cached[0] == self._generation or self._handle.store is None):
+            return cached[1]  # current, or the last known while an update holds the store
         with self._handle.reading() as store:
             generation, count = self._generation, len(store)
         self._count = (generation, count)
@@ -221,8 +245,8 @@ class GraphStore:
         """IRIs of the named graphs, sorted (remembered until the next write, so that /health and
         the protocol's checks answer without waiting while an update holds the store)."""
         cached = self._graphs
-        if cached is not None and cached[0] == self._generation:
-            return list(cached[1])
+        if cached is not None and (cached[0] == self._generation or self._handle.store is None):
+            return list(cached[1])  # current, or the last known while an update holds the store
         with self._handle.reading() as store:
             generation = self._generation
             graphs = sorted(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode))
@@ -368,12 +392,17 @@ class GraphStore:
         # triples in INSERT DATA, which can hold no SERVICE, LOAD or pattern.
         update = (f"DROP SILENT GRAPH <{graph}> ;\nCREATE SILENT GRAPH <{graph}> ;\n"
                   f"INSERT DATA {{ GRAPH <{graph}> {{\n{ntriples.decode('utf-8')}}} }}")
+        self._writable()
         with self._writing(), self._handle.reading() as store:
-            store.update(update)
+            try:
+                store.update(update)
+            except OSError as exc:
+                raise _storage_error(exc, "request body") from exc
             self._flush(store)
 
     def merge_graph(self, graph: str, ntriples: bytes) -> None:
         """Add N-Triples from `parse_graph` to a named graph, in one transaction."""
+        self._writable()
         with self._writing(), self._handle.reading() as store:
             try:
                 store.load(ntriples, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(graph))
@@ -383,6 +412,7 @@ class GraphStore:
 
     def _load_nquads(self, nquads: bytes, *, name: str,
                      progress: Callable[[int, int], None] | None = None) -> None:
+        self._writable()
         with self._writing(), self._handle.reading() as store:
             try:
                 # Both load paths are all-or-nothing in pyoxigraph 0.5.
@@ -423,7 +453,7 @@ class GraphStore:
                 self._handle.store = store
                 return
             location = str(self.location)
-            with self._handle.away(lambda: open_store(location)):
+            with self._handle.away(location):
                 run_update(sparql_update, location=location, snapshot=None,
                            max_nesting=limits.max_nesting, timeout=limits.update_timeout,
                            unsafe=limits.unsafe_network, base_iri=base_iri)
@@ -432,21 +462,36 @@ class GraphStore:
         """Add triples to a named graph in one transaction."""
         g = ox.NamedNode(graph)
         quads = [ox.Quad(_subject(s), _predicate(p), to_node(o), g) for s, p, o in triples]
+        self._writable()
         with self._writing(), self._handle.reading() as store:
             store.extend(quads)
 
     def clear_graph(self, graph: str) -> None:
         """Remove every triple of one named graph."""
+        self._writable()
         with self._writing(), self._handle.reading() as store:
             store.remove_graph(ox.NamedNode(graph))
             self._flush(store)
 
     def _flush(self, store: ox.Store) -> None:
+        # The write is committed (in RocksDB's log) before the flush: a flush that fails, on a full
+        # disk, loses nothing acknowledged, so it is logged rather than reported as a failed write.
         if self.location is not None:
             try:
                 store.flush()
             except OSError as exc:
-                raise _storage_error(exc, "flush") from exc
+                log.error("flushing the store failed (%s); the write itself is committed", exc)
+
+    def _writable(self) -> None:
+        """Before a write in this process: reopen a store left read-only, or raise
+        InsufficientStorageError."""
+        if self._handle.writable or self.location is None:
+            return
+        with self._handle.away(str(self.location)):
+            pass
+        if not self._handle.writable:
+            raise InsufficientStorageError("The store is read-only since the disk filled up; free "
+                                           "some space and send the write again.")
 
     def flush(self) -> None:
         """Make writes durable (against power loss, not only process death)."""
@@ -457,6 +502,17 @@ class GraphStore:
         """The whole dataset as N-Quads (used to seed worker processes of an in-memory store)."""
         with self._handle.reading() as store:
             return store.dump(format=ox.RdfFormat.N_QUADS) or b""
+
+
+def _open_at_start(location: str) -> tuple[ox.Store, bool]:
+    """The store at `location` and whether it is writable: read-only (with a logged error) when the
+    disk is full, so that a restart on a full disk still serves reads. A few tries only: another
+    process holding the store (a running server) will not let go."""
+    try:
+        return open_store(location, tries=5), True
+    except InsufficientStorageError as exc:
+        log.error("%s Serving it read-only until there is space.", exc.detail)
+        return open_store(location, read_only=True, tries=5), False
 
 
 def _storage_error(exc: OSError, name: str) -> KGError:

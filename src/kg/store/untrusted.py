@@ -8,9 +8,10 @@ kill that worker, never the service: the checks are for clear answers, the proce
 safety.
 
 - SPARQL and the Turtle family (Turtle, TriG, N-Triples, N-Quads): `{ ( [` and `<<` counted outside
-  IRIs, strings and comments. An update may also hold at most `MAX_TRIPLE_TERMS` `<<` in all, counted
-  anywhere in its text: nested triple terms that got into the store would be read by the web
-  process itself later, so their depth is bounded without trusting any reading of the text.
+  strings and comments, and inside what reads as an IRI too (the engine may read `<` as
+  less-than). An update may also hold at most `MAX_TRIPLE_TERMS` `<<` in all, counted anywhere in
+  its text: nested triple terms that got into the store would be read by the web process itself
+  later, so their depth is bounded without trusting any reading of the text.
 - Parsed uploads: triple terms nested at most `MAX_TRIPLE_TERM_DEPTH` deep, checked on the parsed
   quads themselves (`check_triple_terms`), in the sandboxed parser.
 - JSON-LD: `{ [` outside JSON strings.
@@ -64,10 +65,17 @@ def check_text_nesting(text: str, limit: int, *, what: str = "query") -> None:
         token = match.group()
         if token in _OPENERS:
             depth += 1
-            if depth > limit:
-                raise _too_deep(what, limit)
         elif token in _CLOSERS:
             depth = max(depth - 1, 0)
+        elif token[0] == "<":
+            # An IRI to this reading, maybe a less-than to the engine's (`?o<?s&&((((…?o>`): its
+            # openers count before its closers, which can only overestimate the depth.
+            depth += token.count("(") + token.count("[")
+            if depth > limit:
+                raise _too_deep(what, limit)
+            depth = max(depth - token.count(")") - token.count("]"), 0)
+        if depth > limit:
+            raise _too_deep(what, limit)
 
 
 def check_update_triple_terms(text: str) -> None:

@@ -6,6 +6,7 @@ from fastapi import APIRouter
 
 from kg.api.routes import (
     analytics,
+    deployments,
     entities,
     exports,
     graph_store,
@@ -25,6 +26,7 @@ ROUTERS: list[APIRouter] = [
     reconcile.router,
     linked_data.router,
     paths.router,
+    deployments.router,
     analytics.router,
     exports.router,
     web.router,

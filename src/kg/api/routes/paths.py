@@ -9,7 +9,14 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
-from kg.api.models import CitationOut, LabelOut
+from kg.api.models import (
+    CitationOut,
+    ExplainedNodeOut,
+    LabelOut,
+    NodeOut,
+    PathOut,
+    PropertyOut,
+)
 from kg.api.services import (
     catalogue_of,
     graph_view_of,
@@ -31,66 +38,6 @@ router = APIRouter(tags=["tracing"])
 
 
 # -- response models --------------------------------------------------------------------------
-
-class EventSummaryOut(BaseModel):
-    """What an event node says happened."""
-
-    date: str | None
-    sort_date: str | None
-    summary: LabelOut
-
-
-class NodeOut(BaseModel):
-    """An entity."""
-
-    id: str
-    iri: str
-    label: LabelOut
-    types: list[str]
-    category: str
-
-
-class ExplainedNodeOut(NodeOut):
-    """An entity of a path; an event node carries `event` (its date and what happened)."""
-
-    event: EventSummaryOut | None = None
-
-
-class PropertyOut(BaseModel):
-    """A relation."""
-
-    iri: str
-    curie: str
-    label: LabelOut
-
-
-class AlsoOut(BaseModel):
-    """Another relation joining the same two nodes."""
-
-    property: str
-    direction: str
-
-
-class HopOut(BaseModel):
-    """One explained step of a path or chain: the statement walked, its direction relative to the
-    path, its dates and its citations."""
-
-    from_: ExplainedNodeOut = Field(alias="from")
-    to: ExplainedNodeOut
-    property: PropertyOut
-    direction: str
-    statement: LabelOut
-    dates: list[str]
-    citations: list[CitationOut]
-    also: list[AlsoOut]
-
-
-class PathOut(BaseModel):
-    """A path: its length and hops."""
-
-    length: int
-    hops: list[HopOut]
-
 
 class PathsOut(BaseModel):
     """The k shortest explained paths between two entities."""

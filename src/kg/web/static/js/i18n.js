@@ -14,6 +14,7 @@ const STRINGS = {
     loading: "加载中…", error: "出错了", notFound: "未找到", section: "章节", open: "打开",
     vendorMissing: "缺少 Cytoscape.js：请先运行 scripts/setup-web。", truncated: "结果已截断（达到上限）",
     noSuggestions: "没有匹配项", depth: "深度", lang: "EN",
+    note: "编辑说明", possibleIdentity: "存疑：可能为同一机构", curatorReading: "需结合上下文的解读",
   },
   en: {
     title: "Innovation governance knowledge graph", searchPlaceholder: "Search bodies, plans, people… (中文, English, pinyin)",
@@ -29,6 +30,7 @@ const STRINGS = {
     loading: "Loading…", error: "Error", notFound: "Not found", section: "Section", open: "Open",
     vendorMissing: "Cytoscape.js is missing: run scripts/setup-web first.", truncated: "Truncated (a limit was reached)",
     noSuggestions: "No match", depth: "Depth", lang: "中文",
+    note: "Curator's note", possibleIdentity: "Doubt: possibly the same body", curatorReading: "Reading that needs context",
   },
 };
 

@@ -21,8 +21,21 @@ function citationList(citations) {
   const items = distinct(citations).map((c) => h("li", { class: "citation" },
     h("span", { class: "where", title: `${c.section_title || ""} [${c.start}, ${c.end})` },
       `§${c.section || "?"}`),
-    " ", h("q", {}, c.text || `[${c.start}, ${c.end})`)));
+    " ", h("q", {}, c.text || `[${c.start}, ${c.end})`),
+    // The curator's note: why the span is read this way (context the quote alone does not give).
+    c.note ? h("span", { class: "note", "data-testid": "note" }, `${t("note")}: ${pick(c.note)}`) : null));
   return items.length ? h("ul", { class: "citations", "data-testid": "citations" }, items) : null;
+}
+
+/** A hop's doubt (a possible identity, or a reading its note explains), said out loud; the reason is
+ * the citations' note, shown with them, so it is repeated here only when no citation carries one. */
+function doubtView(hop) {
+  const doubt = hop.doubt;
+  if (!doubt) return null;
+  const kind = t(doubt.kind === "possible_identity" ? "possibleIdentity" : "curatorReading");
+  const noted = (hop.citations || []).some((c) => c.note);
+  return h("p", { class: "doubt", "data-testid": "doubt", role: "note", title: pick(doubt.reason) },
+    noted ? `⚠ ${kind}` : `⚠ ${kind}: ${pick(doubt.reason)}`);
 }
 
 function downloads(params, lang) {
@@ -120,6 +133,7 @@ function hopView(hop, index) {
     h("div", { class: "hop-line" }, h("span", { class: "hop-no" }, `${index + 1}`), nodeLink(hop.from),
       h("span", { class: "rel" }, `${arrow} ${pick(hop.property.label, hop.property.curie)} ${arrow}`), nodeLink(hop.to),
       hop.dates?.length ? h("span", { class: "dates" }, hop.dates.join(", ")) : null),
+    doubtView(hop),
     citationList(hop.citations));
 }
 

@@ -1,0 +1,86 @@
+"""`kg deployments [ID]`: national and municipal deployments and the bodies that carry them out."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from kg.commands import COMMANDS
+from kg.commands.common import add_store_options
+from kg.commands.path import add_output_options, describe_hop, finder_from
+from kg.deployments import LEVEL_LABELS, ROLES, Deployment, Deployments
+from kg.paths import Hop
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add the `deployments` command."""
+    parser = subparsers.add_parser(
+        "deployments", help=COMMANDS["deployments"],
+        description="List the deployments of the graph (directives, approvals, plans), national first, "
+        "with who issued them, when, and every body that implements, advances, executes or serves them, "
+        "each through cited hops; a chain that passes a doubt says so, with the reason. Give an ID for "
+        "one deployment with all its chains.",
+    )
+    add_store_options(parser)
+    parser.add_argument("entity", nargs="?", help="one deployment: id, IRI, CURIE or name")
+    parser.add_argument("--level", choices=tuple(LEVEL_LABELS), help="national or municipal only")
+    parser.add_argument("--limit", type=int, default=100, help="most deployments listed (default 100)")
+    add_output_options(parser)
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Print one deployment or the list; exit 1 (via KGError) for an unknown entity or a bad level."""
+    deployments = Deployments(finder_from(args))
+    if args.entity:
+        found = deployments.get(args.entity)
+        answer: dict[str, object] = found.to_dict()
+        chosen = [found]
+    else:
+        listed = deployments.find_all(level=args.level, limit=args.limit)
+        answer, chosen = listed.to_dict(), list(listed.deployments)
+    if args.json:
+        print(json.dumps(answer, ensure_ascii=False, indent=2))
+        return 0
+    for deployment in chosen:
+        print_deployment(deployment, args.lang, every_chain=bool(args.entity))
+    if not chosen:
+        print("no deployment")
+    return 0
+
+
+def print_deployment(deployment: Deployment, lang: str, *, every_chain: bool) -> None:
+    """Print a deployment, its issuers and its bodies (each with its first chain, or all of them)."""
+    node = deployment.node.node
+    name = (node.label_zh if lang == "zh" else node.label_en) or node.label_en or node.iri
+    level = LEVEL_LABELS[deployment.level][0 if lang == "zh" else 1] if deployment.level else "?"
+    print(f"{name}  [{level}{', ' + deployment.date if deployment.date else ''}]  ({node.id})")
+    for hop in deployment.issuers:
+        print(f"  issued: {describe(hop, lang)}")
+    for hop in deployment.concerns:
+        print(f"  concerns: {describe(hop, lang)}")
+    if not deployment.carriers:
+        print("  no body in the graph carries it out")
+    for carrier in deployment.carriers:
+        body = carrier.body.node
+        roles = ", ".join(ROLES[r][0 if lang == "zh" else 1] for r in carrier.roles)
+        label = (body.label_zh if lang == "zh" else body.label_en) or body.iri
+        print(f"  {label} — {roles}{'  (every route passes a doubt)' if carrier.doubtful else ''}")
+        for chain in carrier.chains if every_chain else carrier.chains[:1]:
+            for hop in chain.path.hops:
+                print(f"      {describe(hop, lang)}")
+            if every_chain:
+                print()
+    if deployment.reason:
+        print(f"  truncated: {deployment.reason}")
+
+
+def describe(hop: Hop, lang: str) -> str:
+    """A hop as `kg path` prints it, plus its doubt and the curator's notes on its citations."""
+    lines = [describe_hop(hop, lang)]
+    if hop.doubt:
+        reason = (hop.doubt.reason_zh if lang == "zh" else hop.doubt.reason_en) or hop.doubt.reason_en
+        lines.append(f"        doubt ({hop.doubt.kind}): {reason}")
+    lines += [f"        note [{c.section or '?'} {c.start}–{c.end}]: {c.note_in(lang)}"
+              for c in hop.citations if c.note]
+    return "\n".join(lines)

@@ -1,0 +1,119 @@
+"""Quotes in the store: each evidence node gains the text it cites (oa:exact), cut from the source.
+
+The repository keeps offsets only; `kg.quotes.add_quotes` cuts the quotes from the report's text when it
+is at hand. The tests recompute every quote from the source file and compare.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import rdflib
+
+from kg.config import PROJECT_ROOT, Settings
+from kg.exports.exporter import Exporter, ExportRequest
+from kg.exports.scope import ExportScope
+from kg.graphview import GraphView
+from kg.namespaces import GRAPH, ID, IKG, OA, RDF
+from kg.paths import PathFinder
+from kg.provenance import Provenance
+from kg.quotes import add_quotes
+from kg.store import GraphStore
+from kg.terms import iri
+from kg.validation import validate_store
+from support import SOURCE_REPORT, require_shared
+
+DATA_DIR = PROJECT_ROOT / "data"
+DATA_GRAPH = str(GRAPH["zhangjiang-2020"])
+_SPANS = f"""
+SELECT ?g ?ev ?start ?end ?exact WHERE {{
+  GRAPH ?g {{ ?ev a <{IKG.Evidence}> ; <{OA.start}> ?start ; <{OA.end}> ?end .
+              OPTIONAL {{ ?ev <{OA.exact}> ?exact }} }}
+}}"""
+
+
+@pytest.fixture(scope="module")
+def source() -> str:
+    return require_shared(SOURCE_REPORT).read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def quoted(source: str) -> tuple[GraphStore, int]:
+    """The bundled graph in a store of its own, with the quotes added (and how many were)."""
+    store = GraphStore.open(Settings(in_memory=True, warm_up=False))
+    return store, add_quotes(store, SOURCE_REPORT.parent)
+
+
+def test_every_evidence_node_quotes_exactly_its_source_slice(quoted: tuple[GraphStore, int],
+                                                            source: str) -> None:
+    store, added = quoted
+    rows = store.select(_SPANS)
+    assert len(rows) == added > 300
+    wrong = [(r["ev"].value, r.get("exact")) for r in rows
+             if "exact" not in r or r["exact"].value != source[int(r["start"].value):int(r["end"].value)]]
+    assert wrong == []
+    assert {r["g"].value for r in rows} == {DATA_GRAPH}  # in the same graph as the evidence
+
+
+def test_quoted_evidence_is_a_text_quote_selector_and_sparql_reads_the_quote(
+        quoted: tuple[GraphStore, int], source: str) -> None:
+    store, _ = quoted
+    rows = store.select(f"""
+        SELECT ?exact WHERE {{
+          ?ev a <{IKG.Evidence}> , <{OA.TextQuoteSelector}> ; <{OA.exact}> ?exact ;
+              <{RDF.subject}> <{ID['shanghai-stc-office']}> ; <{RDF.predicate}> <{IKG.executiveBodyOf}> .
+        }}""")
+    assert [r["exact"].value for r in rows] == [source[775:802]]
+
+
+def test_adding_quotes_twice_adds_nothing(quoted: tuple[GraphStore, int]) -> None:
+    store, _ = quoted
+    before = len(store)
+    assert add_quotes(store, SOURCE_REPORT.parent) == 0
+    assert len(store) == before
+
+
+def test_no_text_no_quotes(tmp_path: Path) -> None:
+    store = GraphStore.open(Settings(in_memory=True, warm_up=False))
+    generation = store.generation
+    assert add_quotes(store, tmp_path) == 0
+    assert add_quotes(store, None) == 0
+    assert store.generation == generation  # nothing written
+
+
+def test_citations_quote_from_the_store_when_the_source_is_absent(quoted: tuple[GraphStore, int],
+                                                                 source: str) -> None:
+    store, _ = quoted
+    citations = Provenance(store, sources_dir=None).for_statement(
+        str(ID["shanghai-stc-office"]), str(IKG.executiveBodyOf), iri(str(ID["zjnsc-council"])))
+    assert [c.text for c in citations] == [source[775:802]]
+
+
+def test_rdf_export_carries_the_quotes(quoted: tuple[GraphStore, int], source: str) -> None:
+    store, _ = quoted
+    provenance = Provenance(store, sources_dir=None)
+    view = GraphView(store, provenance)
+    exporter = Exporter(store, view, provenance, finder=PathFinder(view, Settings(in_memory=True)),
+                        max_nodes=500)
+    scope = ExportScope("neighbourhood", entity="shanghai-stc-office")
+    exported = exporter.export(ExportRequest("turtle", scope)).content
+    graph = rdflib.Graph().parse(data=exported, format="turtle")
+    quotes = {str(q) for q in graph.objects(None, rdflib.URIRef(str(OA.exact)))}
+    assert source[775:802] in quotes and len(quotes) > 10
+
+
+def test_the_repository_keeps_offsets_only(source: str) -> None:
+    data = "\n".join(p.read_text(encoding="utf-8") for p in sorted(DATA_DIR.glob("*")) if p.is_file())
+    assert "oa:exact" not in data and str(OA.exact) not in data
+    # No literal of the curated data copies a stretch of the report longer than a long name.
+    literals = re.findall(r'"((?:[^"\\]|\\.)*)"', data)
+    copied = [lit for lit in literals if len(lit) > 34 and lit in source]
+    assert copied == []
+
+
+def test_quoted_graph_still_conforms_to_the_shapes(quoted: tuple[GraphStore, int]) -> None:
+    store, _ = quoted
+    report = validate_store(store, PROJECT_ROOT / "ontology" / "shapes.ttl")
+    assert report.conforms, "\n".join(map(str, report.violations))
