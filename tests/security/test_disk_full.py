@@ -1,10 +1,11 @@
 """A full disk: the write that does not fit is a 507 that changed nothing, and the service goes on.
 
-A small tmpfs (8 MiB; the bundled graph's on-disk store needs about 5, so 4 MiB is too small) holds
-the store of a real writable `kg serve`. Writes of ~130 KB each go in until one fails. Then: the
-failing write is 507 insufficient_storage in the JSON error shape (not 400 or 500), its graph is not
-in the store (the answer says nothing was changed), every write acknowledged before is still readable
-in full (also after a restart), and the server keeps answering reads.
+A small tmpfs (16 MiB: the bundled graph's on-disk store needs about 5, the query workers'
+checkpoint a few more) holds the store of a real writable `kg serve`. Writes of ~130 KB each go
+in until one fails. Then: the failing write is 507 insufficient_storage in the JSON error shape
+(not 400 or 500), its graph is not in the store (the answer says nothing was changed), every write
+acknowledged before is still readable in full (also after a restart), and the server keeps
+answering reads.
 
 Needs root (mount); skipped otherwise, or when the kernel refuses the tmpfs mount.
 """
@@ -25,7 +26,7 @@ from live import LiveServer, serve_live
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
-TMPFS_SIZE = "8m"
+TMPFS_SIZE = "16m"
 TOKEN = "disk-full-token"
 EX = "http://example.org/disk-full/"
 TRIPLES_PER_WRITE = 300

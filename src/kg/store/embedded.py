@@ -498,6 +498,15 @@ class GraphStore:
         with self._handle.reading() as store:
             self._flush(store)
 
+    def checkpoint(self, path: Path) -> None:
+        """A consistent copy of the on-disk store at `path`, made of hard links (milliseconds), for
+        readers in other processes; raises InsufficientStorageError or QueryFailedError."""
+        with self._handle.reading() as store:
+            try:
+                store.backup(str(path))
+            except OSError as exc:
+                raise _storage_error(exc, "checkpoint") from exc
+
     def snapshot_nquads(self) -> bytes:
         """The whole dataset as N-Quads (used to seed worker processes of an in-memory store)."""
         with self._handle.reading() as store:

@@ -32,6 +32,7 @@ import contextlib
 import logging
 import multiprocessing
 import os
+import shutil
 import threading
 import time
 from collections import deque
@@ -40,6 +41,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from itertools import islice
 from multiprocessing.connection import Connection
+from pathlib import Path
 from typing import Any, TypeVar
 
 import pyoxigraph as ox
@@ -395,6 +397,7 @@ class QueryRunner:
         self._workers: set[_Worker] = set()
         self._lock = threading.Lock()
         self._snapshot: tuple[int, bytes] | None = None
+        self._checkpoint_at: tuple[int, str] | None = None  # (generation, directory) of on-disk stores
         self._closed = False
         # Writers and queries take turns: pyoxigraph leaves a read-only handle open during a write of
         # the primary undefined, so before a write every worker finishes and is stopped.
@@ -414,10 +417,42 @@ class QueryRunner:
                 self._snapshot = (generation, self._store.snapshot_nquads())
             return self._snapshot[1]
 
+    def _checkpoint(self, generation: int) -> str | None:
+        """The directory the workers of `generation` read: a checkpoint of the on-disk store.
+
+        A worker that opened the primary read-only raced its compaction after writes (design.md §6:
+        a file the manifest lists is deleted under it, and the open, or a later query, fails or
+        hangs). A checkpoint is hard links to the files of one moment that nobody writes or
+        compacts, so nothing can change under its readers. None for an in-memory store.
+        """
+        location = self._store.location
+        if location is None:
+            return None
+        with self._lock:
+            if self._checkpoint_at is not None and self._checkpoint_at[0] == generation:
+                return self._checkpoint_at[1]
+            root = location.parent / f".{location.name}.checkpoints"
+            if self._checkpoint_at is None:
+                shutil.rmtree(root, ignore_errors=True)  # left behind by an earlier run
+            root.mkdir(parents=True, exist_ok=True)
+            path = root / f"{os.getpid()}-{generation}-{time.monotonic_ns()}"
+            try:
+                self._store.checkpoint(path)
+            except KGError:
+                # No room for the checkpoint's few new files (a full disk): read the primary.
+                log.exception("no checkpoint for the query workers; they read the store itself")
+                shutil.rmtree(path, ignore_errors=True)
+                return str(location)
+            previous, self._checkpoint_at = self._checkpoint_at, (generation, str(path))
+        if previous is not None and previous[1] != str(location):
+            # Its workers were stopped before the write that made it old.
+            shutil.rmtree(previous[1], ignore_errors=True)
+        return str(path)
+
     def _start(self) -> _Worker:
         generation = self._store.generation
         parent, child = self._ctx.Pipe()
-        location = str(self._store.location) if self._store.location is not None else None
+        location = self._checkpoint(generation)
         process = self._ctx.Process(
             target=_worker_main, args=(child, location, self.max_rows, self.max_nesting, self._unsafe),
             name="kg-query-worker", daemon=True)
@@ -718,6 +753,8 @@ class QueryRunner:
                 worker.stop()
             else:
                 worker.kill()
+        if self._checkpoint_at is not None and self._store.location is not None:
+            shutil.rmtree(Path(self._checkpoint_at[1]), ignore_errors=True)
 
 
 def _read_by_guard(request: QueryRequest, *, refuse: bool) -> QueryRequest:
