@@ -112,5 +112,9 @@ def apply_or_warn(*, unsafe: bool) -> None:
         deny_network()
     except SandboxError as exc:
         if not unsafe:
-            raise
+            if "KG_UNSAFE_NETWORK" in exc.detail:
+                raise
+            raise SandboxError(f"{exc.detail} The service does not start without the sandbox; "
+                               "KG_UNSAFE_NETWORK=true starts it anyway (behind an egress firewall "
+                               "only).") from exc
         log.warning("KG_UNSAFE_NETWORK=true: running WITHOUT the network sandbox (%s)", exc.detail)
