@@ -154,3 +154,13 @@ def test_updates_hold_a_bounded_number_of_triple_terms(store: GraphStore) -> Non
             + "<<( <http://e/a> <http://e/b> " * 70 + "<http://e/c>" + " )>>" * 70 + " } }")
     with pytest.raises(NestingTooDeepError, match="triple terms"):
         store.update(text)
+
+
+def test_jsonld_of_a_graph_with_triple_terms_is_not_acceptable(store: GraphStore) -> None:
+    from kg.errors import NotAcceptableError
+
+    store.load_bytes(b"<http://e/s> <http://e/p> <<( <http://e/a> <http://e/b> <http://e/c> )>> .",
+                     fmt="turtle", graph="http://e/terms")
+    with pytest.raises(NotAcceptableError, match="Turtle"):
+        store.dump("jsonld", graph="http://e/terms")
+    assert b"<<(" in store.dump("ntriples", graph="http://e/terms")

@@ -13,7 +13,14 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.config import Settings
-from kg.errors import BadRequestError, InsufficientStorageError, KGError, LoadError, QuerySyntaxError
+from kg.errors import (
+    BadRequestError,
+    InsufficientStorageError,
+    KGError,
+    LoadError,
+    NotAcceptableError,
+    QuerySyntaxError,
+)
 from kg.namespaces import GRAPH, ONTOLOGY_GRAPH
 from kg.store.sandboxed import (
     QUAD_FORMATS,
@@ -315,16 +322,21 @@ class GraphStore:
         return ((to_term(s), to_term(p), to_term(o)) for s, p, o in found)
 
     def dump(self, fmt: str, *, graph: str | None = None) -> bytes:
-        """The store (or one named graph) serialised in `fmt` (a RDF_FORMATS name)."""
+        """The store (or one named graph) serialised in `fmt` (a RDF_FORMATS name); raises
+        NotAcceptableError when the format cannot hold the data (RDF 1.2 triple terms in JSON-LD)."""
         rdf_format = RDF_FORMATS[fmt]
-        with self._handle.reading() as store:
-            if graph is not None:
-                return store.dump(format=rdf_format, from_graph=ox.NamedNode(graph)) or b""
-            if fmt not in QUAD_FORMATS:
-                triples = (ox.Triple(q.subject, q.predicate, q.object)
-                           for q in store.quads_for_pattern(None, None, None, None))
-                return ox.serialize(triples, format=rdf_format) or b""
-            return store.dump(format=rdf_format) or b""
+        try:
+            with self._handle.reading() as store:
+                if graph is not None:
+                    return store.dump(format=rdf_format, from_graph=ox.NamedNode(graph)) or b""
+                if fmt not in QUAD_FORMATS:
+                    triples = (ox.Triple(q.subject, q.predicate, q.object)
+                               for q in store.quads_for_pattern(None, None, None, None))
+                    return ox.serialize(triples, format=rdf_format) or b""
+                return store.dump(format=rdf_format) or b""
+        except (OSError, ValueError) as exc:  # the writer's refusal, e.g. "JSON-LD does not support RDF 1.2"
+            raise NotAcceptableError(f"The data cannot be written as {fmt} ({exc}); ask for Turtle, "
+                                     "N-Triples, N-Quads or TriG.") from exc
 
     # -- writing -------------------------------------------------------------------------------
 
