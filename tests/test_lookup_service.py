@@ -199,3 +199,14 @@ def test_entities_endpoint_finds_the_party_committee_by_its_english_name(client:
     body = client.get("/entities", params={"q": "Shanghai Municipal Party Committee"}).json()
     first = body["results"][0]
     assert (first["id"], first["match"]) == ("shanghai-party-committee", "most_words")
+
+
+def test_lookup_is_ready_for_a_type_only_once_its_subclasses_are_known(lookup: EntityLookup) -> None:
+    # The route answers on the event loop only when a search reads no store (the store may be
+    # waiting for an update): a type's subclasses are read from the store the first time.
+    lookup.index()
+    assert lookup.is_ready()
+    assert not lookup.is_ready("ikg:GovernmentBody")
+    lookup.search("发改委", type_="ikg:GovernmentBody", limit=5)
+    assert lookup.is_ready("ikg:GovernmentBody")
+    assert not lookup.is_ready("ikg:NoSuchClass")

@@ -164,3 +164,15 @@ def test_jsonld_of_a_graph_with_triple_terms_is_not_acceptable(store: GraphStore
     with pytest.raises(NotAcceptableError, match="Turtle"):
         store.dump("jsonld", graph="http://e/terms")
     assert b"<<(" in store.dump("ntriples", graph="http://e/terms")
+
+
+@pytest.mark.parametrize("graph", ["http://a/[", "http://a/\x01x"])
+def test_a_graph_name_the_engine_refuses_is_a_bad_request(store: GraphStore, graph: str) -> None:
+    from kg.errors import BadRequestError
+
+    with pytest.raises(BadRequestError, match="Not a valid RDF term"):
+        store.parse_graph(b"<http://a> <http://b> <http://c> .", fmt="turtle", graph=graph)
+    with pytest.raises(BadRequestError):
+        store.load_bytes(b"<http://a> <http://b> <http://c> .", fmt="turtle", graph=graph)
+    # The parser process is still the same one and still answers.
+    assert store.parse_graph(b"<http://a> <http://b> <http://c> .", fmt="turtle", graph="http://e/ok")

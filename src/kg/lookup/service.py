@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from kg.errors import BadRequestError
+from kg.errors import BadRequestError, KGError
 from kg.lookup.index import EntityRecord, LabelRecord, LookupIndex, SearchResult
 from kg.namespaces import DCTERMS, EV, IKG, ORG, OWL, RDF, RDFS, SDO, SH, SKOS, from_curie
 from kg.store import GraphStore
@@ -113,9 +113,17 @@ class EntityLookup:
         self._answers: OrderedDict[_SearchKey, _Answer] = OrderedDict()
         self._answers_lock = threading.Lock()
 
-    def is_ready(self) -> bool:
-        """Whether the index of the store's current generation is built (a search will not build it)."""
-        return self._index is not None and self._generation == self._store.generation
+    def is_ready(self, type_: str | None = None) -> bool:
+        """Whether a search (filtered by `type_`) needs no store access: the index of the store's
+        current generation is built, and so are the subclasses of `type_`."""
+        if self._index is None or self._generation != self._store.generation:
+            return False
+        if type_ is None:
+            return True
+        try:
+            return to_class_iri(type_) in self._subclasses
+        except KGError:
+            return False  # an unknown CURIE: the search raises its 400 in the thread pool
 
     def index(self) -> LookupIndex:
         """The index of the store's current generation (built on first use and after writes)."""

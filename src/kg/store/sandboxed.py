@@ -137,9 +137,9 @@ def _send_error(conn: Connection, exc: KGError) -> None:
 def _to_nquads(data: bytes, fmt: str, graph: str | None, name: str, max_nesting: int) -> bytes:
     """Check and parse one RDF document; its quads as N-Quads (triples put into `graph`)."""
     check_rdf(data, fmt, max_nesting, name=name)
-    to_graph = ox.NamedNode(graph) if graph and fmt not in QUAD_FORMATS else None
     scratch = ox.Store()
     try:
+        to_graph = ox.NamedNode(graph) if graph and fmt not in QUAD_FORMATS else None
         scratch.load(data, format=RDF_FORMATS[fmt], to_graph=to_graph)
     except (SyntaxError, ValueError, OSError) as exc:
         raise _engine_error(exc, name) from exc

@@ -160,9 +160,10 @@ async def lookup_entities(
         return Response(body, media_type="application/json")
 
     # A search over a built index takes a millisecond or two: answered on the event loop, it skips
-    # two thread hops (most of a cheap request's cost). Building the index takes seconds on a large
-    # graph, so until it is ready the work goes to the thread pool and never stalls the loop.
-    return search() if lookup.is_ready() else await run_in_threadpool(search)
+    # two thread hops (most of a cheap request's cost). Anything that reads the store (building the
+    # index, a type's subclasses) goes to the thread pool: the store may wait for an update, and the
+    # loop must never wait with it.
+    return search() if lookup.is_ready(type) else await run_in_threadpool(search)
 
 
 @router.get("/entities/{id:entity}", summary="Everything the graph says about one entity",
