@@ -25,6 +25,7 @@ import pytest
 from kg.auth import token_digest
 from live import LiveServer, serve_live
 from security.conftest import auth_headers
+from security.http_checks import assert_error_shape, graph_content, triple_count
 
 pytestmark = pytest.mark.e2e  # real server processes
 
@@ -33,25 +34,8 @@ DEEP = 10_000
 FAST = 1.0  # seconds a refusal of deep input may take
 EX = "http://example.org/limits/"
 UPDATE = "application/sparql-update"
-ERROR_EXTRAS = {"file", "line", "column"}
 OLD_TRIPLE = f"<{EX}s> <{EX}p> \"old\" ."
 TOKEN = "limits-own-token"
-
-
-def assert_error_shape(response: httpx.Response, status: int | None = None,
-                       code: str | None = None) -> dict[str, object]:
-    """The response is a 4xx/5xx in the project's JSON error shape; its body."""
-    assert 400 <= response.status_code < 600, (response.status_code, response.text[:300])
-    body = response.json()
-    assert {"status", "code", "detail"} <= set(body), body
-    assert set(body) - {"status", "code", "detail"} <= ERROR_EXTRAS, body
-    assert body["status"] == response.status_code, body
-    assert isinstance(body["detail"], str) and body["detail"], body
-    if status is not None:
-        assert response.status_code == status, body
-    if code is not None:
-        assert body["code"] == code, body
-    return body
 
 
 def timed(send: object) -> tuple[httpx.Response, float]:
@@ -78,20 +62,6 @@ def assert_serving(server: LiveServer) -> None:
             break
         time.sleep(0.2)
     assert response.status_code == 200 and response.json()["boolean"] is True, response.text[:300]
-
-
-def graph_content(url: str, graph: str) -> set[str] | None:
-    """The graph's N-Triples lines, None when the store has no such graph."""
-    response = httpx.get(f"{url}/rdf-graphs", params={"graph": graph},
-                         headers={"accept": "application/n-triples"}, timeout=TIMEOUT)
-    assert response.status_code in (200, 404), response.text[:300]
-    if response.status_code == 404:
-        return None
-    return {line.strip() for line in response.text.splitlines() if line.strip()}
-
-
-def triple_count(url: str) -> int:
-    return int(httpx.get(f"{url}/health", timeout=TIMEOUT).json()["triples"])
 
 
 def put_old(url: str, graph: str) -> None:

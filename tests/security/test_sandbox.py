@@ -33,6 +33,7 @@ from kg.auth import token_digest
 from kg.config import PROJECT_ROOT
 from live import LiveServer, serve_live
 from security.conftest import Canary, auth_headers
+from security.http_checks import assert_error_shape, assert_healthy, graph_content, triple_count
 
 pytestmark = pytest.mark.e2e  # real server processes
 
@@ -40,7 +41,6 @@ TIMEOUT = 30.0
 TOKEN = "sandbox-test-token"
 EX = "http://example.org/sandbox/"
 UPDATE = "application/sparql-update"
-ERROR_EXTRAS = {"file", "line", "column"}
 
 #: Runs in a fresh interpreter: optionally deny the network, then try the canaries. Prints JSON.
 PROBE = textwrap.dedent("""
@@ -70,37 +70,8 @@ PROBE = textwrap.dedent("""
 
 # -- helpers -----------------------------------------------------------------------------------
 
-def assert_error_shape(response: httpx.Response, status: int | None = None,
-                       code: str | None = None) -> dict[str, object]:
-    """The response is a 4xx/5xx in the project's JSON error shape; its body."""
-    assert 400 <= response.status_code < 600, (response.status_code, response.text[:300])
-    body = response.json()
-    assert {"status", "code", "detail"} <= set(body), body
-    assert set(body) - {"status", "code", "detail"} <= ERROR_EXTRAS, body
-    assert body["status"] == response.status_code, body
-    assert isinstance(body["code"], str) and body["code"], body
-    assert isinstance(body["detail"], str) and body["detail"], body
-    if status is not None:
-        assert response.status_code == status, body
-    if code is not None:
-        assert body["code"] == code, body
-    return body
-
-
-def assert_healthy(url: str) -> None:
-    response = httpx.get(f"{url}/health", timeout=10.0)
-    assert response.status_code == 200, response.text[:300]
-
-
-def graph_absent(url: str, graph: str) -> bool:
-    response = httpx.get(f"{url}/rdf-graphs", params={"graph": graph},
-                         headers={"accept": "application/n-triples"}, timeout=TIMEOUT)
-    assert response.status_code in (200, 404), response.text[:300]
-    return response.status_code == 404
-
-
-def triple_count(url: str) -> int:
-    return int(httpx.get(f"{url}/health", timeout=TIMEOUT).json()["triples"])
+def _graph_absent(url: str, graph: str) -> bool:
+    return graph_content(url, graph) is None
 
 
 class UdpCanary:
@@ -300,7 +271,7 @@ def test_updates_never_reach_the_canary_without_the_guard(unguarded_server: Live
         assert_error_shape(response)
     else:
         assert response.status_code == 204, response.text[:300]
-    assert graph_absent(url, graph), f"{name}: the update changed the store"
+    assert _graph_absent(url, graph), f"{name}: the update changed the store"
     assert triple_count(url) == before
     assert_healthy(url)
     assert canary.hits == 0
@@ -323,7 +294,7 @@ def test_jsonld_remote_context_is_never_fetched(unguarded_server: LiveServer, ca
                              content=json.dumps(document).encode(),
                              headers={"content-type": "application/ld+json", **_token()}, timeout=TIMEOUT)
     assert_error_shape(response)
-    assert graph_absent(url, graph)
+    assert _graph_absent(url, graph)
     assert_healthy(url)
     assert canary.hits == 0
 
@@ -373,7 +344,7 @@ def test_default_writable_server_refuses_load_and_service_updates(writable_serve
     response = httpx.post(f"{url}/sparql", content=text.encode(),
                           headers={"content-type": UPDATE, **auth_headers()}, timeout=TIMEOUT)
     assert_error_shape(response, 400, "query_refused")
-    assert graph_absent(url, graph)
+    assert _graph_absent(url, graph)
     assert canary.hits == 0
 
 

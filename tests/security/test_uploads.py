@@ -14,13 +14,13 @@ import pytest
 
 from live import LiveServer
 from security.conftest import auth_headers
+from security.http_checks import ERROR_EXTRAS, graph_content, triple_count
 
 pytestmark = pytest.mark.e2e  # a real server process
 
 TIMEOUT = 60.0
 EX = "http://example.org/uploads/"
 OLD = f'<{EX}old> <{EX}p> "old content" .'
-ERROR_EXTRAS = {"file", "line", "column"}
 RDF_NS = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 
 TRUNCATED_RDFXML = (
@@ -76,19 +76,6 @@ def assert_load_error(response: httpx.Response, *, needs_line: bool) -> dict[str
     if needs_line:
         assert isinstance(body.get("line"), int) and body["line"] >= 1, body
     return body
-
-
-def graph_content(url: str, graph: str) -> set[str] | None:
-    response = httpx.get(f"{url}/rdf-graphs", params={"graph": graph},
-                         headers={"accept": "application/n-triples"}, timeout=TIMEOUT)
-    assert response.status_code in (200, 404), response.text[:300]
-    if response.status_code == 404:
-        return None
-    return {line.strip() for line in response.text.splitlines() if line.strip()}
-
-
-def triple_count(url: str) -> int:
-    return int(httpx.get(f"{url}/health", timeout=TIMEOUT).json()["triples"])
 
 
 def send(url: str, method: str, graph: str, content_type: str, body: bytes) -> httpx.Response:

@@ -98,7 +98,7 @@ class _Limits:
         self.server_state = server_state
         self._timer: asyncio.TimerHandle | None = None
 
-    def start_head_deadline(self, transport: asyncio.Transport) -> None:
+    def start_head_deadline(self, transport: asyncio.BaseTransport) -> None:
         """Close `transport` unless `stop_head_deadline` is called within request_timeout seconds."""
         self.stop_head_deadline()
         self._timer = self.loop.call_later(self.request_timeout, _close, transport)
@@ -115,7 +115,7 @@ class _Limits:
         return len(state.connections) > self.max_connections or len(state.tasks) >= self.max_connections
 
 
-def _close(transport: asyncio.Transport) -> None:
+def _close(transport: asyncio.BaseTransport) -> None:
     if not transport.is_closing():
         log.debug("closing a connection whose request head did not arrive in time")
         transport.close()
@@ -139,7 +139,21 @@ def _raw_error(status: int, code: str, detail: str) -> bytes:
     return head.encode("ascii") + body
 
 
-class HttpToolsConnection(HttpToolsProtocol):
+class _HeadDeadline:
+    """The request-head deadline's start and stop, shared by both protocol classes below."""
+
+    limits: _Limits
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        super().connection_made(transport)  # type: ignore[misc]
+        self.limits.start_head_deadline(transport)
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.limits.stop_head_deadline()
+        super().connection_lost(exc)  # type: ignore[misc]
+
+
+class HttpToolsConnection(_HeadDeadline, HttpToolsProtocol):
     """uvicorn's httptools protocol with the head deadline and cap, upgrade requests replayed into
     h11 (`H11Connection`), and busy answers in the error shape."""
 
@@ -154,14 +168,6 @@ class HttpToolsConnection(HttpToolsProtocol):
         #: An upgrade request's head, and the bytes after it, until h11 takes the connection over.
         self._replay_head: bytes | None = None
         self._replay_rest: bytearray | None = None
-
-    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
-        super().connection_made(transport)
-        self.limits.start_head_deadline(transport)
-
-    def connection_lost(self, exc: Exception | None) -> None:
-        self.limits.stop_head_deadline()
-        super().connection_lost(exc)
 
     def data_received(self, data: bytes) -> None:
         if self._replay_rest is not None:  # an upgrade request waits for the responses before it
@@ -242,7 +248,7 @@ class HttpToolsConnection(HttpToolsProtocol):
         self.transport.close()
 
 
-class H11Connection(H11Protocol):
+class H11Connection(_HeadDeadline, H11Protocol):
     """uvicorn's h11 protocol with the head deadline and busy answers in the error shape; serves the
     connections whose request asked for an upgrade (h11 reads its body; the head cap is h11's
     max_incomplete_event_size)."""
@@ -253,14 +259,6 @@ class H11Connection(H11Protocol):
         self.limits = _Limits(config, self.loop, server_state)
         self._served_app = self.app
         self._busy_app: Any = _busy
-
-    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
-        super().connection_made(transport)
-        self.limits.start_head_deadline(transport)
-
-    def connection_lost(self, exc: Exception | None) -> None:
-        self.limits.stop_head_deadline()
-        super().connection_lost(exc)
 
     def handle_events(self) -> None:
         scope = self.scope
