@@ -20,6 +20,8 @@ from kg.api.routes import reconcile as reconcile_routes
 from kg.config import Settings
 from kg.store import GraphStore
 from support import SHARED, require_shared
+from test_reconcile import _EXTEND as EXTEND_V1
+from test_reconcile import _QUERIES_V1 as QUERIES_V1
 
 SCHEMAS = SHARED / "schemas" / "reconciliation"
 V02, V1 = "0.2", "1.0-draft"
@@ -32,19 +34,14 @@ _QUERIES_V02 = {
     "q2": {"query": "leading group", "type": ["ikg:LeadingGroup", "ikg:CoordinationOffice"], "limit": 3,
            "properties": [{"pid": "ikg:implements", "v": [{"id": "xi-2014-directive", "name": "x"}, "y"]}]},
 }
+# The 1.0 payloads of test_reconcile, plus an English name that needs the most-words fallback.
 _QUERIES_V1 = {"queries": [
-    {"conditions": [{"matchType": "name", "propertyValue": "科创办"}], "lang": "zh"},
+    *QUERIES_V1["queries"][:1],
     {"conditions": [{"matchType": "name", "propertyValue": "Shanghai Municipal Party Committee"}],
      "type": "ikg:GovernmentBody", "lang": "en"},
-    {"conditions": [{"matchType": "name", "propertyValue": "leading group"},
-                    {"matchType": "property", "propertyId": "ikg:implements",
-                     "propertyValue": "id:xi-2014-directive", "matchQuantifier": "any"}],
-     "type": "ikg:LeadingGroup", "limit": 4},
-    {"conditions": [{"matchType": "id", "propertyValue": ["ndrc", "most"]}]},
+    *QUERIES_V1["queries"][1:],
 ]}
-_EXTEND = {"ids": ["shanghai-stc-office", "ndrc", "approval-2017-07"],
-           "properties": [{"id": "ikg:handlesDailyWorkOf"}, {"id": "skos:altLabel", "settings": {"limit": 3}},
-                          {"id": "dcterms:date"}, {"id": "ikg:sortDate"}, {"id": "rdf:type"}]}
+_EXTEND = EXTEND_V1
 _PREFIXES = {"entity": ["张江", "zhangjiang", "Shanghai Party Committee"], "type": ["lead", "o"],
              "property": ["hand", "日常"]}
 

@@ -26,7 +26,7 @@ import httpx
 import pytest
 
 from kg.config import PROJECT_ROOT
-from live import wait_healthy
+from live import stop, wait_healthy
 from security.conftest import WRITE_TOKEN
 
 pytestmark = pytest.mark.e2e  # real server processes
@@ -78,12 +78,7 @@ def _launch(workdir: Path, env: dict[str, str]) -> Iterator[Server]:
         wait_healthy(server.url, process, log)
         yield server
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process)
 
 
 @pytest.fixture(scope="module")
