@@ -42,7 +42,7 @@ from kg.synth import SYNTH_GRAPH, entities_for_triples, write_file
 
 SIZES = {"10k": 10_000, "100k": 100_000, "1m": 1_000_000}
 #: rdflib-endpoint parses its files into rdflib's memory store at start: ~57 s and 1.25 GB at 1M
-#: (design.md §2), and its label scans take seconds at 100k; it runs only up to this size.
+#: (docs/engine-notes.md §1), and its label scans take seconds at 100k; it runs only up to this size.
 RDFLIB_MAX_TRIPLES = 150_000
 #: Different lookup strings of the no-repeat throughput load: more than wrk sends in its run here.
 DISTINCT_LOOKUPS = 20_000

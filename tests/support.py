@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from kg.config import PROJECT_ROOT
+from kg.config import PROJECT_ROOT, Settings
 from kg.namespaces import ONTOLOGY_GRAPH
+from kg.services import Services
 from kg.store import GraphStore
 
 SHARED = PROJECT_ROOT.parent / "shared"
@@ -29,3 +30,11 @@ def require_shared(path: Path) -> Path:
     if not path.exists():
         pytest.skip(f"{path} is absent (../shared is not next to this checkout)")
     return path
+
+
+def services_over(store: GraphStore, sources: Path | None = None, **settings: object) -> Services:
+    """The project's services over `store` (kg.services, as the app and the commands build them), with
+    in-memory settings overridden by `settings` and the report texts read from `sources`."""
+    if sources is not None:
+        settings["sources_dir"] = sources
+    return Services(Settings(in_memory=True, **settings), store)  # type: ignore[arg-type]

@@ -36,8 +36,8 @@ def small_client(bundled_store: GraphStore) -> Iterator[TestClient]:
 @pytest.mark.parametrize(("method", "path", "status", "code"), [
     ("GET", "/no/such/route", 404, "not_found"),
     ("GET", "/entities/no-such-entity", 404, "entity_not_found"),
-    ("GET", "/entities", 422, "invalid_parameter"),
-    ("GET", "/entities?q=x&limit=abc", 422, "invalid_parameter"),
+    ("GET", "/entities", 400, "invalid_parameter"),
+    ("GET", "/entities?q=x&limit=abc", 400, "invalid_parameter"),
     ("DELETE", "/health", 405, "method_not_allowed"),
     ("GET", "/sparql?query=SELEC", 400, "query_syntax_error"),
     ("GET", "/sparql?query=SELECT%20*%20%7B%20SERVICE%20%3Chttp%3A%2F%2Fx%2F%3E%20%7B%7D%20%7D", 400,
@@ -62,7 +62,7 @@ def test_keyword_glued_to_a_prefixed_name_is_refused_over_http(client: TestClien
 
 
 def test_validation_errors_name_the_bad_parameter(client: TestClient) -> None:
-    body = _assert_error(client.get("/entities?q=x&limit=abc"), 422, "invalid_parameter")
+    body = _assert_error(client.get("/entities?q=x&limit=abc"), 400, "invalid_parameter")
     assert "limit" in body["detail"]
 
 
@@ -110,12 +110,12 @@ def test_health_reports_the_bundled_graph(client: TestClient) -> None:
 def test_warm_up_builds_the_indexes_at_start(bundled_store: GraphStore) -> None:
     app = create_app(Settings(in_memory=True, query_workers=1, warm_up=True), store=bundled_store)
     with TestClient(app) as client:
-        state = app.state.kg
+        services = app.state.services
         deadline = time.monotonic() + 30
-        while not state.is_built("graph_view") and time.monotonic() < deadline:
+        while "graph_view" not in services.built() and time.monotonic() < deadline:
             time.sleep(0.05)
-        assert state.is_built("lookup") and state.is_built("provenance") and state.is_built("graph_view")
-        state.ready.wait(30)
+        assert {"lookup", "provenance", "graph_view"} <= services.built()
+        services.ready.wait(30)
         assert client.get("/health").json()["ready"] is True
 
 
@@ -123,5 +123,5 @@ def test_no_warm_up_builds_nothing_before_the_first_request(bundled_store: Graph
     app = create_app(Settings(in_memory=True, query_workers=1, warm_up=False), store=bundled_store)
     with TestClient(app) as client:
         time.sleep(0.2)
-        assert not app.state.kg.is_built("lookup")
+        assert "lookup" not in app.state.services.built()
         assert client.get("/health").json()["ready"] is True  # nothing to wait for

@@ -110,5 +110,7 @@ def test_run_route_answers_sparql_json_and_csv(client: TestClient) -> None:
 def test_run_route_errors(client: TestClient) -> None:
     missing = client.get("/queries/no-such-question")
     assert (missing.status_code, missing.json()["code"]) == (404, "query_not_found")
-    bad = client.get("/queries/tr02-served-deployments", params={"body": "not an iri"})
+    bad = client.get("/queries/tr02-served-deployments", params={"body": "<not an iri>"})
     assert (bad.status_code, bad.json()["code"]) == (400, "bad_request")
+    nobody = client.get("/queries/tr02-served-deployments", params={"body": "nobody at all"})
+    assert (nobody.status_code, nobody.json()["code"]) == (404, "entity_not_found")

@@ -11,12 +11,12 @@ from kg.cli import main
 from kg.config import Settings
 from kg.deployments import Deployment, Deployments
 from kg.errors import BadRequestError, EntityNotFoundError
-from kg.graphview import GraphView
 from kg.namespaces import ID, IKG
-from kg.paths import POSSIBLE_IDENTITY, PathFinder
+from kg.paths import POSSIBLE_IDENTITY
 from kg.provenance import Provenance
+from kg.services import Services
 from kg.store import GraphStore
-from support import FIXTURES, tracing_store
+from support import FIXTURES, services_over, tracing_store
 
 OFFICE = str(ID["shanghai-stc-office"])
 
@@ -29,8 +29,7 @@ def slugs(path: object) -> list[str]:
 
 @pytest.fixture(scope="module")
 def fixture_deployments() -> Deployments:
-    store = tracing_store()
-    return Deployments(PathFinder(GraphView(store, Provenance(store, FIXTURES)), Settings(in_memory=True)))
+    return services_over(tracing_store(), FIXTURES).deployments
 
 
 def test_a_directive_is_a_deployment_and_lists_who_carries_it_out(fixture_deployments: Deployments) -> None:
@@ -60,8 +59,7 @@ def test_the_level_filter_and_bad_arguments(fixture_deployments: Deployments) ->
 
 @pytest.fixture(scope="module")
 def curated(bundled_store: GraphStore, settings: Settings) -> Deployments:
-    view = GraphView(bundled_store, Provenance(bundled_store, settings.sources_dir))
-    return Deployments(PathFinder(view, settings))
+    return Services(settings, bundled_store).deployments
 
 
 @pytest.fixture(scope="module")

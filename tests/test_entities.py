@@ -8,11 +8,11 @@ import pytest
 from fastapi.testclient import TestClient
 
 from kg.entities import EntityViews
-from kg.errors import EntityNotFoundError
+from kg.errors import BadRequestError, EntityNotFoundError
 from kg.namespaces import SKOS
-from kg.provenance import Provenance
 from kg.store import GraphStore
 from kg.terms import iri
+from support import services_over
 
 SOURCE_TEXT = "国家发改委牵头推动科创办工作。科创办位于张江科学城,设立50亿元基金。"
 
@@ -92,8 +92,7 @@ def sources(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def views(sources: Path) -> EntityViews:
-    store = fixture_store()
-    return EntityViews(store, Provenance(store, sources))
+    return services_over(fixture_store(), sources).entity_views
 
 
 def _facts(facts: object) -> dict[str, object]:
@@ -147,10 +146,15 @@ def test_entity_view_accepts_slug_curie_and_iri(views: EntityViews, identifier: 
     assert views.get_entity(identifier).name.iri == NDRC
 
 
-@pytest.mark.parametrize("identifier", ["nobody", "id:nobody", "https://example.org/x", " "])
+@pytest.mark.parametrize("identifier", ["nobody", "id:nobody", "https://example.org/x", "no-such-id"])
 def test_entity_view_unknown_id_raises_not_found(views: EntityViews, identifier: str) -> None:
-    with pytest.raises(EntityNotFoundError, match=r"nobody|example|No entity"):
+    with pytest.raises(EntityNotFoundError, match=r"nobody|example|no-such-id"):
         views.get_entity(identifier)
+
+
+def test_entity_view_of_blank_text_asks_for_an_entity(views: EntityViews) -> None:
+    with pytest.raises(BadRequestError, match="entity is required"):
+        views.get_entity(" ")
 
 
 # -- over HTTP, on the bundled graph ------------------------------------------------------------
@@ -196,7 +200,7 @@ def test_entity_view_citations_carry_the_curators_note(client: TestClient) -> No
 
 def test_every_property_and_class_an_entity_view_shows_has_zh_and_en_labels(
         bundled_store: GraphStore) -> None:
-    views = EntityViews(bundled_store, Provenance(bundled_store))
+    views = services_over(bundled_store).entity_views
     entities = {s.value for s, _, _ in bundled_store.triples(
         None, iri(str(SKOS.prefLabel)), None, graph="https://w3id.org/innokg/graph/zhangjiang-2020")}
     unlabelled = set()

@@ -19,7 +19,6 @@ from rdflib.compare import isomorphic
 from kg.config import Settings
 from kg.errors import ExportScopeError, UnknownExportFormatError
 from kg.exports import FORMATS, Exporter, ExportRequest, ExportScope
-from kg.exports.exporter import ConstructRunner, runner_construct
 from kg.exports.gexf import write_gexf
 from kg.exports.graphml import write_graphml
 from kg.exports.graphviz import write_dot
@@ -27,11 +26,9 @@ from kg.exports.jsongraph import write_cytoscape, write_nodelink
 from kg.exports.palette import colour_of
 from kg.exports.presentation import present
 from kg.exports.tables import write_csv_edges, write_csv_nodes
-from kg.graphview import GraphView, Subgraph
-from kg.paths import PathFinder
-from kg.provenance import Provenance
+from kg.graphview import Subgraph
 from kg.store import GraphStore
-from kg.store.runner import QueryRunner
+from support import services_over
 
 GEXF_XSD = Path(__file__).resolve().parents[2] / "shared" / "schemas" / "gexf-1.3" / "gexf.xsd"
 REPORT_GRAPH = "https://w3id.org/innokg/graph/fixture-report"
@@ -87,35 +84,28 @@ FIXTURE_TRIG = r"""
 
 
 def load_fixture_store() -> GraphStore:
-    """A fresh in-memory store holding the fixture graph."""
-    store = GraphStore.in_memory()
+    """A fresh in-memory store holding the fixture graph (one query worker, started on first use)."""
+    store = GraphStore.in_memory(Settings(in_memory=True, query_workers=1, warm_up=False))
     store.load_bytes(FIXTURE_TRIG.encode("utf-8"), fmt="trig", name="fixture.trig")
     return store
 
 
-def make_exporter(store: GraphStore, max_nodes: int = 500,
-                  run_construct: ConstructRunner | None = None) -> Exporter:
+def make_exporter(store: GraphStore, max_nodes: int = 500) -> Exporter:
     """An exporter over `store` with default limits."""
-    provenance = Provenance(store)
-    view = GraphView(store, provenance)
-    finder = PathFinder(view, Settings(in_memory=True))
-    return Exporter(store, view, provenance, finder=finder, max_nodes=max_nodes,
-                    run_construct=run_construct)
+    return services_over(store, max_neighbourhood_nodes=max_nodes).exporter
 
 
 @pytest.fixture(scope="module")
-def store() -> GraphStore:
-    return load_fixture_store()
+def store() -> Iterator[GraphStore]:
+    graph_store = load_fixture_store()
+    yield graph_store
+    graph_store.close()  # its query worker
 
 
 @pytest.fixture(scope="module")
-def exporter(store: GraphStore) -> Iterator[Exporter]:
+def exporter(store: GraphStore) -> Exporter:
     """An exporter whose CONSTRUCT scope runs in a real (sandboxed) query worker, as on the server."""
-    runner = QueryRunner(store, Settings(in_memory=True, query_workers=1, warm_up=False))
-    try:
-        yield make_exporter(store, run_construct=runner_construct(runner))
-    finally:
-        runner.close()
+    return make_exporter(store)
 
 
 @pytest.fixture(scope="module")

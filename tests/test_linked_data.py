@@ -11,8 +11,9 @@ from fastapi.testclient import TestClient
 from rdflib.compare import isomorphic
 
 from kg.config import Settings
-from kg.errors import BadRequestError, NotAcceptableError
-from kg.linked_data import negotiate, serialise
+from kg.errors import NotAcceptableError
+from kg.formats import Format, negotiate
+from kg.linked_data import PAGE_OFFERS, RDF_OFFERS, serialise
 from kg.terms import iri, literal
 from test_entities import FIXTURE_TRIG, SOURCE_TEXT, fixture_store
 
@@ -119,28 +120,32 @@ def test_unknown_entity_iri_is_404_json_or_html(fixture_client: TestClient) -> N
     assert as_html.status_code == 404 and as_html.headers["content-type"].startswith("text/html")
 
 
+def _pick(accept: str | None, fmt: str | None = None, offers: tuple[Format, ...] = PAGE_OFFERS) -> str:
+    return negotiate(accept, [fmt] if fmt else [], offers).name
+
+
 def test_negotiate_prefers_higher_quality_then_server_order() -> None:
-    assert negotiate("application/ld+json;q=0.9, text/turtle;q=0.5", None) == "jsonld"
-    assert negotiate("*/*", None) == "turtle"
-    assert negotiate("text/html;q=0, */*;q=0.1", None) == "turtle"
-    assert negotiate("text/*", None) == "turtle"
-    assert negotiate(None, "nt") == "ntriples"
+    assert _pick("application/ld+json;q=0.9, text/turtle;q=0.5") == "jsonld"
+    assert _pick("*/*") == "turtle"
+    assert _pick("text/html;q=0, */*;q=0.1") == "turtle"
+    assert _pick("text/*") == "turtle"
+    assert _pick(None, "nt") == "ntriples"
 
 
 def test_negotiate_refuses_what_cannot_be_served() -> None:
     with pytest.raises(NotAcceptableError):
-        negotiate("image/png, application/pdf", None)
+        _pick("image/png, application/pdf")
     with pytest.raises(NotAcceptableError):
-        negotiate("text/html", None, allowed=("turtle", "jsonld"))
-    with pytest.raises(BadRequestError):
-        negotiate("text/turtle", "pdf")
+        _pick("text/html", offers=RDF_OFFERS)
+    with pytest.raises(NotAcceptableError, match="pdf"):
+        _pick("text/turtle", "pdf")
 
 
 def test_rdfxml_is_offered_by_media_type_and_format_name_but_never_preferred_to_turtle() -> None:
-    assert negotiate("application/rdf+xml", None) == "rdfxml"
-    assert negotiate("application/rdf+xml;q=0.9, text/turtle;q=0.5", None) == "rdfxml"
-    assert negotiate(None, "rdfxml") == negotiate(None, "xml") == "rdfxml"
-    assert negotiate("application/*", None) == "jsonld"  # server order among equals: RDF/XML is last
+    assert _pick("application/rdf+xml") == "rdfxml"
+    assert _pick("application/rdf+xml;q=0.9, text/turtle;q=0.5") == "rdfxml"
+    assert _pick(None, "rdfxml") == _pick(None, "xml") == "rdfxml"
+    assert _pick("application/*") == "jsonld"  # server order among equals: RDF/XML is last
 
 
 def test_description_that_rdfxml_cannot_write_is_406_naming_the_other_formats() -> None:

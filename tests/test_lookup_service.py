@@ -110,9 +110,9 @@ def test_entities_endpoint_answers_the_contract_shape(client: TestClient) -> Non
 @pytest.mark.parametrize("params", [{}, {"q": ""}, {"q": "  \n "}])
 def test_entities_endpoint_missing_or_blank_q_is_422(client: TestClient, params: dict[str, str]) -> None:
     response = client.get("/entities", params=params)
-    assert response.status_code == 422
+    assert response.status_code == 400
     body = response.json()
-    assert body["status"] == 422 and body["code"] == "invalid_parameter" and "q" in body["detail"]
+    assert body["status"] == 400 and body["code"] == "invalid_parameter" and "q" in body["detail"]
 
 
 def test_entities_endpoint_limit_above_setting_is_refused(client: TestClient) -> None:

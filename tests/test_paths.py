@@ -7,7 +7,9 @@ import pytest
 from kg.config import Settings
 from kg.errors import BadRequestError, EntityNotFoundError
 from kg.graphview import GraphView, PropertyFilter, TypeFilter
+from kg.lookup.service import EntityLookup
 from kg.namespaces import GRAPH, ID, IKG, ORG
+from kg.naming import EntityResolver
 from kg.paths import PathFinder, PathQuery
 from kg.provenance import Provenance
 from kg.store import GraphStore
@@ -21,9 +23,15 @@ def view() -> GraphView:
     return GraphView(store, Provenance(store, FIXTURES))
 
 
+def finder_over(view: GraphView, settings: Settings | None = None, **options: int) -> PathFinder:
+    """A path finder over `view`, resolving names through its store's lookup (as kg.services does)."""
+    resolver = EntityResolver(view.store, EntityLookup(view.store))
+    return PathFinder(view, settings or Settings(in_memory=True), resolver, **options)
+
+
 @pytest.fixture(scope="module")
 def finder(view: GraphView) -> PathFinder:
-    return PathFinder(view, Settings(in_memory=True))
+    return finder_over(view)
 
 
 def slugs(path: object) -> list[str]:
@@ -68,7 +76,7 @@ def test_k_paths_are_distinct_simple_and_shortest_first(finder: PathFinder) -> N
 
 
 def test_hub_is_not_passed_through_and_the_answer_says_so(view: GraphView) -> None:
-    finder = PathFinder(view, Settings(in_memory=True), hub_degree=8)
+    finder = finder_over(view, hub_degree=8)
     result = finder.find_paths(PathQuery("agency", "division", k=3))
     assert result.paths, "a path avoiding the hub exists"
     assert all("city" not in slugs(p) for p in result.paths)
@@ -77,7 +85,7 @@ def test_hub_is_not_passed_through_and_the_answer_says_so(view: GraphView) -> No
 
 
 def test_hub_may_still_be_an_endpoint(view: GraphView) -> None:
-    finder = PathFinder(view, Settings(in_memory=True), hub_degree=8)
+    finder = finder_over(view, hub_degree=8)
     result = finder.find_paths(PathQuery("city", "agency", k=1))
     assert slugs(result.paths[0]) == ["city", "agency"]
 
@@ -165,8 +173,7 @@ def test_time_budget_stops_the_search_and_is_reported() -> None:
     types = [(iri(f"{ID}n{x}-{y}"), iri("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
               iri(str(IKG.GovernmentBody))) for x in range(side) for y in range(side)]
     store.add_triples(triples + types, graph=str(GRAPH.grid))
-    finder = PathFinder(GraphView(store), Settings(in_memory=True, path_time_budget=1e-6,
-                                                   max_hops=12))
+    finder = finder_over(GraphView(store), Settings(in_memory=True, path_time_budget=1e-6, max_hops=12))
     result = finder.find_paths(PathQuery("n0-0", f"n{side - 1}-{side - 1}", k=10, max_hops=12))
     assert result.truncated
     assert "time budget" in (result.reason or "")
@@ -176,13 +183,13 @@ def test_same_request_gives_the_same_answer(view: GraphView, finder: PathFinder)
     query = PathQuery("council", "division", k=5)
     first = finder.find_paths(query).to_dict()
     assert finder.find_paths(query).to_dict() == first
-    rebuilt = PathFinder(GraphView(view.store, view.provenance), finder.settings)
+    rebuilt = finder_over(GraphView(view.store, view.provenance), finder.settings)
     assert rebuilt.find_paths(query).to_dict() == first
 
 
 def test_projection_follows_store_changes() -> None:
     store = tracing_store()
-    finder = PathFinder(GraphView(store), Settings(in_memory=True))
+    finder = finder_over(GraphView(store))
     assert finder.find_paths(PathQuery("lonely", "agency")).paths == ()
     store.add_triples([(iri(str(ID.lonely)), iri(str(IKG.funds)), iri(str(ID.agency)))],
                       graph=str(GRAPH.extra))
@@ -221,7 +228,7 @@ def test_concurrent_searches_during_writes_stay_consistent() -> None:
     import threading
 
     store = tracing_store()
-    finder = PathFinder(GraphView(store), Settings(in_memory=True))
+    finder = finder_over(GraphView(store))
     errors: list[BaseException] = []
 
     def search() -> None:

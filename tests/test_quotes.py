@@ -13,17 +13,15 @@ import pytest
 import rdflib
 
 from kg.config import PROJECT_ROOT, Settings
-from kg.exports.exporter import Exporter, ExportRequest
+from kg.exports.exporter import ExportRequest
 from kg.exports.scope import ExportScope
-from kg.graphview import GraphView
 from kg.namespaces import GRAPH, ID, IKG, OA, RDF
-from kg.paths import PathFinder
 from kg.provenance import Provenance
 from kg.quotes import add_quotes
 from kg.store import GraphStore
 from kg.terms import iri
 from kg.validation import validate_store
-from support import SOURCE_REPORT, require_shared
+from support import SOURCE_REPORT, require_shared, services_over
 
 DATA_DIR = PROJECT_ROOT / "data"
 DATA_GRAPH = str(GRAPH["zhangjiang-2020"])
@@ -93,10 +91,7 @@ def test_citations_quote_from_the_store_when_the_source_is_absent(quoted: tuple[
 
 def test_rdf_export_carries_the_quotes(quoted: tuple[GraphStore, int], source: str) -> None:
     store, _ = quoted
-    provenance = Provenance(store, sources_dir=None)
-    view = GraphView(store, provenance)
-    exporter = Exporter(store, view, provenance, finder=PathFinder(view, Settings(in_memory=True)),
-                        max_nodes=500)
+    exporter = services_over(store, PROJECT_ROOT / "no-report-texts-here").exporter  # quotes from the store
     scope = ExportScope("neighbourhood", entity="shanghai-stc-office")
     exported = exporter.export(ExportRequest("turtle", scope)).content
     graph = rdflib.Graph().parse(data=exported, format="turtle")

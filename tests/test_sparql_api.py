@@ -32,8 +32,8 @@ WRITABLE: dict[str, object] = {"allow_updates": True, "write_tokens": token_dige
 WRITER = {"authorization": f"Bearer {WRITE_TOKEN}"}
 
 
-def _store() -> GraphStore:
-    store = GraphStore.in_memory()
+def _store(settings: Settings) -> GraphStore:
+    store = GraphStore.in_memory(settings)  # the store's workers take its time limit and row cap
     store.add_triples([(iri(f"http://example.org/id/{i}"), iri(SKOS_PREF), literal(f"实体{i}", lang="zh"))
                        for i in range(100)], graph=G1)
     store.add_triples([(iri("http://example.org/id/only-g2"), iri(SKOS_PREF), literal("two"))], graph=G2)
@@ -43,7 +43,8 @@ def _store() -> GraphStore:
 def _app_client(**overrides: object) -> TestClient:
     options: dict[str, object] = {"in_memory": True, "query_timeout": 1.5, "max_rows": 50,
                                   "query_workers": 2, **overrides}
-    return TestClient(create_app(Settings(**options), store=_store()))  # type: ignore[arg-type]
+    settings = Settings(**options)  # type: ignore[arg-type]
+    return TestClient(create_app(settings, store=_store(settings)))
 
 
 @pytest.fixture(scope="module")

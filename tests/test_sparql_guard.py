@@ -7,8 +7,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kg.errors import QueryRefusedError, QuerySyntaxError
-from kg.sparql import guard
-from kg.sparql.guard import check_query, check_update, inspect
+from kg.store import guard
+from kg.store.guard import check_query, check_update, inspect
 
 GRAPHS = frozenset({"https://w3id.org/innokg/graph/zhangjiang-2020", "https://w3id.org/innokg/graph/ontology"})
 

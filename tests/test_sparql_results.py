@@ -9,8 +9,8 @@ import pyoxigraph as ox
 import pytest
 from rdflib.query import Result
 
-from kg.sparql.results import write_boolean, write_solutions
 from kg.store.embedded import to_node
+from kg.store.results import write_boolean, write_solutions
 from kg.terms import Term, iri, literal
 
 XSD = "http://www.w3.org/2001/XMLSchema#"

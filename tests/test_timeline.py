@@ -6,48 +6,46 @@ import pytest
 from fastapi.testclient import TestClient
 
 from kg.errors import BadRequestError, EntityNotFoundError
-from kg.graphview import GraphView
 from kg.namespaces import ID
-from kg.provenance import Provenance
+from kg.paths import PathFinder
 from kg.timeline import timeline
-from support import FIXTURES, tracing_store
+from support import FIXTURES, services_over, tracing_store
 
 
 @pytest.fixture(scope="module")
-def view() -> GraphView:
-    store = tracing_store()
-    return GraphView(store, Provenance(store, FIXTURES))
+def finder() -> PathFinder:
+    return services_over(tracing_store(), FIXTURES).path_finder
 
 
-def event_ids(view: GraphView, **kwargs: str) -> list[str]:
-    return [e.event.node.iri.removeprefix(str(ID)) for e in timeline(view, **kwargs).events]
+def event_ids(finder: PathFinder, **kwargs: str) -> list[str]:
+    return [e.event.node.iri.removeprefix(str(ID)) for e in timeline(finder, **kwargs).events]
 
 
-def test_events_come_in_sort_date_order(view: GraphView) -> None:
-    assert event_ids(view) == ["approval-2016", "renaming-2018", "visit-2020"]
+def test_events_come_in_sort_date_order(finder: PathFinder) -> None:
+    assert event_ids(finder) == ["approval-2016", "renaming-2018", "visit-2020"]
 
 
-def test_entity_timeline_has_the_events_it_is_joined_to(view: GraphView) -> None:
-    assert event_ids(view, entity="office") == ["renaming-2018", "visit-2020"]
-    assert event_ids(view, entity="office-old") == ["renaming-2018"]
-    assert event_ids(view, entity="lonely") == []
+def test_entity_timeline_has_the_events_it_is_joined_to(finder: PathFinder) -> None:
+    assert event_ids(finder, entity="office") == ["renaming-2018", "visit-2020"]
+    assert event_ids(finder, entity="office-old") == ["renaming-2018"]
+    assert event_ids(finder, entity="lonely") == []
 
 
-def test_date_bounds_are_inclusive_at_any_precision(view: GraphView) -> None:
-    assert event_ids(view, start="2017", end="2019") == ["renaming-2018"]
-    assert event_ids(view, start="2016-02", end="2016-02") == ["approval-2016"]
-    assert event_ids(view, start="2020-05-20") == ["visit-2020"]
+def test_date_bounds_are_inclusive_at_any_precision(finder: PathFinder) -> None:
+    assert event_ids(finder, start="2017", end="2019") == ["renaming-2018"]
+    assert event_ids(finder, start="2016-02", end="2016-02") == ["approval-2016"]
+    assert event_ids(finder, start="2020-05-20") == ["visit-2020"]
 
 
-def test_bad_date_or_unknown_entity_is_refused(view: GraphView) -> None:
+def test_bad_date_or_unknown_entity_is_refused(finder: PathFinder) -> None:
     with pytest.raises(BadRequestError, match="YYYY"):
-        timeline(view, start="May 2018")
+        timeline(finder, start="May 2018")
     with pytest.raises(EntityNotFoundError):
-        timeline(view, entity="nobody")
+        timeline(finder, entity="nobody")
 
 
-def test_event_carries_dates_participants_roles_and_citations(view: GraphView) -> None:
-    renaming = timeline(view, entity="office-old").events[0].to_dict()
+def test_event_carries_dates_participants_roles_and_citations(finder: PathFinder) -> None:
+    renaming = timeline(finder, entity="office-old").events[0].to_dict()
     assert (renaming["date"], renaming["sort_date"]) == ("2018-05", "2018-05-01")
     roles = {(p["id"], p["role"]["curie"], p["role"]["direction"]) for p in renaming["participants"]}
     assert roles == {("office-old", "org:originalOrganization", "forward"),
@@ -57,13 +55,13 @@ def test_event_carries_dates_participants_roles_and_citations(view: GraphView) -
     assert renaming["summary"]["en"] == "Old office renamed to Office in 2018-05"
 
 
-def test_interval_event_shows_start_and_end(view: GraphView) -> None:
-    visit = timeline(view, entity="visit-2020").events[0]
+def test_interval_event_shows_start_and_end(finder: PathFinder) -> None:
+    visit = timeline(finder, entity="visit-2020").events[0]
     assert visit.event.date == "2020-05-20/2020-05-21"
 
 
-def test_limit_truncates_and_counts_the_rest(view: GraphView) -> None:
-    result = timeline(view, limit=2)
+def test_limit_truncates_and_counts_the_rest(finder: PathFinder) -> None:
+    result = timeline(finder, limit=2)
     assert (len(result.events), result.total, result.truncated) == (2, 3, True)
 
 

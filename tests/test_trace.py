@@ -5,21 +5,17 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-from kg.config import Settings
 from kg.errors import BadRequestError, EntityNotFoundError
-from kg.graphview import GraphView
 from kg.namespaces import ID, IKG, ORG
 from kg.paths import PathFinder
-from kg.provenance import Provenance
 from kg.store import GraphStore
 from kg.trace import GOVERNANCE_DOWN, trace
-from support import FIXTURES, tracing_store
+from support import FIXTURES, services_over, tracing_store
 
 
 @pytest.fixture(scope="module")
 def finder() -> PathFinder:
-    store = tracing_store()
-    return PathFinder(GraphView(store, Provenance(store, FIXTURES)), Settings(in_memory=True))
+    return services_over(tracing_store(), FIXTURES).path_finder
 
 
 def chain_slugs(chain: object) -> list[str]:
@@ -109,7 +105,7 @@ def test_a_fact_stated_from_both_ends_is_one_hop() -> None:
     store.update("INSERT DATA { GRAPH <https://w3id.org/innokg/graph/fixture> { "
                  "<https://w3id.org/innokg/id/office> <http://www.w3.org/ns/org#hasUnit> "
                  "<https://w3id.org/innokg/id/division> } }")
-    finder = PathFinder(GraphView(store, Provenance(store, FIXTURES)), Settings(in_memory=True))
+    finder = services_over(store, FIXTURES).path_finder
     chains = trace(finder, "directive", "down").chains
     walked = [(tuple(chain_slugs(c)), tuple(h.property for h in c.hops)) for c in chains]
     assert len(walked) == len(set(walked))

@@ -24,7 +24,8 @@ from rdflib.namespace import XSD
 from kg.config import Settings
 from kg.errors import LoadError
 from kg.store import GraphStore
-from kg.store.runner import QueryAnswer, QueryRequest, QueryRunner
+from kg.store.engine import QueryAnswer, QueryRequest
+from kg.store.pool import QueryRunner
 from w3c_manifest import (
     W3C_DIR,
     EvaluationTest,
@@ -90,7 +91,7 @@ def _skip_reason(test: EvaluationTest) -> str | None:
     if test.query is None or test.result is None:
         return "the manifest entry names no query or no result"
     if _SERVICE.search(test.query.read_text(encoding="utf-8")):
-        return "SERVICE is refused by design (kg.sparql.guard)"
+        return "SERVICE is refused by design (kg.store.guard)"
     return None
 
 

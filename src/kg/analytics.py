@@ -12,6 +12,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import cast
 
 import networkx as nx
 
@@ -169,8 +170,8 @@ class Analytics:
         _check_limit(limit)
         projection = self.view.projection()
         scores, method = self._cached(projection, measure, _MEASURES[measure])
-        assert isinstance(scores, dict)
-        ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))[:limit]
+        by_node = cast(dict[int, float], scores)
+        ranked = sorted(by_node.items(), key=lambda item: (-item[1], item[0]))[:limit]
         projection.prefetch(i for i, _ in ranked)
         results = tuple(Ranked(projection.node(i), round(score, 10)) for i, score in ranked)
         graph = projection.graph
@@ -223,11 +224,11 @@ def _ordered(projection: Projection, groups: object) -> list[list[int]]:
 
 def _grouping(kind: str, method: str, groups: object, projection: Projection, limit: int,
               members: int) -> Grouping:
-    assert isinstance(groups, list)
-    chosen: Sequence[list[int]] = groups[:limit]
+    every: list[list[int]] = cast(list[list[int]], groups)
+    chosen: Sequence[list[int]] = every[:limit]
     projection.prefetch(i for g in chosen for i in g[:members])
     out = tuple(
         Group(len(g), tuple(projection.node(i) for i in g[:members]), len(g) > members)
         for g in chosen
     )
-    return Grouping(kind, method, out, len(groups), len(groups) > limit)
+    return Grouping(kind, method, out, len(every), len(every) > limit)

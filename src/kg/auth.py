@@ -20,7 +20,8 @@ if TYPE_CHECKING:
     from kg.config import Settings
 
 _DIGEST = re.compile(r"[0-9a-f]{64}")
-_INVALID_TOKEN_CHALLENGE = 'Bearer realm="innokg", error="invalid_token"'  # RFC 6750, section 3
+# RFC 6750, section 3 (a challenge, not a secret):
+_INVALID_TOKEN_CHALLENGE = 'Bearer realm="innokg", error="invalid_token"'  # noqa: S105
 
 
 class ConfigError(KGError):
@@ -53,7 +54,7 @@ def load_digests(path: Path) -> tuple[str, ...]:
     except (OSError, UnicodeDecodeError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) else "not UTF-8 text"
         raise ConfigError(f"KG_WRITE_TOKENS_FILE cannot be read ({reason}); fix the path or "
-                          "its permissions.") from None
+                          "its permissions.") from exc
     lines = (line.partition("#")[0].strip() for line in text.splitlines())
     return tuple(_to_digest(line, f"KG_WRITE_TOKENS_FILE line {number}")
                  for number, line in enumerate(lines, 1) if line)

@@ -21,13 +21,14 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from kg.config import PROJECT_ROOT
 from kg.errors import BadRequestError, QueryNotFoundError
-from kg.namespaces import ID, PREFIXES, from_curie, to_curie
+from kg.namespaces import to_curie
+from kg.naming import entity_iri, read_reference
 
 #: Where the catalogue lives by default (Settings.queries_dir).
 QUERIES_DIR = PROJECT_ROOT / "queries"
@@ -35,7 +36,6 @@ QUERIES_DIR = PROJECT_ROOT / "queries"
 _HEADER = re.compile(r"^#\+\s*([a-z_]+)\s*:\s*(.*?)\s*$")
 _PARAM = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.+)$")
 _NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-_IRI_CHARS = re.compile(r'^[^\s<>"{}|^`\\]+$')
 _LITERAL = re.compile(r'^"((?:[^"\\]|\\.)*)"(@[A-Za-z]+(?:-[A-Za-z0-9]+)*|\^\^\S+)?$')
 _FIELDS = ("name", "title_en", "title_zh", "description_en", "description_zh")
 
@@ -78,8 +78,10 @@ class CatalogueQuery:
             "sparql": self.text,
         }
 
-    def bind(self, values: Mapping[str, str]) -> str:
-        """The query text with every parameter bound (given or default); raises BadRequestError."""
+    def bind(self, values: Mapping[str, str], resolve: Callable[[str], str] | None = None) -> str:
+        """The query text with every parameter bound (given or default); `resolve` turns an id or a
+        name given for an IRI parameter into the entity's IRI (kg.naming). Raises BadRequestError
+        (and what `resolve` raises)."""
         known = {p.name for p in self.parameters}
         unknown = sorted(set(values) - known)
         if unknown:
@@ -88,24 +90,10 @@ class CatalogueQuery:
                 f"{', '.join(sorted(known)) or 'no parameters'}.")
         if not self.parameters:
             return self.text
-        terms = [to_term(p, values[p.name]) if p.name in values else p.default
+        terms = [to_term(p, values[p.name], resolve) if p.name in values else p.default
                  for p in self.parameters]
         names = " ".join(f"?{p.name}" for p in self.parameters)
         return f"{self.text.rstrip()}\nVALUES ({names}) {{ ({' '.join(terms)}) }}\n"
-
-
-def parse_iri(value: str) -> str | None:
-    """The IRI an IRI, <IRI>, CURIE or bare entity id names; None when it is none of them."""
-    value = value.strip()
-    if value.startswith("<") and value.endswith(">"):
-        value = value[1:-1]
-    elif ":" in value and value.partition(":")[0] in PREFIXES:
-        value = from_curie(value) or ""
-    elif re.match(r"^[A-Za-z0-9][A-Za-z0-9._-]*$", value):
-        value = str(ID) + value
-    if not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", value) or not _IRI_CHARS.match(value):
-        return None
-    return value
 
 
 def _quote(text: str) -> str:
@@ -113,11 +101,13 @@ def _quote(text: str) -> str:
     return f'"{escaped}"'
 
 
-def to_term(parameter: Parameter, value: str) -> str:
+def to_term(parameter: Parameter, value: str, resolve: Callable[[str], str] | None = None) -> str:
     """The SPARQL term for a caller's value of `parameter`; raises BadRequestError."""
     if parameter.kind == "literal":
         return _quote(value)
-    iri = parse_iri(value)
+    iri, form = read_reference(value)
+    if form in ("id", "name") and resolve is not None:
+        iri = resolve(value)  # an id of an entity, or a name, abbreviation, pinyin…
     if iri is None:
         raise BadRequestError(
             f"Parameter {parameter.name}={value!r} is not an IRI; give a CURIE (e.g. id:ndrc), an "
@@ -128,7 +118,7 @@ def to_term(parameter: Parameter, value: str) -> str:
 def _parse_default(name: str, default: str, file: str) -> Parameter:
     if _LITERAL.match(default):
         return Parameter(name, default, "literal")
-    iri = parse_iri(default)
+    iri = entity_iri(default)
     if iri is None:
         raise BadRequestError(f"{file}: default of parameter {name!r} ({default!r}) is neither an "
                               "IRI, a CURIE nor a quoted literal.")

@@ -1,9 +1,10 @@
 """The entity view: everything the graph says about one entity, both directions, each fact with its citations.
 
-An entity is named by its slug (`shanghai-stc-office`), a CURIE (`id:shanghai-stc-office`) or its full
-IRI. The view holds its labels and aliases, its types (labelled from the ontology), its outgoing and
-incoming relations (the other end labelled), literal values with datatypes, monetary amounts expanded
-to value and currency, and the citations (document, section, span, cited text) of every statement.
+An entity is named in any form `kg.naming` reads: its slug (`shanghai-stc-office`), a CURIE
+(`id:shanghai-stc-office`), its full IRI, or a name. The view holds its labels and aliases, its types
+(labelled from the ontology), its outgoing and incoming relations (the other end labelled), literal
+values with datatypes, monetary amounts expanded to value and currency, and the citations (document,
+section, span, cited text) of every statement.
 Evidence nodes are not facts: they are the citations.
 """
 
@@ -13,9 +14,9 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from kg.errors import EntityNotFoundError
 from kg.graphview import STANDARD_PROPERTY_LABELS
-from kg.namespaces import EV, ID, IKG, RDF, RDFS, SDO, SKOS, from_curie, to_curie
+from kg.namespaces import EV, IKG, RDF, RDFS, SDO, SKOS, to_curie
+from kg.naming import EntityResolver, entity_id
 from kg.provenance import Citation, Provenance
 from kg.store import GraphStore
 from kg.terms import Term, iri
@@ -69,7 +70,7 @@ class Value:
     def to_dict(self) -> dict[str, object]:
         """The contract's Value: {"iri","id","label"} or {"literal","datatype","lang"[, "currency"]}."""
         if self.node is not None:
-            return {"iri": self.node.iri, "id": to_entity_id(self.node.iri),
+            return {"iri": self.node.iri, "id": entity_id(self.node.iri),
                     "label": {"zh": self.node.label_zh, "en": self.node.label_en}}
         out: dict[str, object] = {"literal": self.literal, "datatype": self.datatype, "lang": self.lang}
         if self.currency is not None:
@@ -103,9 +104,9 @@ class EntityView:
     citations: tuple[Citation, ...]
 
     def to_dict(self) -> dict[str, object]:
-        """The JSON of `GET /entities/{id}` (contracts.md)."""
+        """The JSON of `GET /entities/{id}` (its schema: EntityOut in /openapi.json)."""
         return {
-            "id": to_entity_id(self.name.iri), "iri": self.name.iri, "curie": self.name.curie,
+            "id": entity_id(self.name.iri), "iri": self.name.iri, "curie": self.name.curie,
             "label": {"zh": self.name.label_zh, "en": self.name.label_en},
             "aliases": [{"value": a.value, "lang": a.lang, "kind": a.kind} for a in self.aliases],
             "types": [t.to_dict() for t in self.types],
@@ -113,20 +114,6 @@ class EntityView:
             "incoming": [f.to_dict() for f in self.incoming],
             "citations": [c.to_dict() for c in self.citations],
         }
-
-
-def to_entity_id(entity_iri: str) -> str:
-    """The id used in URLs: the slug after the entity base, or the IRI itself outside it."""
-    return entity_iri[len(str(ID)):] if entity_iri.startswith(str(ID)) else entity_iri
-
-
-def to_entity_iri(identifier: str) -> str:
-    """The IRI named by a slug, a CURIE or a full IRI (not checked for existence)."""
-    identifier = identifier.strip()
-    if identifier.startswith(("http://", "https://", "urn:")):
-        return identifier
-    expanded = from_curie(identifier)
-    return expanded if expanded is not None else str(ID) + identifier
 
 
 def _pick(labels: Iterable[tuple[int, str | None, str]], lang: str) -> str | None:
@@ -160,19 +147,15 @@ def find_names(store: GraphStore, iris: Iterable[str]) -> dict[str, Name]:
 class EntityViews:
     """Builds entity views from a store and its provenance."""
 
-    def __init__(self, store: GraphStore, provenance: Provenance) -> None:
+    def __init__(self, store: GraphStore, provenance: Provenance, resolver: EntityResolver) -> None:
         self._store = store
         self._provenance = provenance
+        self._resolver = resolver
 
     def resolve(self, identifier: str) -> str:
-        """The IRI of an existing node named by slug, CURIE or IRI; raises EntityNotFoundError."""
-        entity_iri = to_entity_iri(identifier)
-        if not identifier.strip() or next(self._store.triples(iri(entity_iri)), None) is None:
-            raise EntityNotFoundError(
-                f"No entity {identifier!r} (IRI <{entity_iri}>). Check the id, or find it with "
-                "GET /entities?q=<name>."
-            )
-        return entity_iri
+        """The IRI of the node `identifier` names (id, CURIE, IRI or name: kg.naming); raises
+        EntityNotFoundError / BadRequestError."""
+        return self._resolver.resolve(identifier).iri
 
     def get_entity(self, identifier: str) -> EntityView:
         """The view of one entity; raises EntityNotFoundError when the graph says nothing about it."""

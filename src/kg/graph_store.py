@@ -23,18 +23,9 @@ from kg.errors import (
     GraphNotFoundError,
     UnsupportedMediaTypeError,
 )
+from kg.formats import GRAPH_FORMATS, RDF_FORMATS, by_media_type
 from kg.store import GraphStore
 
-#: Formats that carry graph names: they serialise the whole dataset, or one graph with its name.
-QUAD_FORMATS = frozenset({"nquads", "trig"})
-#: Content-Type (bare, lower case) of a write body -> the store's format name. Dataset formats are not
-#: taken: the body of a graph write is one graph.
-BODY_FORMATS: dict[str, str] = {
-    "text/turtle": "turtle", "application/x-turtle": "turtle", "application/turtle": "turtle",
-    "application/n-triples": "ntriples", "text/plain": "ntriples",
-    "application/ld+json": "jsonld", "application/json": "jsonld",
-    "application/rdf+xml": "rdfxml", "application/xml": "rdfxml", "text/xml": "rdfxml",
-}
 # An absolute IRI without the characters IRIs exclude (RFC 3987); the IRI is also written into a
 # SPARQL Update, so this check is what keeps `>` and `}` out of it.
 _ABSOLUTE_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:[^\s<>\"{}|^`\\]*")
@@ -79,15 +70,16 @@ def body_format(media_type: str, charset: str | None) -> str:
     """The store's format name for a write body's media type; raises UnsupportedMediaTypeError."""
     if charset not in (None, "utf-8", "utf8"):
         raise UnsupportedMediaTypeError(f"Charset {charset!r} is not supported; send UTF-8.")
-    fmt = BODY_FORMATS.get(media_type)
-    if fmt is None:
+    # Dataset formats are not taken: the body of a graph write is one graph.
+    found = by_media_type(media_type, GRAPH_FORMATS.values())
+    if found is None:
         shown = repr(media_type) if media_type else "no Content-Type"
         raise UnsupportedMediaTypeError(
             f"A graph body must be Turtle, N-Triples, JSON-LD or RDF/XML, not {shown}; set "
             "Content-Type to text/turtle, application/n-triples, application/ld+json or "
             "application/rdf+xml."
         )
-    return fmt
+    return found.name
 
 
 class GraphStoreService:
@@ -114,7 +106,7 @@ class GraphStoreService:
         self._require(target)
         if target.iri is None:
             return self._store.dump(fmt)
-        if fmt not in QUAD_FORMATS:
+        if not RDF_FORMATS[fmt].quads:
             return self._store.dump(fmt, graph=target.iri)
         return _name_graph(self._store.dump("ntriples", graph=target.iri), target.iri, fmt)
 

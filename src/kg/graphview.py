@@ -28,7 +28,8 @@ from typing import TYPE_CHECKING
 import networkx as nx
 
 from kg.errors import EntityNotFoundError
-from kg.namespaces import ID, IKG, ORG, OWL, PROV, RDF, RDFS, SDO, SKOS, to_curie
+from kg.namespaces import IKG, ORG, OWL, PROV, RDF, RDFS, SDO, SKOS, to_curie
+from kg.naming import entity_id, local_name
 from kg.terms import Term
 from kg.terms import iri as iri_term
 
@@ -171,22 +172,9 @@ class EventInfo:
     sort_date: str | None
 
 
-def entity_id(iri: str) -> str:
-    """The URL id of an IRI: its slug under the entity base, else its CURIE (or the IRI)."""
-    base = str(ID)
-    if iri.startswith(base) and "/" not in iri[len(base):]:
-        return iri[len(base):]
-    return to_curie(iri)
-
-
 def property_dict(iri: str, label_zh: str | None, label_en: str | None) -> dict[str, object]:
     """A relation as JSON-ready values."""
     return {"iri": iri, "curie": to_curie(iri), "label": {"zh": label_zh, "en": label_en}}
-
-
-def local_name(iri: str) -> str:
-    """The part of an IRI after its last '#' or '/'."""
-    return re.split(r"[#/]", iri)[-1]
 
 
 def _humanise(name: str) -> str:
@@ -212,7 +200,8 @@ def _read_facts(store: GraphStore) -> _Facts:
     rdf_type, sub_class = str(RDF.type), str(RDFS.subClassOf)
     # Plain values, not Terms: this reads every typed node of the store (seconds at 1M triples).
     for s, p, v, literal, lang in store.select_values(_FACT_QUERY):
-        assert s is not None and p is not None and v is not None
+        if s is None or p is None or v is None:
+            continue  # the query binds all three; this only tells the type checker
         is_literal = literal == "true"
         if p == rdf_type and not is_literal:
             facts.types[intern(s)].add(intern(v))

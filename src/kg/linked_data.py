@@ -2,13 +2,13 @@
 
 `describe` gathers a CBD-like neighbourhood of an entity: its outgoing and incoming statements, the
 evidence nodes about those statements (with the labels of their sections and documents), monetary
-amount nodes, and the labels of every linked node. `negotiate` picks a representation from an Accept
-header (or a `format` override); `serialise` writes triples with rdflib and a local JSON-LD context.
+amount nodes, and the labels of every linked node. `PAGE_OFFERS` are the representations a resource
+is negotiated among (kg.formats.negotiate); `serialise` writes triples with rdflib and a local JSON-LD
+context.
 """
 
 from __future__ import annotations
 
-import html
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -17,8 +17,9 @@ from urllib.parse import quote
 
 import rdflib
 
-from kg.entities import EntityView, EntityViews, Fact, Name, to_entity_id
-from kg.errors import BadRequestError, NotAcceptableError
+from kg.entities import EntityView, EntityViews, Fact, Name
+from kg.errors import NotAcceptableError
+from kg.formats import HTML, RDF_FORMATS, Format
 from kg.namespaces import (
     BASE,
     DCTERMS,
@@ -36,30 +37,18 @@ from kg.namespaces import (
     XSD,
     to_curie,
 )
+from kg.naming import entity_id
+from kg.pages import render
 from kg.provenance import Citation
 from kg.store import GraphStore
 from kg.terms import XSD_STRING, Term, Triple, iri, literal
 
-#: Representations, in the server's order of preference for a wildcard Accept (*/*: Turtle, the
-#: most readable RDF for command-line clients; browsers name text/html explicitly).
-MEDIA_TYPES: dict[str, str] = {
-    "turtle": "text/turtle",
-    "html": "text/html",
-    "jsonld": "application/ld+json",
-    "ntriples": "application/n-triples",
-    "rdfxml": "application/rdf+xml",
-}
-#: Further media types and `format=` spellings accepted for each representation.
-_ALIASES: dict[str, str] = {
-    "text/turtle": "turtle", "application/x-turtle": "turtle", "ttl": "turtle", "turtle": "turtle",
-    "text/html": "html", "application/xhtml+xml": "html", "html": "html",
-    "application/ld+json": "jsonld", "application/json": "jsonld", "jsonld": "jsonld",
-    "json-ld": "jsonld", "json": "jsonld",
-    "application/n-triples": "ntriples", "text/plain": "ntriples", "nt": "ntriples",
-    "ntriples": "ntriples", "n-triples": "ntriples",
-    "application/rdf+xml": "rdfxml", "rdfxml": "rdfxml", "rdf": "rdfxml", "xml": "rdfxml",
-}
-_RDFLIB_FORMATS = {"turtle": "turtle", "jsonld": "json-ld", "ntriples": "nt", "rdfxml": "xml"}
+#: Representations of a resource, in the server's order of preference for a wildcard Accept (*/*:
+#: Turtle, the most readable RDF for command-line clients; browsers name text/html explicitly).
+PAGE_OFFERS: tuple[Format, ...] = (RDF_FORMATS["turtle"], HTML, RDF_FORMATS["jsonld"],
+                                   RDF_FORMATS["ntriples"], RDF_FORMATS["rdfxml"])
+#: The same without the page (VoID).
+RDF_OFFERS: tuple[Format, ...] = tuple(f for f in PAGE_OFFERS if f is not HTML)
 #: Properties that name a node: copied for every node a description links to.
 _NAMING = (str(SKOS.prefLabel), str(RDFS.label), str(DCTERMS.title), str(IKG.sectionNumber))
 _EVIDENCE_PREDICATES = (str(RDF.subject), str(RDF.object))
@@ -70,58 +59,6 @@ EXAMPLE_RESOURCES = ("shanghai-stc-office", "ndrc", "zhangjiang-science-city", "
 def jsonld_context() -> dict[str, object]:
     """The local JSON-LD context: the project's prefixes (served at /context.jsonld, embedded in answers)."""
     return {"@context": dict(PREFIXES)}
-
-
-def negotiate(accept: str | None, fmt: str | None, *, allowed: Iterable[str] = MEDIA_TYPES) -> str:
-    """The representation to send: `fmt` if given, else the best Accept match; raises NotAcceptableError."""
-    allowed = list(allowed)
-    if fmt:
-        chosen = _ALIASES.get(fmt.strip().lower())
-        if chosen is None or chosen not in allowed:
-            raise BadRequestError(f"Unknown format {fmt!r}; use one of {', '.join(allowed)}.")
-        return chosen
-    ranges = list(_parse_accept(accept or "*/*"))
-    scored = [(_quality(ranges, name), -rank, name) for rank, name in enumerate(allowed)]
-    quality, _, chosen = max(scored)
-    if quality <= 0:
-        offered = ", ".join(MEDIA_TYPES[name] for name in allowed)
-        raise NotAcceptableError(f"No representation matches Accept: {accept!r}; this resource is "
-                                 f"available as {offered} (or add ?format=).")
-    return chosen
-
-
-def _quality(ranges: list[tuple[str, float, int]], name: str) -> float:
-    """The q the most specific matching Accept range gives a representation (0 when none matches)."""
-    matching = [(specificity, quality) for media, quality, specificity in ranges
-                if _media_matches(media, name)]
-    return max(matching)[1] if matching else 0.0
-
-
-def _parse_accept(accept: str) -> Iterator[tuple[str, float, int]]:
-    """(media range, q, specificity) of each Accept entry; a malformed q counts as 0."""
-    for part in accept.split(","):
-        media, *params = (p.strip() for p in part.split(";"))
-        if not media:
-            continue
-        quality = 1.0
-        for param in params:
-            key, _, value = param.partition("=")
-            if key.strip().lower() == "q":
-                try:
-                    quality = float(value)
-                except ValueError:
-                    quality = 0.0
-        media = media.lower()
-        specificity = 0 if media == "*/*" else 1 if media.endswith("/*") else 2
-        yield media, quality, specificity
-
-
-def _media_matches(media: str, name: str) -> bool:
-    if media == "*/*":
-        return True
-    if media.endswith("/*"):
-        return MEDIA_TYPES[name].startswith(media[:-1])
-    return _ALIASES.get(media) == name
 
 
 # -- descriptions ----------------------------------------------------------------------------------
@@ -200,7 +137,7 @@ def serialise(triples: Iterable[Triple], fmt: str) -> bytes:
             raise NotAcceptableError(f"This description cannot be written as RDF/XML ({exc}); ask for "
                                      "Turtle, JSON-LD or N-Triples.") from exc
     else:
-        text = graph.serialize(format=_RDFLIB_FORMATS[fmt])
+        text = graph.serialize(format=RDF_FORMATS[fmt].rdflib)
     return text.encode("utf-8")
 
 
@@ -325,17 +262,27 @@ def void_triples(stats: DatasetStatistics, *, base_url: str) -> list[Triple]:
 
 # -- HTML ------------------------------------------------------------------------------------------
 
-_STYLE = (
-    "body{font-family:system-ui,'Noto Sans CJK SC',sans-serif;max-width:60rem;margin:2rem auto;"
-    "padding:0 1rem;line-height:1.5;color:#222}table{border-collapse:collapse;width:100%}"
-    "td,th{border-top:1px solid #ddd;padding:.3rem .5rem;vertical-align:top;text-align:left}"
-    "blockquote{margin:.2rem 0;padding-left:.6rem;border-left:3px solid #9ab;color:#444}"
-    "code{font-size:.85em;color:#555}.cite{font-size:.85em;color:#666}"
-)
+@dataclass(frozen=True)
+class _NodeLink:
+    """A named node as a page shows it: its labels, its CURIE, and a link when this service serves it."""
+
+    text: str
+    curie: str
+    href: str | None
 
 
-def _e(text: object) -> str:
-    return html.escape(str(text), quote=True)
+@dataclass(frozen=True)
+class _FactRow:
+    """One fact as a table row: the property, the other end (a node, or a literal with its tag)."""
+
+    label: str
+    curie: str
+    node: _NodeLink | None
+    literal: str
+    lang: str
+    currency: str
+    tag: str
+    citations: tuple[Citation, ...]
 
 
 def _local_href(target_iri: str) -> str | None:
@@ -343,93 +290,49 @@ def _local_href(target_iri: str) -> str | None:
     return "/id/" + target_iri[len(str(ID)):] if target_iri.startswith(str(ID)) else None
 
 
-def _name_html(name: Name) -> str:
+def _node_link(name: Name) -> _NodeLink:
     text = " / ".join(x for x in (name.label_zh, name.label_en) if x) or name.curie
-    href = _local_href(name.iri)
-    return f'<a href="{_e(href)}">{_e(text)}</a>' if href else f'{_e(text)} <code>{_e(name.curie)}</code>'
+    return _NodeLink(text, name.curie, _local_href(name.iri))
 
 
-def _citations_html(citations: Iterable[Citation]) -> str:
-    parts = []
-    for c in citations:
-        where = " ".join(x for x in (c.section, c.section_title) if x)
-        quote = f"<blockquote>{_e(c.text)}</blockquote>" if c.text else ""
-        parts.append(f'<div class="cite">§ {_e(where or "—")} · [{c.start}, {c.end}){quote}</div>')
-    return "".join(parts)
-
-
-def _value_html(fact: Fact) -> str:
+def _fact_row(fact: Fact) -> _FactRow:
     value = fact.value
-    if value.node is not None:
-        return _name_html(value.node)
-    extra = f" {_e(value.currency)}" if value.currency else ""
     tag = f"@{value.lang}" if value.lang else f"^^{to_curie(value.datatype)}" if value.datatype else ""
-    return f"{_e(value.literal)}{extra} <code>{_e(tag)}</code>"
-
-
-def _facts_html(title: str, facts: Iterable[Fact]) -> str:
-    rows = "".join(
-        f"<tr><td>{_e(f.property.label_zh or f.property.curie)}<br><code>{_e(f.property.curie)}</code></td>"
-        f"<td>{_value_html(f)}</td><td>{_citations_html(f.citations)}</td></tr>"
-        for f in facts
+    return _FactRow(
+        label=fact.property.label_zh or fact.property.curie, curie=fact.property.curie,
+        node=_node_link(value.node) if value.node is not None else None, literal=value.literal or "",
+        lang=value.lang or "", currency=value.currency or "", tag=tag, citations=fact.citations,
     )
-    body = rows or '<tr><td colspan="3">—</td></tr>'
-    return (f"<h2>{_e(title)}</h2><table><thead><tr><th>property</th><th>value</th><th>evidence</th>"
-            f"</tr></thead><tbody>{body}</tbody></table>")
 
 
 def entity_html(view: EntityView) -> str:
     """A readable page of an entity: labels, types, facts both ways with the cited text."""
     name = view.name
-    slug = to_entity_id(name.iri)
-    title = " / ".join(x for x in (name.label_zh, name.label_en) if x) or name.curie
-    alternates = "".join(
-        f'<link rel="alternate" type="{media}" href="/id/{_e(slug)}?format={fmt}">'
-        for fmt, media in MEDIA_TYPES.items() if fmt != "html"
-    )
-    formats = " · ".join(f'<a href="/id/{_e(slug)}?format={fmt}">{fmt}</a>'
-                         for fmt in MEDIA_TYPES if fmt != "html")
-    aliases = ", ".join(f"{_e(a.value)}{' (' + _e(a.lang) + ')' if a.lang else ''}"
-                        f"{' <small>source spelling</small>' if a.kind == 'hidden' else ''}"
-                        for a in view.aliases)
-    types = ", ".join(_name_html(t) for t in view.types)
-    return (
-        f'<!DOCTYPE html><html lang="zh"><head><meta charset="utf-8"><title>{_e(title)}</title>'
-        f"{alternates}<style>{_STYLE}</style></head><body>"
-        f"<h1>{_e(name.label_zh or name.curie)}</h1>"
-        f"<p>{_e(name.label_en or '')}</p><p><code>{_e(name.iri)}</code></p>"
-        f"<p>Types: {types or '—'}</p><p>Also called: {aliases or '—'}</p>"
-        f"<p>{_citations_html(view.citations)}</p>"
-        f'<p><a href="/ui/#/entity/{_e(slug)}">Interactive view</a> · Data: {formats}</p>'
-        f"{_facts_html('Statements', view.outgoing)}{_facts_html('Referenced by', view.incoming)}"
-        "</body></html>"
+    return render(
+        "entity.html",
+        title=_node_link(name).text, heading=name.label_zh or name.curie, label_en=name.label_en or "",
+        iri=name.iri, slug=entity_id(name.iri),
+        formats=[(f.name, f.bare_type) for f in RDF_OFFERS],
+        types=[_node_link(t) for t in view.types], aliases=view.aliases, citations=view.citations,
+        outgoing=[_fact_row(f) for f in view.outgoing], incoming=[_fact_row(f) for f in view.incoming],
     )
 
 
 def not_found_html(identifier: str) -> str:
     """A readable 404 page for a browser asking for an unknown entity."""
-    return (f'<!DOCTYPE html><html><head><meta charset="utf-8"><title>Not found</title>'
-            f"<style>{_STYLE}</style></head><body><h1>No such entity</h1><p>Nothing is known about "
-            f"<code>{_e(identifier)}</code>. Search for it: "
-            f'<a href="/ui/">the lookup page</a>.</p></body></html>')
+    return render("not_found.html", identifier=identifier)
 
 
 def ontology_html(triples: Iterable[Triple]) -> str:
     """A readable list of the ontology's classes and properties with their labels and comments."""
     graph = to_graph(triples)
-    rows = []
+    terms = []
     for term in sorted(set(graph.subjects(RDFS.label, None)), key=str):
         labels = {getattr(lit, "language", None): str(lit) for lit in graph.objects(term, RDFS.label)}
         comment = next((str(c) for c in graph.objects(term, RDFS.comment)
                         if getattr(c, "language", None) == "en"), "")
-        rows.append(f"<tr><td><code>{_e(to_curie(str(term)))}</code></td><td>{_e(labels.get('zh', ''))}"
-                    f"</td><td>{_e(labels.get('en', ''))}</td><td>{_e(comment)}</td></tr>")
-    return (f'<!DOCTYPE html><html><head><meta charset="utf-8"><title>innokg ontology</title>'
-            f"<style>{_STYLE}</style></head><body><h1>innokg ontology</h1>"
-            f"<p>Also as <a href=\"?format=turtle\">Turtle</a>, <a href=\"?format=jsonld\">JSON-LD</a>, "
-            f"<a href=\"?format=ntriples\">N-Triples</a>, <a href=\"?format=rdfxml\">RDF/XML</a>.</p>"
-            "<table><thead><tr><th>term</th><th>zh</th>"
-            f"<th>en</th><th>comment</th></tr></thead><tbody>{''.join(rows)}</tbody></table></body></html>")
+        terms.append((to_curie(str(term)), labels.get("zh", ""), labels.get("en", ""), comment))
+    return render("ontology.html", terms=terms)
 
 
 @cache
@@ -459,7 +362,7 @@ class LinkedData:
 
 
 __all__ = [
-    "MEDIA_TYPES", "DatasetStatistics", "LinkedData", "context_document", "describe", "entity_html",
-    "jsonld_context", "negotiate", "not_found_html", "ontology_html", "ontology_triples", "serialise",
+    "PAGE_OFFERS", "RDF_OFFERS", "DatasetStatistics", "LinkedData", "context_document", "describe",
+    "entity_html", "jsonld_context", "not_found_html", "ontology_html", "ontology_triples", "serialise",
     "void_triples",
 ]

@@ -1,6 +1,6 @@
 """Explained paths between two entities: k shortest simple paths, each hop with its evidence.
 
-The search is bounded by construction (design.md §2: an unbounded simple-path enumeration ran past
+The search is bounded by construction (docs/engine-notes.md §2: an unbounded simple-path enumeration ran past
 10 s on hubs):
 
 - Yen's k-shortest-simple-paths, whose shortest-path step is a bidirectional breadth-first search
@@ -25,19 +25,19 @@ import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING
 
-from kg.errors import BadRequestError, EntityNotFoundError
+from kg.errors import BadRequestError
 from kg.graphview import (
     GraphView,
     Node,
     Projection,
     PropertyFilter,
     TypeFilter,
-    entity_id,
     property_dict,
 )
-from kg.namespaces import ID, IKG, ORG, PREFIXES, PROV, RDFS, SKOS, from_curie
+from kg.namespaces import IKG, ORG, PROV
+from kg.naming import EntityResolver, Resolution, entity_id
 
 if TYPE_CHECKING:
     from kg.config import Settings
@@ -49,7 +49,7 @@ _CLOCK_EVERY = 64
 FORWARD, BACKWARD = "forward", "backward"
 
 
-class _OutOfTime(Exception):
+class _OutOfTimeError(Exception):
     """The time budget ran out inside a search loop."""
 
 
@@ -168,7 +168,7 @@ class Resolved:
     """An entity named by the caller, and how the name was understood."""
 
     node: Node
-    matched_by: str  # iri | curie | id | label | lookup
+    matched_by: str  # iri | curie | id | name (kg.naming.Resolution.how)
     note: str | None = None  # e.g. which hit an ambiguous name resolved to
 
 
@@ -274,97 +274,9 @@ def explain_node(projection: Projection, i: int) -> Explained:
 
 # -- resolving names ------------------------------------------------------------------------------
 
-_LABEL_QUERY = """
-SELECT ?s ?kind WHERE {{
-  VALUES (?p ?kind) {{ (<{pref}> 0) (<{alt}> 1) (<{hidden}> 2) (<{label}> 3) }}
-  ?s ?p ?l . FILTER(STR(?l) = {text})
-}}
-"""
-
-
-def _sparql_string(text: str) -> str:
-    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "")
-    return f'"{escaped}"'
-
-
-def _as_iri(text: str) -> tuple[str | None, str]:
-    """The IRI a caller's text names syntactically (IRI, <IRI>, CURIE, id slug), with how."""
-    if text.startswith("<") and text.endswith(">"):
-        return text[1:-1], "iri"
-    if text.startswith(("http://", "https://")):
-        return text, "iri"
-    prefix = text.partition(":")[0]
-    if ":" in text and prefix in PREFIXES:
-        return from_curie(text), "curie"
-    if text and all(c.isascii() and (c.isalnum() or c in "-_.") for c in text):
-        return str(ID) + text, "id"
-    return None, "label"
-
-
-class NameLookup(Protocol):
-    """What resolving names needs from the lookup index (kg.lookup.service.EntityLookup)."""
-
-    def search(self, query: str, *, limit: int) -> Any:
-        """Ranked hits (`.hits`, each with `.entity.iri`, `.match`, `.matched`) for a name."""
-
-
-def resolve_entity(view: GraphView, text: str, lookup: NameLookup | None = None) -> Resolved:
-    """The entity a caller names by id, IRI, CURIE or name; raises EntityNotFoundError."""
-    # Names go to the lookup index when one is given (abbreviations, pinyin, typos), else to an
-    # exact label match in SPARQL; an ambiguous or inexact name resolves to the best hit, and the
-    # note says so. Ids, IRIs and CURIEs that name no entity are not searched as names.
-    text = text.strip()
-    if not text:
-        raise BadRequestError("An entity is required: give an id, IRI, CURIE or name.")
-    projection = view.projection()
-    iri, how = _as_iri(text)
-    if iri is not None and iri in projection.index:
-        return Resolved(projection.node(projection.index[iri]), how)
-    looks_like_id = how in ("iri", "curie") or (how == "id" and "-" in text)
-    found = None if looks_like_id else _find_by_name(view, projection, text, lookup)
-    if found is None:
-        raise EntityNotFoundError(
-            f"No entity is named {text!r}; give an id (e.g. shanghai-stc-office), an IRI, a CURIE "
-            "or a name (GET /entities?q= searches names)."
-        )
-    return found
-
-
-def _find_by_name(view: GraphView, projection: Projection, text: str,
-                  lookup: NameLookup | None) -> Resolved | None:
-    if lookup is not None:
-        return _find_by_lookup(projection, text, lookup)
-    return _find_by_label(view, projection, text)
-
-
-def _find_by_lookup(projection: Projection, text: str, lookup: NameLookup) -> Resolved | None:
-    hits = [h for h in lookup.search(text, limit=10).hits if h.entity.iri in projection.index]
-    if not hits:
-        return None
-    best = hits[0]
-    node = projection.node(projection.index[best.entity.iri])
-    rivals = [h for h in hits[1:] if h.match == "exact"]
-    note = None
-    if best.match != "exact" or rivals:
-        note = (f"{text!r} is not an exact, unique name ({len(hits)} hits); used the best hit "
-                f"{entity_id(node.iri)} ({best.matched}, {best.match} match).")
-    return Resolved(node, "lookup", note)
-
-
-def _find_by_label(view: GraphView, projection: Projection, text: str) -> Resolved | None:
-    rows = view.store.select(_LABEL_QUERY.format(
-        pref=SKOS.prefLabel, alt=SKOS.altLabel, hidden=SKOS.hiddenLabel, label=RDFS.label,
-        text=_sparql_string(text)))
-    ranked = sorted({(int(r["kind"].value), r["s"].value) for r in rows if r["s"].is_iri})
-    entities = list(dict.fromkeys(i for _, i in ranked if i in projection.index))
-    if not entities:
-        return None
-    node = projection.node(projection.index[entities[0]])
-    note = None
-    if len(entities) > 1:
-        note = (f"{text!r} is ambiguous ({len(entities)} entities); used the best hit "
-                f"{entity_id(node.iri)} ({node.label_zh or node.label_en}).")
-    return Resolved(node, "label", note)
+def resolved_node(projection: Projection, resolution: Resolution) -> Resolved:
+    """A resolution of the relation graph as the node it names (kg.naming resolved it)."""
+    return Resolved(projection.node(projection.index[resolution.iri]), resolution.how, resolution.note)
 
 
 # -- the search -----------------------------------------------------------------------------------
@@ -408,7 +320,7 @@ class _Search:
     def _tick(self) -> None:
         self._ticks += 1
         if self._ticks % _CLOCK_EVERY == 0 and time.monotonic() > self.deadline:
-            raise _OutOfTime
+            raise _OutOfTimeError
 
     def _ok(self, keys: object) -> bool:
         return self.all_allowed or not self.allowed_keys.isdisjoint(keys)  # type: ignore[arg-type]
@@ -515,16 +427,18 @@ def _join(meet: int, pred: dict[int, int | None], succ: dict[int, int | None]) -
 class PathFinder:
     """Finds and explains paths over a GraphView, within the configured limits."""
 
-    def __init__(self, view: GraphView, settings: Settings, *, hub_degree: int | None = None,
-                 lookup: NameLookup | None = None) -> None:
+    def __init__(self, view: GraphView, settings: Settings, resolver: EntityResolver, *,
+                 hub_degree: int | None = None) -> None:
         self.view = view
         self.settings = settings
+        self.resolver = resolver
         self.hub_degree = settings.path_hub_degree if hub_degree is None else hub_degree
-        self.lookup = lookup
 
     def resolve(self, text: str) -> Resolved:
-        """The entity `text` names (see resolve_entity); raises EntityNotFoundError."""
-        return resolve_entity(self.view, text, self.lookup)
+        """The node of the relation graph `text` names (id, CURIE, IRI or name; kg.naming);
+        raises EntityNotFoundError / BadRequestError."""
+        projection = self.view.projection()
+        return resolved_node(projection, self.resolver.resolve(text, among=projection.index))
 
     def check(self, query: PathQuery) -> None:
         """Raise BadRequestError when the query asks past the configured limits."""
@@ -548,7 +462,7 @@ class PathFinder:
         try:
             if s != t:
                 search.k_shortest(query.k)
-        except _OutOfTime:
+        except _OutOfTimeError:
             timed_out = True  # keep the paths found before the budget ran out
         found = list(search.found)
         found.sort(key=lambda nodes: (len(nodes), nodes))

@@ -23,7 +23,6 @@ candidate of the allowed types has an exact label match too, and no property con
 
 from __future__ import annotations
 
-import html
 import re
 import threading
 import unicodedata
@@ -31,7 +30,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from kg.entities import Name, find_names, to_entity_id, to_entity_iri
+from kg.entities import Name, find_names
 from kg.errors import BadRequestError, EntityNotFoundError
 from kg.lookup import Hit, SearchResult
 from kg.lookup.service import EntityLookup
@@ -49,9 +48,10 @@ from kg.namespaces import (
     SH,
     SKOS,
     XSD,
-    from_curie,
     to_curie,
 )
+from kg.naming import entity_id, entity_iri, local_name, term_iri
+from kg.pages import render
 from kg.store import GraphStore
 from kg.terms import Term, iri
 
@@ -176,12 +176,12 @@ class VocabTerm:
     def name(self, lang: str) -> str:
         """The label in `lang`, else the other language's, else the local name."""
         first, second = (self.label_zh, self.label_en) if lang == "zh" else (self.label_en, self.label_zh)
-        return first or second or _local_name(self.iri)
+        return first or second or local_name(self.iri)
 
     def bilingual(self) -> str:
         """"领导小组 / leading group" (or the one label there is)."""
         labels = [label for label in (self.label_zh, self.label_en) if label]
-        return " / ".join(labels) if labels else _local_name(self.iri)
+        return " / ".join(labels) if labels else local_name(self.iri)
 
 
 @dataclass(frozen=True)
@@ -217,7 +217,7 @@ class Candidate:
     @property
     def id(self) -> str:
         """The candidate's id: its slug (or CURIE/IRI outside the entity base)."""
-        return reference_id(self.iri)
+        return entity_id(self.iri)
 
 
 @dataclass(frozen=True)
@@ -241,7 +241,7 @@ class Suggestion:
     @property
     def id(self) -> str:
         """The entity's id: its slug (or CURIE/IRI outside the entity base)."""
-        return reference_id(self.iri)
+        return entity_id(self.iri)
 
 
 @dataclass(frozen=True)
@@ -310,57 +310,16 @@ class Preview:
     more_facts: int
 
     def to_html(self) -> str:
-        """A small self-contained HTML page (UTF-8), every value escaped."""
-        e = html.escape
-        title = self.label_zh or self.label_en or reference_id(self.iri)
-        lines = [f"<strong>{e(title)}</strong>"]
-        if self.label_en and self.label_en != title:
-            lines.append(f"<br>{e(self.label_en)}")
-        parts = [
-            "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>" + e(title) + "</title></head>",
-            "<body style=\"font:13px sans-serif;margin:6px\">",
-            "<p style=\"margin:0 0 4px\">" + "".join(lines) + "</p>",
-            f"<p style=\"margin:0 0 4px;color:#555\"><code>{e(to_curie(self.iri))}</code>"
-            + (" · " + e(" · ".join(self.types)) if self.types else "") + "</p>",
-        ]
-        if self.aliases:
-            parts.append(f"<p style=\"margin:0 0 4px\">{e('; '.join(self.aliases))}</p>")
-        if self.facts:
-            items = "".join(f"<li>{e(f.property)}: {e(f.value)}</li>" for f in self.facts)
-            more = f"<li>… {self.more_facts}</li>" if self.more_facts else ""
-            parts.append(f"<ul style=\"margin:0;padding-left:16px\">{items}{more}</ul>")
-        parts.append("</body></html>")
-        return "".join(parts)
+        """A small self-contained HTML page (UTF-8), every value escaped by the template."""
+        title = self.label_zh or self.label_en or entity_id(self.iri)
+        return render(
+            "preview.html", title=title, subtitle=self.label_en if self.label_en != title else None,
+            curie=to_curie(self.iri), types=self.types, aliases=self.aliases, facts=self.facts,
+            more_facts=self.more_facts,
+        )
 
 
 # -- identifiers and text ------------------------------------------------------------------------
-
-def reference_id(node_iri: str) -> str:
-    """The id of a node in answers: the slug under the entity base, else the CURIE (or the IRI)."""
-    slug = to_entity_id(node_iri)
-    return slug if slug != node_iri else to_curie(node_iri)
-
-
-def find_entity_iri(identifier: str) -> str | None:
-    """The IRI named by a slug, CURIE or IRI, or None when the text cannot be an IRI at all."""
-    identifier = identifier.strip()
-    node = to_entity_iri(identifier)
-    return None if not identifier or _NOT_IN_IRI.search(node) else node
-
-
-def to_term_iri(value: str, *, schema_space: str = str(IKG)) -> str:
-    """The IRI of a class or property given as IRI, CURIE or bare ontology name; raises BadRequestError."""
-    value = value.strip()
-    if value.startswith(("http://", "https://", "urn:")):
-        return value
-    expanded = from_curie(value)
-    if expanded is not None:
-        return expanded
-    if re.fullmatch(r"[A-Za-z_][\w.-]*", value):
-        return schema_space + value
-    raise BadRequestError(f"{value!r} is not a class or property id; use a CURIE such as "
-                          "ikg:LeadingGroup, a full IRI, or a bare ontology name.")
-
 
 def normalise_text(text: str) -> str:
     """Text as compared with graph values: NFKC, case-folded, inner whitespace collapsed."""
@@ -379,10 +338,6 @@ def choose_lang(text: str | None, requested: str | None = None) -> str:
 def _is_han(char: str) -> bool:
     code = ord(char)
     return 0x3400 <= code <= 0x9FFF or 0xF900 <= code <= 0xFAFF or 0x20000 <= code <= 0x3134F
-
-
-def _local_name(node_iri: str) -> str:
-    return re.split(r"[#/:]", node_iri.rstrip("/#"))[-1] or node_iri
 
 
 def _other(lang: str) -> str:
@@ -446,8 +401,8 @@ def _pairs(store: GraphStore, predicate: str) -> dict[str, set[str]]:
 
 def _vocab_rank(term: VocabTerm, prefix: str) -> int | None:
     """How well `prefix` fits a class or property (lower is better), or None when it does not."""
-    keys = [normalise_text(k) for k in (term.label_zh, term.label_en, _local_name(term.iri), term.curie) if k]
-    spaced = [normalise_text(re.sub(r"(?<=[a-z])(?=[A-Z])", " ", _local_name(term.iri)))]
+    keys = [normalise_text(k) for k in (term.label_zh, term.label_en, local_name(term.iri), term.curie) if k]
+    spaced = [normalise_text(re.sub(r"(?<=[a-z])(?=[A-Z])", " ", local_name(term.iri)))]
     if prefix in keys:
         return 0
     if any(k.startswith(prefix) for k in keys):
@@ -515,7 +470,7 @@ class Reconciler:
 
     def get_class(self, value: str) -> VocabTerm:
         """The class named by CURIE, IRI or ontology name; raises BadRequestError when unknown."""
-        class_iri = to_term_iri(value)
+        class_iri = term_iri(value)
         found = self.vocabulary().classes.get(class_iri)
         if found is None:
             raise BadRequestError(f"Unknown type {value!r}: no class <{class_iri}> in this graph; find "
@@ -524,7 +479,7 @@ class Reconciler:
 
     def get_property(self, value: str) -> VocabTerm:
         """The property named by CURIE, IRI or ontology name; raises BadRequestError when unknown."""
-        property_iri = to_term_iri(value)
+        property_iri = term_iri(value)
         found = self.vocabulary().properties.get(property_iri)
         if found is None:
             raise BadRequestError(f"Unknown property {value!r}: no property <{property_iri}> in this "
@@ -556,7 +511,7 @@ class Reconciler:
             raise BadRequestError("A query needs a name to match (query, or a name condition); "
                                   "reconciling on property values alone is not supported.")
         if query.ids:
-            wanted = {to_entity_iri(i) for i in query.ids}
+            wanted = {entity_iri(i) for i in query.ids} - {None}
             scored = [s for s in scored if s.iri in wanted]
         self._score(scored, constraints)
         kept = sorted((s for s in scored if not s.failed), key=lambda s: (-s.score, s.iri))
@@ -593,7 +548,7 @@ class Reconciler:
         """Entities named by id (1.0 `id` conditions without a name): score 100 each."""
         found = []
         for identifier in ids:
-            node = find_entity_iri(identifier)
+            node = entity_iri(identifier)
             if node is None:
                 continue
             types = frozenset(o.value for _, _, o in self._store.triples(iri(node), iri(str(RDF.type))))
@@ -621,7 +576,7 @@ class Reconciler:
                                else NAME_WEIGHT * item.name_score + (1 - NAME_WEIGHT) * 100 * share, 2)
 
     def _candidate(self, item: _Scored, vocab: Vocabulary, lang: str, *, match: bool) -> Candidate:
-        name = item.labels.get(lang) or item.labels.get(_other(lang)) or reference_id(item.iri)
+        name = item.labels.get(lang) or item.labels.get(_other(lang)) or entity_id(item.iri)
         other = item.labels.get(_other(lang))
         types = tuple(vocab.classes.get(t) or VocabTerm(t, None, None) for t in sorted(item.types))
         return Candidate(item.iri, name, other if other and other != name else None, types,
@@ -643,11 +598,11 @@ class Reconciler:
         if graph_value.is_literal:
             return _literal_matches(graph_value, wanted)
         if isinstance(wanted, EntityRef):
-            if graph_value.value == to_entity_iri(wanted.id):
+            if graph_value.value == entity_iri(wanted.id):
                 return True
             return wanted.name is not None and self._has_label(graph_value, wanted.name)
         if isinstance(wanted, str):
-            return graph_value.value == to_entity_iri(wanted) or self._has_label(graph_value, wanted)
+            return graph_value.value == entity_iri(wanted) or self._has_label(graph_value, wanted)
         return False
 
     def _has_label(self, node: Term, text: str) -> bool:
@@ -682,7 +637,7 @@ class Reconciler:
 
     def preview(self, identifier: str) -> Preview:
         """The preview card of an entity; raises EntityNotFoundError when the graph has no such node."""
-        node = find_entity_iri(identifier)
+        node = entity_iri(identifier)
         triples = list(self._store.triples(iri(node))) if node else []
         if node is None or not triples:
             raise EntityNotFoundError(f"No entity {identifier!r} (IRI <{node}>); reconcile or suggest "
@@ -723,7 +678,7 @@ class Reconciler:
         terms = tuple(self.get_property(p.pid) for p in properties)
         rows: dict[str, dict[str, tuple[CellValue, ...]]] = {}
         for identifier in ids:
-            node = find_entity_iri(identifier)
+            node = entity_iri(identifier)
             rows[identifier] = {setting.pid: self._cell(node, term.iri, setting) if node else ()
                                 for term, setting in zip(terms, properties, strict=True)}
         return Extension(terms, tuple(properties), rows)
@@ -746,7 +701,7 @@ class Reconciler:
         name = names.get(obj.value)
         labels = (name.label_zh, name.label_en) if name else (None, None)
         first, second = labels if lang == "zh" else labels[::-1]
-        return CellValue("id", reference_id(obj.value), first or second or reference_id(obj.value))
+        return CellValue("id", entity_id(obj.value), first or second or entity_id(obj.value))
 
 
 # -- helpers ---------------------------------------------------------------------------------------
@@ -832,4 +787,4 @@ def _value_text(obj: Term, names: dict[str, Name]) -> str:
     if obj.is_literal:
         return obj.value
     name = names.get(obj.value)
-    return (name.label_zh or name.label_en if name else None) or reference_id(obj.value)
+    return (name.label_zh or name.label_en if name else None) or entity_id(obj.value)

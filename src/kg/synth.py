@@ -226,8 +226,9 @@ def check_entities(entities: int) -> None:
 def generate(out: TextIO, *, entities: int, seed: int, fmt: str = "nquads") -> SynthSummary:
     """Write a synthetic graph of about `entities` entities to `out` as N-Quads or TriG."""
     check_entities(entities)
-    writer = _Writer(out, fmt, random.Random(f"evidence-{seed}"))
-    builder = _Builder(writer, random.Random(seed), entities)
+    # Seeded generators make the same graph from the same seed: reproducible data, not secrets.
+    writer = _Writer(out, fmt, random.Random(f"evidence-{seed}"))  # noqa: S311
+    builder = _Builder(writer, random.Random(seed), entities)  # noqa: S311
     builder.build()
     writer.close()
     return SynthSummary(
@@ -480,7 +481,8 @@ class _Builder:
             self.w.link(body.iri, str(IKG.locatedIn), place.iri)
             self.pools.bodies.append(body)
 
-    def _regional(self, kind: str, cls: str, zh_tail: str, en_tail: str) -> tuple[_Entity, tuple]:
+    def _regional(self, kind: str, cls: str, zh_tail: str,
+                  en_tail: str) -> tuple[_Entity, tuple[str, str, str, str]]:
         """A new entity named region + field + type, e.g. 江北人工智能创新发展办公室."""
         place = self._pick(self.pools.places)
         fld = self._field()

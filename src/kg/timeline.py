@@ -18,11 +18,10 @@ from kg.paths import (
     BACKWARD,
     FORWARD,
     Explained,
-    NameLookup,
+    PathFinder,
     Resolved,
     explain_node,
     prefetch_explained,
-    resolve_entity,
 )
 
 if TYPE_CHECKING:
@@ -137,11 +136,13 @@ def _citations(view: GraphView, iri: str) -> tuple[Citation, ...]:
     return tuple(sorted(unique.values(), key=lambda c: (c.start, c.end, c.evidence)))
 
 
-def timeline(view: GraphView, *, entity: str | None = None, start: str | None = None,
-             end: str | None = None, limit: int = 100, lookup: NameLookup | None = None) -> Timeline:
-    """Events in `ikg:sortDate` order; raises EntityNotFoundError / BadRequestError."""
+def timeline(finder: PathFinder, *, entity: str | None = None, start: str | None = None,
+             end: str | None = None, limit: int = 100) -> Timeline:
+    """Events in `ikg:sortDate` order, of `entity` (any form kg.naming reads) or of the whole graph;
+    raises EntityNotFoundError / BadRequestError."""
     start, end = check_date(start, "from"), check_date(end, "to")
-    resolved = resolve_entity(view, entity, lookup) if entity else None
+    view = finder.view
+    resolved = finder.resolve(entity) if entity else None
     projection = view.projection()
     if resolved is not None:
         anchor = projection.index[resolved.node.iri]

@@ -76,7 +76,7 @@ _CLOCK_EVERY = 64
 Step = tuple[int, int, tuple[tuple[int, str], ...]]
 
 
-class _OutOfTime(Exception):
+class _OutOfTimeError(Exception):
     """The time budget ran out while walking."""
 
 
@@ -156,14 +156,14 @@ class Walk:
         """Walk from `origin`; keeps what was found when the time budget runs out."""
         try:
             self.walk(origin, [], {origin})
-        except _OutOfTime:
+        except _OutOfTimeError:
             self.timed_out = True
 
     def walk(self, u: int, chain: list[Step], on_chain: set[int]) -> None:
         """Extend `chain` from `u`; record it when it cannot be extended or hits the hop cap."""
         self._ticks += 1
         if self._ticks % _CLOCK_EVERY == 0 and time.monotonic() > self.deadline:
-            raise _OutOfTime
+            raise _OutOfTimeError
         if len(self.chains) >= self.max_chains:
             self.capped_by = "chains"
             return

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 import rdflib
 from pyshacl import validate as shacl_validate
@@ -81,7 +82,7 @@ def validate_store(store: GraphStore, shapes_path: Path) -> ValidationReport:
     _, report_graph, _ = shacl_validate(
         data, shacl_graph=shapes, inference="none", abort_on_first=False, allow_warnings=True,
     )
-    assert isinstance(report_graph, rdflib.Graph)
+    report_graph = cast(rdflib.Graph, report_graph)  # pyshacl returns the report as a Graph here
     results = [_to_violation(report_graph, r) for r in report_graph.subjects(RDF.type, SH.ValidationResult)]
     results.sort(key=lambda v: (v.focus, v.path or "", v.message))
     violations = tuple(v for v in results if v.severity == "Violation")

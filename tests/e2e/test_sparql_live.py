@@ -128,7 +128,7 @@ class _Canary(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(b'{"head":{"vars":[]},"results":{"bindings":[{}]}}')
 
-    do_POST = do_GET
+    do_POST = do_GET  # noqa: N815 - the name http.server dispatches POST to
 
     def log_message(self, *args: object) -> None:
         return

@@ -25,7 +25,7 @@ from live import LiveServer
 
 SHARE = Path("/usr/share/java")
 JAVA_SOURCES = Path(__file__).parent / "java"
-#: Jena's dependencies as Debian installs them (jar names under /usr/share/java); design.md §6.
+#: Jena's dependencies as Debian installs them (jar names under /usr/share/java); docs/engine-notes.md §4.5.
 DEPENDENCIES = (
     "commons-cli", "commons-codec", "commons-compress", "commons-csv", "commons-io", "commons-lang3",
     "dexx.collection", "gson", "guava", "httpclient", "httpcore", "jackson-annotations",

@@ -1,30 +1,92 @@
 """In process: client text reaches the engine only in network-less processes, whatever the guard says.
 
-These call the store and the query runner directly, below the guard (the runner's guard is switched
-off with `sparql_guard=False`, the store's `update` has none), so only the sandbox stands between the
-text and the canary. The same attacks against a real server are in test_sandbox.py.
+The store applies the guard itself, in `run` and `update`, so that no caller can hand it client text
+unguarded: the first tests show that. The others switch the guard off (`sparql_guard=False`), so only
+the sandbox stands between the text and the canary. The same attacks against a real server are in
+test_sandbox.py.
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
+from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 
 from kg.config import Settings
-from kg.errors import LoadError, NestingTooDeepError, QueryRefusedError, UpdateFailedError
-from kg.store import GraphStore, WriteLimits
-from kg.store.runner import QueryRequest, QueryRunner
+from kg.errors import LoadError, NestingTooDeepError, QueryRefusedError, QuerySyntaxError, UpdateFailedError
+from kg.store import GraphStore, QueryRequest, WriteLimits
 
 DATA = b"<http://e/a> <http://e/p> <http://e/b> .\n"
+#: Below the guard: only the sandbox stops client text.
+UNGUARDED = Settings(in_memory=True, query_workers=1, query_timeout=10.0, sparql_guard=False,
+                     warm_up=False)
+
+
+def _store(settings: Settings) -> GraphStore:
+    graph_store = GraphStore.in_memory(settings)
+    graph_store.load_bytes(DATA, fmt="ntriples", graph="http://e/g")
+    return graph_store
 
 
 @pytest.fixture
-def store() -> GraphStore:
-    graph_store = GraphStore.in_memory()
-    graph_store.load_bytes(DATA, fmt="ntriples", graph="http://e/g")
-    return graph_store
+def store() -> Iterator[GraphStore]:
+    """A store with the guard on (the default settings)."""
+    graph_store = _store(Settings(in_memory=True, query_workers=1, warm_up=False))
+    yield graph_store
+    graph_store.close()
+
+
+@pytest.fixture
+def unguarded() -> Iterator[GraphStore]:
+    graph_store = _store(UNGUARDED)
+    yield graph_store
+    graph_store.close()
+
+
+# -- the guard, applied by the store itself ----------------------------------------------------
+
+@pytest.mark.parametrize("on_disk", [False, True])
+def test_store_run_refuses_service_before_any_worker_sees_it(tmp_path: Path, canary, on_disk: bool) -> None:
+    settings = Settings(data_dir=tmp_path / "store", ontology_dir=tmp_path / "none",
+                        bundled_data_dir=tmp_path / "none", in_memory=not on_disk, query_workers=1)
+    graph_store = GraphStore.open(settings)
+    try:
+        with pytest.raises(QueryRefusedError, match="SERVICE is refused"):
+            graph_store.run(QueryRequest(f"SELECT * WHERE {{ SERVICE <{canary.url}> {{ ?s ?p ?o }} }}"))
+        with pytest.raises(QueryRefusedError, match="SERVICE is refused"):
+            graph_store.run(QueryRequest(
+                f"SELECT * WHERE {{ ?a ?b ?c . ?a ?b trueSERVICE <{canary.url}> {{ ?s ?p ?o }} }}"))
+    finally:
+        graph_store.close()
+    assert canary.hits == 0
+
+
+@pytest.mark.parametrize("on_disk", [False, True])
+@pytest.mark.parametrize(("update", "keyword"), [
+    ("LOAD <{url}>", "LOAD"),
+    ("INSERT {{ ?s ?p ?o }} WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}", "SERVICE"),
+])
+def test_store_update_called_directly_refuses_service_and_load(tmp_path: Path, canary, on_disk: bool,
+                                                                update: str, keyword: str) -> None:
+    settings = Settings(data_dir=tmp_path / "store", ontology_dir=tmp_path / "none",
+                        bundled_data_dir=tmp_path / "none", in_memory=not on_disk)
+    graph_store = GraphStore.open(settings)
+    generation = graph_store.generation
+    with pytest.raises(QueryRefusedError, match=f"{keyword} is refused"):
+        graph_store.update(update.format(url=canary.url))
+    assert graph_store.generation == generation  # refused before the write began
+    assert canary.hits == 0
+
+
+def test_store_update_refuses_a_query(store: GraphStore) -> None:
+    with pytest.raises(QuerySyntaxError, match="Not a SPARQL Update"):
+        store.update("SELECT * WHERE { ?s ?p ?o }")
+
+
+# -- below the guard: the sandbox -------------------------------------------------------------
 
 
 @pytest.mark.parametrize("update", [
@@ -33,38 +95,32 @@ def store() -> GraphStore:
     "INSERT {{ ?s ?p ?o }} WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}",
     "DELETE {{ ?s ?p ?o }} WHERE {{ ?s ?p ?o OPTIONAL {{ SERVICE SILENT <{url}> {{ ?x ?y ?z }} }} }}",
 ])
-def test_update_cannot_reach_the_canary(store: GraphStore, canary, update: str) -> None:
-    before = store.dump("nquads")
+def test_update_cannot_reach_the_canary(unguarded: GraphStore, canary, update: str) -> None:
+    before = unguarded.dump("nquads")
     try:
-        store.update(update.format(url=canary.url))
+        unguarded.update(update.format(url=canary.url))
     except (QueryRefusedError, UpdateFailedError) as exc:
         assert "network" in exc.detail or "failed" in exc.detail
     assert canary.hits == 0
     if "SILENT" not in update:  # a silent failure may still have run the rest of the update
-        assert store.dump("nquads") == before
+        assert unguarded.dump("nquads") == before
 
 
-def test_query_worker_cannot_reach_the_canary_with_the_guard_off(store: GraphStore, canary) -> None:
-    settings = Settings(in_memory=True, query_workers=1, query_timeout=10.0, sparql_guard=False,
-                        warm_up=False)
-    runner = QueryRunner(store, settings)
-    try:
-        with pytest.raises(QueryRefusedError, match="network"):
-            runner.run(QueryRequest(f"SELECT * WHERE {{ SERVICE <{canary.url}> {{ ?s ?p ?o }} }}"))
-        # The engine may skip a SERVICE whose join partner has no solutions, or turn its error
-        # into false inside EXISTS: either way the canary must hear nothing.
-        for text in (f"SELECT * WHERE {{ ?a ?b ?c . ?a ?b trueSERVICE <{canary.url}> {{ ?s ?p ?o }} }}",
-                     f"ASK {{ ?s ?p ?o FILTER EXISTS {{ SERVICE <{canary.url}> {{ ?x ?y ?z }} }} }}"):
-            try:
-                runner.run(QueryRequest(text))
-            except QueryRefusedError as exc:
-                assert "network" in exc.detail
-        # SERVICE SILENT swallows the failure: the query answers, from the store alone.
-        answer = runner.run(QueryRequest(
-            f"SELECT * WHERE {{ ?s ?p ?o OPTIONAL {{ SERVICE SILENT <{canary.url}> {{ ?s ?q ?r }} }} }}"))
-        assert answer.count == 1
-    finally:
-        runner.close()
+def test_query_worker_cannot_reach_the_canary_with_the_guard_off(unguarded: GraphStore, canary) -> None:
+    with pytest.raises(QueryRefusedError, match="network"):
+        unguarded.run(QueryRequest(f"SELECT * WHERE {{ SERVICE <{canary.url}> {{ ?s ?p ?o }} }}"))
+    # The engine may skip a SERVICE whose join partner has no solutions, or turn its error
+    # into false inside EXISTS: either way the canary must hear nothing.
+    for text in (f"SELECT * WHERE {{ ?a ?b ?c . ?a ?b trueSERVICE <{canary.url}> {{ ?s ?p ?o }} }}",
+                 f"ASK {{ ?s ?p ?o FILTER EXISTS {{ SERVICE <{canary.url}> {{ ?x ?y ?z }} }} }}"):
+        try:
+            unguarded.run(QueryRequest(text))
+        except QueryRefusedError as exc:
+            assert "network" in exc.detail
+    # SERVICE SILENT swallows the failure: the query answers, from the store alone.
+    answer = unguarded.run(QueryRequest(
+        f"SELECT * WHERE {{ ?s ?p ?o OPTIONAL {{ SERVICE SILENT <{canary.url}> {{ ?s ?q ?r }} }} }}"))
+    assert answer.count == 1
     assert canary.hits == 0
 
 

@@ -23,7 +23,7 @@ from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
 from kg.errors import QueryRefusedError, QuerySyntaxError
-from kg.sparql.guard import check_query, check_update
+from kg.store.guard import check_query, check_update
 
 #: Stands for the canary's base IRI (`http://127.0.0.1:PORT/`) until a test knows the port.
 CANARY = "http://canary.invalid/"

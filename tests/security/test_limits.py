@@ -1,9 +1,9 @@
 """Deep nesting against a real server: refused fast and cleanly, and never fatal to the web process.
 
 The engine's parsers recurse: 10,000 nested groups, blank nodes, lists or JSON-LD objects overflow the
-stack of the process that parses them (design.md §6). The service checks the depth before any parser
-(KG_MAX_NESTING, 256) and parses client input only in sandboxed processes. These tests send such input
-every way the service takes it (query by GET and POST, update, Graph Store PUT and POST in Turtle,
+stack of the process that parses them (docs/engine-notes.md §4.2). The service checks the depth before
+any parser (KG_MAX_NESTING, 256) and parses client input only in sandboxed processes. These tests send
+such input every way the service takes it (query by GET and POST, update, Graph Store PUT and POST in Turtle,
 JSON-LD and RDF/XML) and check: 400 nesting_too_deep in under a second, nothing changed, the server
 still serving; input just under the limit still works; and input built to slip past the check (its
 brackets behind a `#` or a quote inside an IRI, which the check reads as a comment or a string) may
@@ -120,7 +120,7 @@ def test_deep_query_is_refused_fast(writable_server: LiveServer, kind: str, meth
 
 
 def test_three_thousand_nested_groups_are_a_400_not_a_500(writable_server: LiveServer) -> None:
-    # 3,000 nested groups kill a query worker (design.md §6): the check must answer before.
+    # 3,000 nested groups kill a query worker (docs/engine-notes.md §4.2): the check must answer before.
     for method in ("GET", "POST-form"):
         response = send_query(writable_server.url, nested_query("groups", 3_000), method)
         assert_error_shape(response, 400, "nesting_too_deep")

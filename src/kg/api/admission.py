@@ -99,7 +99,7 @@ class RateLimitMiddleware:
         await response(scope, receive, send)
 
 
-class _BodyTimeout(Exception):
+class _BodyTimeoutError(Exception):
     """Raised into the app from `receive` when the request body missed its deadline."""
 
 
@@ -130,7 +130,7 @@ class BodyDeadlineMiddleware:
                     message = await receive()
             except TimeoutError:
                 timed_out = True
-                raise _BodyTimeout from None
+                raise _BodyTimeoutError from None
             body_complete = message["type"] != "http.request" or not message.get("more_body", False)
             return message
 
@@ -143,10 +143,10 @@ class BodyDeadlineMiddleware:
 
         try:
             await self.app(scope, receive_by_deadline, send_unless_timed_out)
-        except _BodyTimeout:
+        except _BodyTimeoutError:
             if response_started:
                 raise  # too late for a 408: the server closes the connection
-        if timed_out and not response_started:  # also when the app swallowed _BodyTimeout
+        if timed_out and not response_started:  # also when the app swallowed _BodyTimeoutError
             await self._answer_timeout(scope, receive, send)
 
     async def _answer_timeout(self, scope: Scope, receive: Receive, send: Send) -> None:

@@ -10,31 +10,30 @@ from fastapi.middleware.cors import CORSMiddleware
 
 import kg
 from kg.api.admission import install_admission
-from kg.api.auth import write_tokens_of
 from kg.api.errors import install_error_handlers
 from kg.api.head import HeadMiddleware
 from kg.api.limits import BodyLimitMiddleware
 from kg.api.routes import ROUTERS
-from kg.api.services import warm_up
-from kg.api.state import AppState
-from kg.bundle import open_store
 from kg.config import Settings
+from kg.services import Services, open_store
 from kg.store import GraphStore
 
 
 def create_app(settings: Settings | None = None, *, store: GraphStore | None = None) -> FastAPI:
-    """Build the service for `settings` (read from KG_* variables when omitted)."""
+    """Build the service for `settings` (read from KG_* variables when omitted), over `store` (the
+    configured one when omitted)."""
     settings = settings or Settings()
-    state = AppState(settings, store or open_store(settings))
+    services = (Services(settings, store) if store is not None
+                else Services(settings, open_store(settings), owns_store=True))
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         if settings.warm_up:
-            warm_up(state)
+            services.warm_up()
         else:
-            state.ready.set()
+            services.ready.set()
         yield
-        state.close()
+        services.close()
 
     app = FastAPI(
         title="innokg",
@@ -43,9 +42,9 @@ def create_app(settings: Settings | None = None, *, store: GraphStore | None = N
         "relation tracing with evidence, exports.",
         lifespan=lifespan,
     )
-    app.state.kg = state
+    app.state.services = services  # routers reach it through kg.api.deps, and nothing else
     if settings.allow_updates:
-        write_tokens_of(state)  # a malformed KG_WRITE_TOKENS(_FILE) stops the start, not a first write
+        _ = services.write_tokens  # a malformed KG_WRITE_TOKENS(_FILE) stops the start, not a first write
     app.add_middleware(HeadMiddleware)  # innermost: HEAD answered as GET where a route lacks it
     origins, methods, headers = _cors_policy(settings.cors_origins)
     app.add_middleware(CORSMiddleware, allow_origins=origins, allow_methods=methods,

@@ -96,3 +96,20 @@ class PathOut(BaseModel):
     length: int
     hops: list[HopOut]
     doubtful: bool = False
+
+
+class EdgeOut(BaseModel):
+    """A statement between two nodes of a subgraph (node ids)."""
+
+    source: str
+    target: str
+    property: PropertyOut
+    citations: list[CitationOut]
+
+
+class SubgraphOut(BaseModel):
+    """Nodes and the edges among them."""
+
+    nodes: list[NodeOut]
+    edges: list[EdgeOut]
+    truncated: bool

@@ -91,7 +91,8 @@ class _Limits:
 
     def __init__(self, config: uvicorn.Config, loop: asyncio.AbstractEventLoop,
                  server_state: ServerState) -> None:
-        assert isinstance(config, ServerConfig), "the protocols need kg.api.server.ServerConfig"
+        if not isinstance(config, ServerConfig):
+            raise TypeError("the protocols need kg.api.server.ServerConfig")
         self.loop = loop
         self.request_timeout = config.request_timeout
         self.max_connections = config.max_connections
@@ -230,7 +231,8 @@ class HttpToolsConnection(_HeadDeadline, HttpToolsProtocol):
         if self.cycle is not None and not self.cycle.response_complete:
             self.flow.pause_reading()  # resumed by on_response_complete, then handed over
             return
-        assert self._replay_head is not None and self._replay_rest is not None
+        if self._replay_head is None or self._replay_rest is None:
+            raise RuntimeError("a replay without the request it replays")
         self.limits.stop_head_deadline()
         self._unset_keepalive_if_required()
         self.flow.resume_reading()

@@ -6,6 +6,12 @@ any (importing one pulls in its part of the domain: numpy, pinyin tables, rdflib
 
 from __future__ import annotations
 
+import argparse
+from typing import TypeAlias
+
+#: What each command's `register` receives: the CLI's subparsers.
+Subparsers: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
+
 COMMANDS: dict[str, str] = {
     "serve": "run the HTTP service (SPARQL, lookup, web page)",
     "load": "load RDF files (Turtle, TriG, N-Triples, N-Quads, RDF/XML, JSON-LD)",

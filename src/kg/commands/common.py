@@ -1,13 +1,12 @@
-"""Helpers shared by the subcommands: opening the configured store."""
+"""Helpers shared by the subcommands: the store options, and the services they work with."""
 
 from __future__ import annotations
 
 import argparse
 from pathlib import Path
 
-from kg import bundle
 from kg.config import Settings
-from kg.store import GraphStore
+from kg.services import Services
 
 
 def add_store_options(parser: argparse.ArgumentParser) -> None:
@@ -27,6 +26,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
     return Settings(**overrides)  # type: ignore[arg-type]
 
 
-def open_store(args: argparse.Namespace) -> GraphStore:
-    """The store the command works on."""
-    return bundle.open_store(settings_from(args))
+def services_from(args: argparse.Namespace) -> Services:
+    """The services over the store the command works on (kg.services: the one composition root);
+    use it as a context manager, so that query workers stop and the store is flushed at the end."""
+    return Services.open(settings_from(args))

@@ -5,14 +5,14 @@ from __future__ import annotations
 import argparse
 import json
 
-from kg.commands import COMMANDS
-from kg.commands.common import add_store_options
-from kg.commands.path import add_output_options, describe_hop, finder_from
-from kg.deployments import LEVEL_LABELS, ROLES, Deployment, Deployments
+from kg.commands import COMMANDS, Subparsers
+from kg.commands.common import add_store_options, services_from
+from kg.commands.path import add_output_options, describe_hop
+from kg.deployments import LEVEL_LABELS, ROLES, Deployment
 from kg.paths import Hop
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: Subparsers) -> None:
     """Add the `deployments` command."""
     parser = subparsers.add_parser(
         "deployments", help=COMMANDS["deployments"],
@@ -31,14 +31,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Print one deployment or the list; exit 1 (via KGError) for an unknown entity or a bad level."""
-    deployments = Deployments(finder_from(args))
-    if args.entity:
-        found = deployments.get(args.entity)
-        answer: dict[str, object] = found.to_dict()
-        chosen = [found]
-    else:
-        listed = deployments.find_all(level=args.level, limit=args.limit)
-        answer, chosen = listed.to_dict(), list(listed.deployments)
+    with services_from(args) as services:
+        deployments = services.deployments
+        if args.entity:
+            found = deployments.get(args.entity)
+            answer: dict[str, object] = found.to_dict()
+            chosen = [found]
+        else:
+            listed = deployments.find_all(level=args.level, limit=args.limit)
+            answer, chosen = listed.to_dict(), list(listed.deployments)
     if args.json:
         print(json.dumps(answer, ensure_ascii=False, indent=2))
         return 0

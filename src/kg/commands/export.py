@@ -6,19 +6,15 @@ import argparse
 import os
 import sys
 from pathlib import Path
+from typing import cast
 
-from kg.commands import COMMANDS
-from kg.commands.common import add_store_options, open_store, settings_from
+from kg.commands import COMMANDS, Subparsers
+from kg.commands.common import add_store_options, services_from
 from kg.errors import BadRequestError
-from kg.exports import FORMATS, SCOPES, Exporter, ExportRequest, ExportScope
-from kg.exports.exporter import runner_construct
-from kg.graphview import GraphView
-from kg.paths import PathFinder
-from kg.provenance import Provenance
-from kg.store.runner import QueryRunner
+from kg.exports import FORMATS, SCOPES, ExportRequest, ExportScope
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: Subparsers) -> None:
     """Add the `export` command."""
     parser = subparsers.add_parser(
         "export", help=COMMANDS["export"],
@@ -47,9 +43,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def _query_text(args: argparse.Namespace) -> str | None:
     if args.query_file is None:
-        return args.query
+        return cast(str | None, args.query)
     try:
-        return args.query_file.read_text(encoding="utf-8")
+        return cast(Path, args.query_file).read_text(encoding="utf-8")
     except OSError as exc:
         raise BadRequestError(f"Cannot read {args.query_file}: {exc.strerror}.") from None
 
@@ -68,22 +64,12 @@ def write_atomically(path: Path, content: bytes) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Export and write the file; prints where it went and whether a limit cut it."""
-    settings = settings_from(args)
-    store = open_store(args)
-    provenance = Provenance(store, settings.sources_dir)
-    view = GraphView(store, provenance)
     scope = ExportScope(args.scope, args.entity, args.depth, args.source, args.target, args.k,
                         args.direction, _query_text(args))
     # A CONSTRUCT runs in a sandboxed query worker, with the time limit and row cap, as on the server.
-    runner = QueryRunner(store, settings) if args.scope == "construct" else None
-    try:
-        exporter = Exporter(store, view, provenance, finder=PathFinder(view, settings),
-                            max_nodes=settings.max_neighbourhood_nodes,
-                            run_construct=runner_construct(runner) if runner else None)
-        result = exporter.export(ExportRequest(args.format, scope, lang=args.lang, bom=args.bom))
-    finally:
-        if runner is not None:
-            runner.close()
+    with services_from(args) as services:
+        settings = services.settings
+        result = services.exporter.export(ExportRequest(args.format, scope, lang=args.lang, bom=args.bom))
     if args.output == "-":
         sys.stdout.buffer.write(result.content)
         sys.stdout.buffer.flush()

@@ -7,11 +7,11 @@ import sys
 import time
 from pathlib import Path
 
-from kg.commands import COMMANDS
-from kg.commands.common import add_store_options, open_store
+from kg.commands import COMMANDS, Subparsers
+from kg.commands.common import add_store_options, services_from
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: Subparsers) -> None:
     """Add the `load` command."""
     parser = subparsers.add_parser(
         "load", help=COMMANDS["load"],
@@ -53,15 +53,15 @@ def run(args: argparse.Namespace) -> int:
     """Load each file in turn; stop at the first that fails (earlier files stay loaded)."""
     from kg.namespaces import GRAPH
 
-    store = open_store(args)
-    for path in args.files:
-        before = len(store)
-        started = time.perf_counter()
-        bar = ProgressBar(path.name, enabled=not args.quiet)
-        try:
-            store.load_file(path, graph=args.graph or str(GRAPH[path.stem]), progress=bar)
-        finally:
-            bar.close()
-        print(f"{path}: {len(store) - before} quads added in {time.perf_counter() - started:.2f} s")
-    store.flush()
+    with services_from(args) as services:
+        store = services.store
+        for path in args.files:
+            before = len(store)
+            started = time.perf_counter()
+            bar = ProgressBar(path.name, enabled=not args.quiet)
+            try:
+                store.load_file(path, graph=args.graph or str(GRAPH[path.stem]), progress=bar)
+            finally:
+                bar.close()
+            print(f"{path}: {len(store) - before} quads added in {time.perf_counter() - started:.2f} s")
     return 0

@@ -5,15 +5,14 @@ from __future__ import annotations
 import argparse
 import json
 
-from kg.commands import COMMANDS
-from kg.commands.common import add_store_options, open_store, settings_from
+from kg.commands import COMMANDS, Subparsers
+from kg.commands.common import add_store_options, services_from
 from kg.errors import BadRequestError
 from kg.lookup import SearchResult
-from kg.lookup.service import EntityLookup
 from kg.namespaces import to_curie
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: Subparsers) -> None:
     """Add the `lookup` command."""
     parser = subparsers.add_parser("lookup", help=COMMANDS["lookup"])
     add_store_options(parser)
@@ -42,12 +41,12 @@ def to_json(result: SearchResult) -> dict[str, object]:
 
 def run(args: argparse.Namespace) -> int:
     """Search and print the hits, best first."""
-    largest = settings_from(args).lookup_limit
-    if not 1 <= args.limit <= largest or args.offset < 0:
-        raise BadRequestError(f"--limit must be 1..{largest} (KG_LOOKUP_LIMIT) and --offset >= 0.")
-    lookup = EntityLookup(open_store(args))
-    result = lookup.search(args.query, limit=args.limit, offset=args.offset, lang=args.lang,
-                           type_=args.type)
+    with services_from(args) as services:
+        largest = services.settings.lookup_limit
+        if not 1 <= args.limit <= largest or args.offset < 0:
+            raise BadRequestError(f"--limit must be 1..{largest} (KG_LOOKUP_LIMIT) and --offset >= 0.")
+        result = services.lookup.search(args.query, limit=args.limit, offset=args.offset,
+                                        lang=args.lang, type_=args.type)
     if args.json:
         print(json.dumps(to_json(result), ensure_ascii=False, indent=2))
         return 0

@@ -5,18 +5,16 @@ from __future__ import annotations
 import argparse
 import json
 from collections.abc import Sequence
+from dataclasses import replace
 
-from kg.catalogue import parse_iri
-from kg.commands import COMMANDS
-from kg.commands.common import add_store_options, open_store, settings_from
-from kg.errors import BadRequestError
-from kg.graphview import GraphView, PropertyFilter, TypeFilter
-from kg.lookup.service import EntityLookup
-from kg.paths import DEFAULT_MAX_HOPS, Explained, Hop, Path, PathFinder, PathQuery
-from kg.provenance import Provenance
+from kg.commands import COMMANDS, Subparsers
+from kg.commands.common import add_store_options, services_from
+from kg.graphview import PropertyFilter, TypeFilter
+from kg.naming import term_iris
+from kg.paths import DEFAULT_MAX_HOPS, Explained, Hop, Path, PathQuery
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: Subparsers) -> None:
     """Add the `path` command."""
     parser = subparsers.add_parser(
         "path", help=COMMANDS["path"],
@@ -52,25 +50,6 @@ def add_output_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--lang", choices=("zh", "en"), default="zh", help="label language")
 
 
-def iris(values: Sequence[str], flag: str) -> frozenset[str]:
-    """IRIs of CURIE/IRI option values; raises BadRequestError for anything else."""
-    out = set()
-    for value in values:
-        iri = parse_iri(value) if ":" in value else None
-        if iri is None:
-            raise BadRequestError(f"{flag} {value!r} is not a CURIE or IRI (e.g. ikg:leads).")
-        out.add(iri)
-    return frozenset(out)
-
-
-def finder_from(args: argparse.Namespace) -> PathFinder:
-    """A path finder over the configured store."""
-    store = open_store(args)
-    settings = settings_from(args)
-    view = GraphView(store, Provenance(store, settings.sources_dir))
-    return PathFinder(view, settings, lookup=EntityLookup(store))
-
-
 def describe_hop(hop: Hop, lang: str) -> str:
     """One line for a hop: `A —relation→ B` (or `A ←relation— B`), dates and citations."""
     def name(explained: Explained) -> str:
@@ -98,15 +77,18 @@ def print_paths(paths: Sequence[Path], lang: str, noun: str = "path") -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Find and print the paths; exit 1 (via KGError) for unknown entities or bad limits."""
-    finder = finder_from(args)
-    hops = args.max_hops or min(DEFAULT_MAX_HOPS, finder.settings.max_hops)
     query = PathQuery(
-        args.source, args.target, k=args.k, max_hops=hops, directed=args.directed,
-        properties=PropertyFilter(iris(args.property, "--property"),
-                                  iris(args.avoid_property, "--avoid-property")),
-        types=TypeFilter(iris(args.type, "--type"), iris(args.avoid_type, "--avoid-type")),
+        args.source, args.target, k=args.k, max_hops=args.max_hops or DEFAULT_MAX_HOPS,
+        directed=args.directed,
+        properties=PropertyFilter(term_iris(args.property, what="--property"),
+                                  term_iris(args.avoid_property, what="--avoid-property")),
+        types=TypeFilter(term_iris(args.type, what="--type"),
+                         term_iris(args.avoid_type, what="--avoid-type")),
     )
-    result = finder.find_paths(query)
+    with services_from(args) as services:
+        if args.max_hops is None:
+            query = replace(query, max_hops=min(DEFAULT_MAX_HOPS, services.settings.max_hops))
+        result = services.path_finder.find_paths(query)
     if args.json:
         print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
         return 0

@@ -9,14 +9,12 @@ from pathlib import Path
 
 import orjson
 
-from kg.bundle import open_store
-from kg.commands import COMMANDS
+from kg.commands import COMMANDS, Subparsers
 from kg.commands.common import add_store_options, settings_from
 from kg.errors import BadRequestError
 from kg.namespaces import to_curie
-from kg.sparql.endpoint import SparqlEndpoint
+from kg.services import Services
 from kg.sparql.protocol import ProtocolRequest
-from kg.store.runner import QueryRunner
 
 #: --format values: SPARQL result formats, RDF formats, and `table` for a terminal.
 FORMATS = ("table", "json", "xml", "csv", "tsv", "turtle", "ntriples", "jsonld", "rdfxml", "nquads",
@@ -26,7 +24,7 @@ _TABLE_ACCEPT = "application/sparql-results+json, text/turtle;q=0.9"
 _MAX_CELL = 60
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: Subparsers) -> None:
     """Add the `query` command."""
     parser = subparsers.add_parser(
         "query", help=COMMANDS["query"]
@@ -64,17 +62,12 @@ def run(args: argparse.Namespace) -> int:
     if overrides:
         settings = settings.model_copy(update=overrides)
     text = _query_text(args)
-    store = open_store(settings)
-    runner = QueryRunner(store, settings)
-    try:
-        endpoint = SparqlEndpoint(store, settings, runner)
-        if args.format == "table":  # a table of SELECT/ASK results; Turtle for a graph
-            request, accept = ProtocolRequest(query=text), _TABLE_ACCEPT
-        else:
-            request, accept = ProtocolRequest(query=text, formats=(args.format,)), None
-        answer = endpoint.query(request, accept=accept)
-    finally:
-        runner.close()
+    if args.format == "table":  # a table of SELECT/ASK results; Turtle for a graph
+        request, accept = ProtocolRequest(query=text), _TABLE_ACCEPT
+    else:
+        request, accept = ProtocolRequest(query=text, formats=(args.format,)), None
+    with Services.open(settings) as services:  # closing stops the query worker processes
+        answer = services.sparql.query(request, accept=accept)
     if args.format == "table" and answer.media_type and "sparql-results+json" in answer.media_type:
         sys.stdout.write(render_table(orjson.loads(answer.body)))
     else:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 import socket
 
-from kg.commands import COMMANDS
+from kg.commands import COMMANDS, Subparsers
 from kg.commands.common import add_store_options, settings_from
 from kg.config import Settings
 from kg.errors import KGError
@@ -23,7 +23,7 @@ class PortInUseError(KGError):
     code = "port_in_use"
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: Subparsers) -> None:
     """Add the `serve` command."""
     parser = subparsers.add_parser("serve", help=COMMANDS["serve"])
     add_store_options(parser)

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import argparse
 import json
+from typing import cast
 
-from kg.commands import COMMANDS
-from kg.commands.common import add_store_options, open_store
-from kg.linked_data import dataset_statistics
+from kg.commands import COMMANDS, Subparsers
+from kg.commands.common import add_store_options, services_from
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: Subparsers) -> None:
     """Add the `stats` command."""
     parser = subparsers.add_parser("stats", help=COMMANDS["stats"])
     add_store_options(parser)
@@ -20,7 +20,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Compute and print the counts."""
-    counts = dataset_statistics(open_store(args)).to_dict()
+    with services_from(args) as services:
+        counts = services.linked_data.statistics().to_dict()
     if args.json:
         print(json.dumps(counts, ensure_ascii=False, indent=2))
         return 0
@@ -28,8 +29,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"{name.replace('_', ' '):20} {counts[name]:>10}")
     for title, key in (("graphs", "graphs"), ("entities by class", "classes"),
                        ("statements by property", "properties")):
-        table = counts[key]
-        assert isinstance(table, dict)
+        table = cast(dict[str, int], counts[key])
         print(f"\n{title}:")
         for name, n in table.items():
             print(f"  {n:>10}  {name}")

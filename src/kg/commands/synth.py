@@ -6,11 +6,11 @@ import argparse
 import sys
 from pathlib import Path
 
-from kg.commands import COMMANDS
+from kg.commands import COMMANDS, Subparsers
 from kg.synth import SYNTH_GRAPH, check_entities, generate, write_file
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: Subparsers) -> None:
     """Add the `synth` command."""
     parser = subparsers.add_parser(
         "synth", help=COMMANDS["synth"],

@@ -7,10 +7,10 @@ import secrets
 import sys
 
 from kg.auth import token_digest
-from kg.commands import COMMANDS
+from kg.commands import COMMANDS, Subparsers
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: Subparsers) -> None:
     """Add the `token` command."""
     parser = subparsers.add_parser(
         "token", help=COMMANDS["token"],

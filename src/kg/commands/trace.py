@@ -5,13 +5,13 @@ from __future__ import annotations
 import argparse
 import json
 
-from kg.commands import COMMANDS
-from kg.commands.common import add_store_options
-from kg.commands.path import add_output_options, finder_from, print_paths
+from kg.commands import COMMANDS, Subparsers
+from kg.commands.common import add_store_options, services_from
+from kg.commands.path import add_output_options, print_paths
 from kg.trace import DIRECTIONS, trace
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: Subparsers) -> None:
     """Add the `trace` command."""
     parser = subparsers.add_parser(
         "trace", help=COMMANDS["trace"],
@@ -29,7 +29,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Trace and print the chains; exit 1 (via KGError) for an unknown entity."""
-    result = trace(finder_from(args), args.entity, args.direction, max_hops=args.max_hops)
+    with services_from(args) as services:
+        result = trace(services.path_finder, args.entity, args.direction, max_hops=args.max_hops)
     if args.json:
         print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
         return 0

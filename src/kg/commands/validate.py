@@ -6,12 +6,12 @@ import argparse
 import sys
 from pathlib import Path
 
-from kg.commands import COMMANDS
-from kg.commands.common import add_store_options, open_store
+from kg.commands import COMMANDS, Subparsers
+from kg.commands.common import add_store_options, services_from
 from kg.config import PROJECT_ROOT
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: Subparsers) -> None:
     """Add the `validate` command."""
     parser = subparsers.add_parser(
         "validate", help=COMMANDS["validate"],
@@ -28,7 +28,8 @@ def run(args: argparse.Namespace) -> int:
     """Validate and print the report; exit status 1 when the data does not conform."""
     from kg.validation import validate_store
 
-    report = validate_store(open_store(args), args.shapes)
+    with services_from(args) as services:
+        report = validate_store(services.store, args.shapes)
     for violation in report.violations:
         print(f"[{violation.severity}] {violation}")
     errors = sum(1 for v in report.violations if v.severity == "Violation")

@@ -1,9 +1,16 @@
-"""A SPARQL CONSTRUCT result as a subgraph, so that graph formats can draw any query's answer."""
+"""A client's SPARQL CONSTRUCT run by the engine, and its result as a subgraph, so that graph formats
+can draw any query's answer.
+
+The query runs through `Engine.run` like any client text (guard, sandboxed worker, time limit, row
+cap); its N-Triples answer is read back into terms by the store's sandboxed parser.
+"""
 
 from __future__ import annotations
 
-from kg.graphview import EXCLUDED_PREDICATES, Edge, GraphView, Node, Subgraph, local_name
+from kg.graphview import EXCLUDED_PREDICATES, Edge, GraphView, Node, Subgraph
 from kg.namespaces import RDF, RDFS, SKOS
+from kg.naming import local_name
+from kg.store import Engine, QueryRequest
 from kg.terms import Triple
 
 _LABELS = (str(SKOS.prefLabel), str(RDFS.label))
@@ -23,6 +30,13 @@ def _own_node(iri: str, triples: list[Triple]) -> Node:
             labels.setdefault(slot, o.value)
     category = local_name(sorted(types)[0]) if types else "Resource"
     return Node(iri, labels.get("zh"), labels.get("en"), tuple(sorted(types)), category)
+
+
+def construct_triples(store: Engine, query: str) -> tuple[list[Triple], bool]:
+    """The triples of a client's CONSTRUCT or DESCRIBE query and whether the row cap cut them;
+    raises the query's KGError (refused, syntax, timeout...)."""
+    answer = store.run(QueryRequest(query, graph_format="ntriples"))
+    return store.parse_triples(answer.body, fmt="ntriples", name="construct result"), answer.truncated
 
 
 def construct_subgraph(view: GraphView, triples: list[Triple]) -> Subgraph:

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from kg.errors import ExportScopeError
-from kg.exports.construct import construct_subgraph
+from kg.exports.construct import construct_subgraph, construct_triples
 from kg.exports.formats import IMAGE, RDF, ExportFormat, get_format
 from kg.exports.gexf import write_gexf
 from kg.exports.graphml import write_graphml
@@ -16,29 +16,14 @@ from kg.exports.presentation import Presentation, check_lang, present
 from kg.exports.rdf import serialise, statement_triples, subgraph_triples
 from kg.exports.scope import ExportScope, file_stem
 from kg.exports.tables import write_csv_edges, write_csv_nodes
-from kg.graphview import GraphView, Node, Subgraph, entity_id
-from kg.paths import PathFinder, PathQuery, resolve_entity
+from kg.graphview import GraphView, Node, Subgraph
+from kg.naming import entity_id
+from kg.paths import PathFinder, PathQuery
 from kg.provenance import Provenance
-from kg.sparql.guard import check_query
 from kg.store import GraphStore
-from kg.store.runner import QueryRunner, run_query
+from kg.store.guard import check_query
 from kg.terms import Triple
 from kg.trace import trace
-
-#: Runs a checked CONSTRUCT/DESCRIBE query: its triples and whether a row cap cut them.
-ConstructRunner = Callable[[str], tuple[list[Triple], bool]]
-
-
-def runner_construct(runner: QueryRunner) -> ConstructRunner:
-    """A runner using the service's query workers (time limit and row cap of the settings)."""
-
-    def run(query: str) -> tuple[list[Triple], bool]:
-        answer = run_query(runner, query, graph_format="ntriples")
-        scratch = GraphStore.in_memory()  # parse the N-Triples answer back into terms
-        scratch.load_bytes(answer.body, fmt="ntriples", name="construct result")
-        return list(scratch.triples()), answer.truncated
-
-    return run
 
 
 @dataclass(frozen=True)
@@ -92,15 +77,11 @@ class Exporter:
     """Writes any scope of the graph in any export format."""
 
     def __init__(self, store: GraphStore, view: GraphView, provenance: Provenance, *,
-                 finder: PathFinder, max_nodes: int,
-                 run_construct: ConstructRunner | None = None, refuse_network: bool = True) -> None:
+                 finder: PathFinder, max_nodes: int) -> None:
         self._store = store
         self._view = view
         self._provenance = provenance
         self._max_nodes = max_nodes
-        # Client CONSTRUCT text runs only in the sandboxed query workers (kg.store.runner), never here.
-        self._run_construct = run_construct
-        self._refuse_network = refuse_network  # the guard's refusals (KG_SPARQL_GUARD)
         self._finder = finder
 
     def export(self, request: ExportRequest) -> ExportFile:
@@ -136,7 +117,7 @@ class Exporter:
             ends = (result.source.node, result.target.node)
             subgraph = self._view.path_subgraph([p.iris() for p in result.paths])
             return _including(subgraph, ends, result.truncated), [entity_id(n.iri) for n in ends]
-        node = resolve_entity(self._view, scope.entity or "").node
+        node = self._finder.resolve(scope.entity or "").node
         if scope.kind == "neighbourhood":
             limit = self._finder.settings.max_hops
             if scope.depth > limit:
@@ -149,13 +130,15 @@ class Exporter:
         return _including(subgraph, (node,), traced.truncated), [entity_id(node.iri)]
 
     def _construct(self, scope: ExportScope) -> tuple[list[Triple], bool]:
+        """A client's CONSTRUCT, run by the store's workers (never in this process, kg.store.engine)."""
         query = scope.query or ""
-        form = check_query(query, self._store.named_graphs(), refuse=self._refuse_network)
+        # The form, and FROM graphs limited to the store's own (an export promises them). SERVICE and
+        # LOAD are refused by the store's guard in `run`, as KG_SPARQL_GUARD says (switched off, the
+        # engine's own refusal must come through, tests/security/test_sandbox.py).
+        form = check_query(query, self._store.named_graphs(), refuse=False)
         if form not in {"CONSTRUCT", "DESCRIBE"}:
             raise ExportScopeError(f"scope=construct needs a CONSTRUCT or DESCRIBE query, not {form}.")
-        if self._run_construct is None:
-            raise ExportScopeError("scope=construct is not available here (no query workers).")
-        return self._run_construct(query)
+        return construct_triples(self._store, query)
 
 
 def _including(subgraph: Subgraph, ends: tuple[Node, ...], truncated: bool) -> Subgraph:

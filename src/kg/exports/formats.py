@@ -1,10 +1,12 @@
-"""The export formats: name, file extension, media type, and which writer makes them."""
+"""The export formats: name, file extension, media type, and which writer makes them (the RDF ones
+take their extension and media type from the registry of kg.formats)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from kg.errors import UnknownExportFormatError
+from kg.formats import RDF_FORMATS
 
 #: What a format is made from: a presentation of a subgraph, a drawing of it, or RDF statements.
 GRAPH, IMAGE, RDF = "graph", "image", "rdf"
@@ -31,10 +33,10 @@ FORMATS: dict[str, ExportFormat] = {f.name: f for f in (
     ExportFormat("nodelink", "json", "application/json", GRAPH, "Node-link JSON (D3)"),
     ExportFormat("csv-nodes", "nodes.csv", "text/csv; charset=utf-8", GRAPH, "CSV nodes"),
     ExportFormat("csv-edges", "edges.csv", "text/csv; charset=utf-8", GRAPH, "CSV edges"),
-    ExportFormat("turtle", "ttl", "text/turtle; charset=utf-8", RDF, "Turtle + evidence"),
-    ExportFormat("jsonld", "jsonld", "application/ld+json", RDF, "JSON-LD + evidence"),
-    ExportFormat("ntriples", "nt", "application/n-triples", RDF, "N-Triples + evidence"),
-    ExportFormat("trig", "trig", "application/trig", RDF, "TriG + evidence (named graphs)"),
+    *(ExportFormat(name, RDF_FORMATS[name].extension, RDF_FORMATS[name].media_type, RDF, title)
+      for name, title in (("turtle", "Turtle + evidence"), ("jsonld", "JSON-LD + evidence"),
+                          ("ntriples", "N-Triples + evidence"),
+                          ("trig", "TriG + evidence (named graphs)"))),
 )}
 
 

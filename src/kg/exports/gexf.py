@@ -5,7 +5,7 @@ namespace), so an element in the `http://gexf.net/1.3/viz` namespace fails valid
 `<viz:color>` with the `viz` prefix bound to the GEXF namespace: the document validates, Gephi (which
 matches element local names) reads the colours, and readers that look for the `viz:` prefix find them.
 The colour is also a declared attribute, for readers that only take attributes (networkx).
-networkx's own writer is not used: its output fails this XSD (design.md §3).
+networkx's own writer is not used: its output fails this XSD (docs/engine-notes.md §3.7).
 """
 
 from __future__ import annotations

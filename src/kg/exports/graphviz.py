@@ -1,6 +1,7 @@
 """Graphviz: DOT text written by hand (every id quoted and escaped), SVG/PNG drawn by the `dot` binary.
 
-pydot is not used: it writes IRI ids unquoted and Graphviz then silently merges nodes (design.md §3).
+pydot is not used: it writes IRI ids unquoted and Graphviz then silently merges nodes
+(docs/engine-notes.md §3.7).
 """
 
 from __future__ import annotations
@@ -75,11 +76,12 @@ def render(dot_source: bytes, image_format: str, *, timeout: float = RENDER_TIME
             "without it."
         )
     try:
-        done = subprocess.run([binary, f"-T{IMAGE_FORMATS[image_format]}"], input=dot_source,
-                              capture_output=True, timeout=timeout, check=False)
-    except subprocess.TimeoutExpired:
+        # A fixed argument list (no shell); the DOT text goes to stdin, written by write_dot.
+        done = subprocess.run([binary, f"-T{IMAGE_FORMATS[image_format]}"],  # noqa: S603
+                              input=dot_source, capture_output=True, timeout=timeout, check=False)
+    except subprocess.TimeoutExpired as exc:
         raise RenderFailedError(f"Graphviz took longer than {timeout:g} s to draw this graph; "
-                                "export a smaller scope or format=dot.") from None
+                                "export a smaller scope or format=dot.") from exc
     if done.returncode != 0:
         message = done.stderr.decode("utf-8", "replace").strip().splitlines()
         raise RenderFailedError(f"Graphviz failed: {message[-1] if message else 'no message'}.")

@@ -71,7 +71,7 @@ def colour_of(category: str | None) -> str:
     if known is not None:
         return known
     # A hash keeps the colour the same across runs and machines (Python's hash() is salted).
-    digest = hashlib.sha1(category.encode("utf-8")).digest()
+    digest = hashlib.sha1(category.encode("utf-8"), usedforsecurity=False).digest()
     r, g, b = (64 + digest[i] % 160 for i in range(3))  # mid tones: readable with dark or light text
     return f"#{r:02x}{g:02x}{b:02x}"
 

@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING
 
 from kg.errors import BadRequestError
 from kg.exports.palette import colour_of
-from kg.graphview import entity_id
 from kg.namespaces import to_curie
+from kg.naming import entity_id
 
 if TYPE_CHECKING:
     from kg.graphview import Edge, Node, Subgraph

@@ -1,7 +1,7 @@
 """RDF exports with provenance: a subgraph's statements plus the evidence nodes that cite them.
 
 The statements are read from the `GraphStore` (so literals keep their exact language tags and
-datatypes); rdflib serialises the small result (it is the project's RDF toolkit, design.md §2).
+datatypes); rdflib serialises the small result (it is the project's RDF toolkit, docs/engine-notes.md §1).
 TriG keeps every statement in the named graph it came from.
 """
 
@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.term import Node as RdfNode
 
+from kg.formats import RDF_FORMATS
 from kg.namespaces import PREFIXES, RDF, SKOS
 from kg.store import GraphStore
 from kg.terms import Term, Triple, iri
@@ -21,8 +22,6 @@ if TYPE_CHECKING:
     from kg.graphview import Subgraph
     from kg.provenance import Provenance
 
-#: Export format name -> rdflib serializer name.
-RDF_SERIALIZERS = {"turtle": "turtle", "jsonld": "json-ld", "ntriples": "nt", "trig": "trig"}
 
 #: Node statements an RDF export carries besides the relations: what each node is and is called.
 _NODE_PREDICATES = (str(RDF.type), str(SKOS.prefLabel), str(SKOS.altLabel))
@@ -92,7 +91,7 @@ def _bind(graph: Graph) -> None:
 
 def serialise(store: GraphStore, triples: list[Triple], fmt: str) -> bytes:
     """The triples in an RDF format (turtle, jsonld, ntriples, trig); TriG keeps source graphs."""
-    serializer = RDF_SERIALIZERS[fmt]
+    serializer = RDF_FORMATS[fmt].rdflib
     if fmt == "trig":
         dataset = Dataset()
         _bind(dataset)

@@ -728,7 +728,8 @@ class LookupIndex:
             return np.zeros(len(candidates), dtype=bool)
         if len(lists) > _MEMBERSHIP_LISTS:
             return member(candidates, union(lists))
-        return np.logical_or.reduce([member(candidates, ids) for ids in lists])
+        joined: npt.NDArray[np.bool_] = np.logical_or.reduce([member(candidates, ids) for ids in lists])
+        return joined
 
     def _reading_keys(self, grams: Sequence[str], slots: dict[str, list[int]]) -> IdArray:
         """Keys holding, for every gram ("ke|chuang", "kc"), one bigram (or character) read that way."""

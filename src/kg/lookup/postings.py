@@ -264,7 +264,8 @@ def member(values: IdArray, ids: IdArray) -> npt.NDArray[np.bool_]:
     """Which of `values` are in the sorted array `ids` (looked up by bisection)."""
     if len(ids) == 0:
         return np.zeros(len(values), dtype=bool)
-    return ids[np.minimum(np.searchsorted(ids, values), len(ids) - 1)] == values
+    found: npt.NDArray[np.bool_] = ids[np.minimum(np.searchsorted(ids, values), len(ids) - 1)] == values
+    return found
 
 
 def intersect(lists: Sequence[IdArray]) -> IdArray:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import threading
 from collections import OrderedDict, defaultdict
 from collections.abc import Callable
@@ -11,7 +10,8 @@ from typing import Any
 
 from kg.errors import BadRequestError, KGError
 from kg.lookup.index import EntityRecord, LabelRecord, LookupIndex, SearchResult
-from kg.namespaces import DCTERMS, EV, IKG, ORG, OWL, RDF, RDFS, SDO, SH, SKOS, from_curie
+from kg.namespaces import DCTERMS, EV, IKG, ORG, OWL, RDF, RDFS, SDO, SH, SKOS
+from kg.naming import term_iri
 from kg.store import GraphStore
 from kg.terms import Term
 
@@ -41,7 +41,8 @@ def entity_records(store: GraphStore) -> list[EntityRecord]:
     ))
     labels: dict[str, list[LabelRecord]] = defaultdict(list)
     for subject, prop, text, lang in label_rows:
-        assert subject is not None and prop is not None and text is not None
+        if subject is None or prop is None or text is None:
+            continue  # the query binds all three; this only tells the type checker
         labels[subject].append(LabelRecord(text, lang or None, kinds[prop]))
     types: dict[str, set[str]] = defaultdict(set)
     for subject, class_iri in store.select_values(
@@ -61,25 +62,8 @@ def _label_order(label: LabelRecord) -> tuple[int, str, str]:
 
 
 _MISSING = object()
-#: Characters an IRI cannot hold (RFC 3987 IRIREF exclusions), so a type filter cannot carry query text.
-_NOT_IN_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 #: Longest lookup query, in characters: the longest label of a body is well under 100.
 MAX_QUERY_CHARS = 200
-
-
-def to_class_iri(value: str) -> str:
-    """The IRI of a class given as IRI or CURIE; raises BadRequestError for anything else."""
-    value = value.strip()
-    expanded = from_curie(value)
-    if expanded is not None:
-        return expanded
-    if value.startswith(("http://", "https://", "urn:")):
-        if _NOT_IN_IRI.search(value):
-            raise BadRequestError(f"Type {value!r} is not a valid IRI: it holds spaces or <>\"{{}}|^`\\.")
-        return value
-    raise BadRequestError(
-        f"Type {value!r} is neither an IRI nor a CURIE with a known prefix; use e.g. ikg:LeadingGroup."
-    )
 
 
 #: What a search answer depends on besides the index: query, limit, offset, lang, type.
@@ -121,7 +105,7 @@ class EntityLookup:
         if type_ is None:
             return True
         try:
-            return to_class_iri(type_) in self._subclasses
+            return term_iri(type_, what="type", bare=False) in self._subclasses
         except KGError:
             return False  # an unknown CURIE: the search raises its 400 in the thread pool
 
@@ -180,7 +164,7 @@ class EntityLookup:
 
     def subclasses(self, type_: str) -> frozenset[str]:
         """The class named by `type_` (IRI or CURIE) and all its subclasses; raises BadRequestError."""
-        class_iri = to_class_iri(type_)
+        class_iri = term_iri(type_, what="type", bare=False)
         cached = self._subclasses.get(class_iri)
         if cached is not None:
             return cached

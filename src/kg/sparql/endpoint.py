@@ -1,7 +1,9 @@
-"""SparqlEndpoint: one protocol request in, one answer out (guard, negotiation, runner, update).
+"""SparqlEndpoint: one protocol request in, one answer out (negotiation, then the store's pipeline).
 
-The web route and the `kg query` command both go through it, so the safety guard, the row cap and
-the time limit apply the same way everywhere.
+The web routes (/sparql, /queries/{name}) and the `kg query` command all go through it, and it hands
+every query to `Engine.run` (guard, sandboxed worker, serialisation, row cap) and every update to
+`Engine.update` (guard, sandboxed process), so the safety guard, the row cap and the time limit apply
+the same way everywhere, and `SparqlAnswer.truncated` is the one way an answer says a cap cut it.
 
 Datasets (SPARQL 1.1 Protocol §2.1.4): `default-graph-uri` / `named-graph-uri`, and FROM / FROM NAMED
 in the text, may name any absolute IRI, of any scheme. pyoxigraph never fetches or reads a dataset
@@ -27,18 +29,11 @@ import functools
 from dataclasses import dataclass
 
 from kg.config import Settings
-from kg.errors import ForbiddenError, QueryRefusedError
-from kg.sparql import guard
-from kg.sparql.negotiation import (
-    GRAPH_FORMATS,
-    SOLUTION_FORMATS,
-    choose_graph_format,
-    choose_solution_format,
-)
+from kg.errors import BadRequestError, ForbiddenError, QueryRefusedError
+from kg.formats import RDF_FORMATS, RDF_OFFERS, RESULT_FORMATS, RESULT_OFFERS, negotiate
 from kg.sparql.protocol import ProtocolRequest, is_absolute_iri
 from kg.sparql.service_description import render_description
-from kg.store import GraphStore
-from kg.store.runner import QueryAnswer, QueryRequest, QueryRunner
+from kg.store import Engine, QueryAnswer, QueryRequest, guard
 
 
 @dataclass(frozen=True)
@@ -52,12 +47,11 @@ class SparqlAnswer:
 
 
 class SparqlEndpoint:
-    """The SPARQL 1.1 endpoint over one store, running user queries through a QueryRunner."""
+    """The SPARQL 1.1 endpoint over one store, running client queries through `Engine.run`."""
 
-    def __init__(self, store: GraphStore, settings: Settings, runner: QueryRunner) -> None:
+    def __init__(self, store: Engine, settings: Settings) -> None:
         self._store = store
         self._settings = settings
-        self._runner = runner
         self._graphs: tuple[int, frozenset[str]] | None = None
 
     def graphs(self) -> frozenset[str]:
@@ -80,30 +74,29 @@ class SparqlEndpoint:
               base_iri: str | None = None) -> SparqlAnswer:
         """Run a query in a worker, relative IRIs resolved against `base_iri` (the endpoint's URL);
         raises QueryRefused/QuerySyntax/QueryTimeout/NotAcceptableError."""
-        return _to_answer(self._runner.run(self._prepare(request, accept, base_iri)))
+        return _to_answer(self._store.run(self._prepare(request, accept, base_iri)))
 
     async def query_async(self, request: ProtocolRequest, *, accept: str | None,
                           base_iri: str | None = None) -> SparqlAnswer:
         """Like `query`, awaiting the worker on the event loop (no thread held while it runs)."""
-        assert request.query is not None
-        if len(request.query) > guard.MEMO_CHARS:
+        if len(_query_text(request)) > guard.MEMO_CHARS:
             # The guard's lexer is linear in the text (~0.2 µs a character), and this one would be
             # lexed twice: long texts take the blocking path in a thread, off the event loop.
             return await asyncio.to_thread(self.query, request, accept=accept, base_iri=base_iri)
-        return _to_answer(await self._runner.run_async(self._prepare(request, accept, base_iri)))
+        return _to_answer(await self._store.run_async(self._prepare(request, accept, base_iri)))
 
     def _prepare(self, request: ProtocolRequest, accept: str | None,
                  base_iri: str | None) -> QueryRequest:
-        """The runner's request: the query checked by the guard and the answer's formats chosen."""
-        assert request.query is not None
+        """The store's request: the query's form read by the guard and the answer's formats chosen."""
+        text = _query_text(request)
         # FROM may name any graph: the engine only looks names up in its own store (module docstring).
-        form = guard.check_query(request.query, None, refuse=self._settings.sparql_guard)
+        form = guard.check_query(text, None, refuse=self._settings.sparql_guard)
         if form in ("SELECT", "ASK"):
-            solutions, graph = choose_solution_format(accept, request.formats).name, "turtle"
+            solutions, graph = negotiate(accept, request.formats, RESULT_OFFERS).name, "turtle"
         else:
-            solutions, graph = "json", choose_graph_format(accept, request.formats).name
+            solutions, graph = "json", negotiate(accept, request.formats, RDF_OFFERS).name
         return QueryRequest(
-            request.query, solutions, graph,
+            text, solutions, graph,
             request.default_graphs if request.has_dataset else None,
             request.named_graphs if request.has_dataset else None,
             base_iri=_base(base_iri),
@@ -112,7 +105,9 @@ class SparqlEndpoint:
     def update(self, request: ProtocolRequest, *, base_iri: str | None = None) -> SparqlAnswer:
         """Run a SPARQL Update when enabled, relative IRIs resolved against `base_iri`; raises
         ForbiddenError, QueryRefusedError, QuerySyntaxError."""
-        assert request.update is not None
+        if request.update is None:
+            raise BadRequestError("No update: send one as update= (or a body of "
+                                  "application/sparql-update).")
         if not self._settings.allow_updates:
             raise ForbiddenError(
                 "SPARQL Update is switched off on this service (set KG_ALLOW_UPDATES=true to allow it)."
@@ -124,14 +119,13 @@ class SparqlEndpoint:
                 "rewrite update text. Write USING <graph> or USING NAMED <graph> in the update itself "
                 "(an update that has USING or WITH may not be sent with these parameters anyway)."
             )
-        guard.check_update(request.update, None, refuse=self._settings.sparql_guard)
-        self._store.update(request.update, base_iri=_base(base_iri))
+        self._store.update(request.update, base_iri=_base(base_iri))  # the store applies the guard
         return SparqlAnswer(204, None, b"")
 
     def describe(self, accept: str | None, formats: tuple[str, ...],
                  endpoint_url: str) -> SparqlAnswer:
         """The service description; raises NotAcceptableError."""
-        fmt = choose_graph_format(accept, formats)
+        fmt = negotiate(accept, formats, RDF_OFFERS)
         body = render_description(
             endpoint_url, tuple(sorted(self.graphs())), fmt.name,
             updates=self._settings.allow_updates, query_timeout=self._settings.query_timeout,
@@ -147,7 +141,13 @@ def _base(endpoint_url: str | None) -> str | None:
     return endpoint_url if endpoint_url is not None and is_absolute_iri(endpoint_url) else None
 
 
+def _query_text(request: ProtocolRequest) -> str:
+    if request.query is None:
+        raise BadRequestError("No query: send one as query= (or a body of application/sparql-query).")
+    return request.query
+
+
 def _to_answer(answer: QueryAnswer) -> SparqlAnswer:
-    formats = GRAPH_FORMATS if answer.kind == "graph" else SOLUTION_FORMATS
+    formats = RDF_FORMATS if answer.kind == "graph" else RESULT_FORMATS
     truncated = None if answer.kind == "boolean" else answer.truncated
     return SparqlAnswer(200, formats[answer.format].media_type, answer.body, truncated)

@@ -8,6 +8,7 @@ from functools import lru_cache
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF
 
+from kg.formats import RDF_FORMATS
 from kg.namespaces import PREFIXES, SD
 
 _FORMATS = "http://www.w3.org/ns/formats/"
@@ -16,11 +17,6 @@ RESULT_FORMATS = (
     "SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
     "Turtle", "N-Triples", "JSON-LD", "RDF_XML", "N-Quads", "TriG",
 )
-#: rdflib's serialiser names for the graph formats of kg.sparql.negotiation.
-_RDFLIB_FORMATS = {
-    "turtle": "turtle", "ntriples": "nt", "jsonld": "json-ld", "rdfxml": "xml",
-    "nquads": "nquads", "trig": "trig",
-}
 
 
 def description_graph(endpoint: str, graphs: Sequence[str], *, updates: bool,
@@ -66,7 +62,7 @@ def description_graph(endpoint: str, graphs: Sequence[str], *, updates: bool,
 @lru_cache(maxsize=64)
 def render_description(endpoint: str, graphs: tuple[str, ...], fmt: str, *, updates: bool,
                        query_timeout: float, max_rows: int) -> bytes:
-    """The service description serialised in `fmt` (a kg.sparql.negotiation graph format name)."""
+    """The service description serialised in `fmt` (a kg.formats.RDF_FORMATS name)."""
     graph = description_graph(endpoint, graphs, updates=updates, query_timeout=query_timeout,
                               max_rows=max_rows)
     if fmt in ("nquads", "trig"):
@@ -76,5 +72,5 @@ def render_description(endpoint: str, graphs: tuple[str, ...], fmt: str, *, upda
             dataset.bind(prefix, namespace)
         for triple in graph:
             dataset.add(triple)
-        return dataset.serialize(format=_RDFLIB_FORMATS[fmt], encoding="utf-8")
-    return graph.serialize(format=_RDFLIB_FORMATS[fmt], encoding="utf-8")
+        return dataset.serialize(format=RDF_FORMATS[fmt].rdflib, encoding="utf-8")
+    return graph.serialize(format=RDF_FORMATS[fmt].rdflib, encoding="utf-8")

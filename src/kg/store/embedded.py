@@ -1,7 +1,13 @@
-"""GraphStore: pyoxigraph, embedded, persistent by default, in memory for tests."""
+"""GraphStore: pyoxigraph, embedded, persistent by default, in memory for tests; the `Engine`.
+
+The service's own queries run in this process. A client's query runs in the store's pool of
+sandboxed worker processes (kg.store.pool), started on the first `run` or by `start_workers`, and a
+client's update or upload in a sandboxed process of its own (kg.store.sandboxed).
+"""
 
 from __future__ import annotations
 
+import asyncio
 import errno
 import logging
 import threading
@@ -9,6 +15,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 import pyoxigraph as ox
 
@@ -19,12 +26,18 @@ from kg.errors import (
     KGError,
     LoadError,
     NotAcceptableError,
+    QueryFailedError,
     QuerySyntaxError,
 )
+from kg.formats import RDF_FORMATS, by_extension
 from kg.namespaces import GRAPH, ONTOLOGY_GRAPH
+from kg.store import guard
+from kg.store.engine import Engine, QueryAnswer, QueryRequest
+from kg.store.pool import QueryRunner
+from kg.store.results import to_term
 from kg.store.sandboxed import (
+    ENGINE_FORMATS,
     QUAD_FORMATS,
-    RDF_FORMATS,
     open_store,
     progress_reader,
     run_update,
@@ -34,34 +47,18 @@ from kg.terms import Row, Term, Triple
 
 log = logging.getLogger(__name__)
 
-_EXTENSIONS = {
-    ".ttl": "turtle", ".nt": "ntriples", ".nq": "nquads", ".trig": "trig", ".rdf": "rdfxml",
-    ".owl": "rdfxml", ".xml": "rdfxml", ".jsonld": "jsonld",
-}
-
-
 def format_for_path(path: Path) -> str:
-    """The RDF format name of a file, from its extension; raises LoadError for unknown ones."""
+    """The RDF format name of a file, from its extension (kg.formats); raises LoadError for unknown
+    ones."""
     suffixes = [s.lower() for s in path.suffixes if s.lower() not in {".gz"}]
-    name = _EXTENSIONS.get(suffixes[-1]) if suffixes else None
-    if name is None:
+    found = by_extension(suffixes[-1]) if suffixes else None
+    if found is None:
+        known = sorted(f".{e}" for f in RDF_FORMATS.values() for e in f.extensions)
         raise LoadError(
             f"Cannot tell the RDF format of {path.name!r} from its extension; use one of "
-            f"{', '.join(sorted(_EXTENSIONS))}.", file=str(path)
+            f"{', '.join(known)}.", file=str(path)
         )
-    return name
-
-
-def to_term(node: object) -> Term:
-    """The engine-neutral form of a pyoxigraph term."""
-    kind = type(node)  # exact type checks: this runs once per term of every answer
-    if kind is ox.NamedNode:
-        return Term("iri", node.value)  # type: ignore[attr-defined]
-    if kind is ox.Literal:
-        return Term("literal", node.value, node.datatype.value, node.language)  # type: ignore[attr-defined]
-    if kind is ox.BlankNode:
-        return Term("bnode", node.value)  # type: ignore[attr-defined]
-    return Term("triple", str(node))
+    return found.name
 
 
 def to_node(term: Term) -> ox.NamedNode | ox.BlankNode | ox.Literal:
@@ -132,8 +129,7 @@ class _Handle:
         with self._cond:
             self._cond.wait_for(lambda: self.store is not None or self.failure is not None)
             if self.store is None:
-                assert self.failure is not None
-                raise self.failure
+                raise cast(KGError, self.failure)  # the wait ends on a store or a failure
             self._readers += 1
             store = self.store
         try:
@@ -174,16 +170,22 @@ class _Handle:
 class GraphStore:
     """The project's RDF store: bundled graph loaded on first start, generation counter bumped on write.
 
-    Client input never reaches this process's engine: uploads are parsed into N-Quads and SPARQL
-    updates applied by sandboxed processes (kg.store.sandboxed). What runs here is the service's own
-    queries, pattern reads, N-Quads from the parser, and the project's own bundled files.
+    Client input never reaches this process's engine: queries run in the worker pool, uploads are
+    parsed into N-Quads and SPARQL updates applied by sandboxed processes (kg.store.sandboxed). What
+    runs here is the service's own queries, pattern reads, N-Quads from the parser, and the project's
+    own bundled files.
     """
 
-    def __init__(self, store: ox.Store, *, location: Path | None,
-                 limits: WriteLimits | None = None) -> None:
+    def __init__(self, store: ox.Store, *, location: Path | None, limits: WriteLimits | None = None,
+                 settings: Settings | None = None) -> None:
         self._handle = _Handle(store)
         self.location = location
-        self.limits = limits or WriteLimits()
+        #: The query workers' limits (time, rows, pool size) and the guard's switch come from here.
+        self.settings = settings if settings is not None else Settings(in_memory=location is None)
+        self.limits = limits or WriteLimits.of(self.settings)
+        self._runner: QueryRunner | None = None
+        self._runner_lock = threading.Lock()
+        self._closed = False
         self._generation = 0
         self._write_lock = threading.Lock()
         self._listeners: list[Callable[[], None]] = []
@@ -196,22 +198,22 @@ class GraphStore:
     @classmethod
     def open(cls, settings: Settings) -> GraphStore:
         """Open the configured store, loading the bundled ontology and data when it is empty."""
-        limits = WriteLimits.of(settings)
         if settings.in_memory:
-            graph_store = cls(ox.Store(), location=None, limits=limits)
+            graph_store = cls(ox.Store(), location=None, settings=settings)
         else:
             settings.data_dir.mkdir(parents=True, exist_ok=True)
             store, writable = _open_at_start(str(settings.data_dir))
-            graph_store = cls(store, location=settings.data_dir, limits=limits)
+            graph_store = cls(store, location=settings.data_dir, settings=settings)
             graph_store._handle.writable = writable
         if graph_store.is_empty() and graph_store._handle.writable:
             graph_store.load_bundled(settings)
         return graph_store
 
     @classmethod
-    def in_memory(cls) -> GraphStore:
-        """An empty in-memory store (tests, scratch work)."""
-        return cls(ox.Store(), location=None)
+    def in_memory(cls, settings: Settings | None = None) -> GraphStore:
+        """An empty in-memory store (tests, scratch work); `settings` give its query limits (KG_*
+        settings when omitted); nothing bundled is loaded."""
+        return cls(ox.Store(), location=None, settings=settings)
 
     def load_bundled(self, settings: Settings) -> None:
         """Load ontology/*.ttl into the ontology graph and data/*.trig|ttl into their graphs.
@@ -324,7 +326,7 @@ class GraphStore:
     def dump(self, fmt: str, *, graph: str | None = None) -> bytes:
         """The store (or one named graph) serialised in `fmt` (a RDF_FORMATS name); raises
         NotAcceptableError when the format cannot hold the data (RDF 1.2 triple terms in JSON-LD)."""
-        rdf_format = RDF_FORMATS[fmt]
+        rdf_format = ENGINE_FORMATS[fmt]
         try:
             with self._handle.reading() as store:
                 if graph is not None:
@@ -337,6 +339,49 @@ class GraphStore:
         except (OSError, ValueError) as exc:  # the writer's refusal, e.g. "JSON-LD does not support RDF 1.2"
             raise NotAcceptableError(f"The data cannot be written as {fmt} ({exc}); ask for Turtle, "
                                      "N-Triples, N-Quads or TriG.") from exc
+
+    # -- client queries ------------------------------------------------------------------------
+
+    def run(self, request: QueryRequest) -> QueryAnswer:
+        """A client's query guarded, run in a sandboxed worker, serialised and capped (the workers
+        start on first use); raises QueryRefusedError, QuerySyntaxError, NestingTooDeepError,
+        NotAcceptableError, QueryTimeoutError, ServiceBusyError, QueryFailedError."""
+        return self._query_runner().run(request)
+
+    async def run_async(self, request: QueryRequest) -> QueryAnswer:
+        """Like `run`, awaited on the running event loop: no thread is held while the query runs."""
+        runner = self._runner
+        if runner is None or len(request.query) > guard.MEMO_CHARS:
+            # Starting the workers takes a moment, and the guard's lexer is linear in the text
+            # (~0.2 µs a character): neither may hold up the event loop.
+            return await asyncio.to_thread(self.run, request)
+        return await runner.run_async(request)
+
+    @property
+    def workers_started(self) -> bool:
+        """Whether the query workers are running (False until `start_workers` or the first `run`)."""
+        return self._runner is not None
+
+    def start_workers(self) -> None:
+        """Start the query worker processes now rather than on the first `run` (the warm-up);
+        raises SandboxError, QueryFailedError."""
+        self._query_runner()
+
+    def worker_pids(self) -> list[int]:
+        """Process ids of the live query workers (for tests and monitoring)."""
+        runner = self._runner
+        return runner.worker_pids() if runner is not None else []
+
+    def _query_runner(self) -> QueryRunner:
+        runner = self._runner
+        if runner is not None:
+            return runner
+        with self._runner_lock:  # two first queries at once must not start two pools
+            if self._closed:
+                raise QueryFailedError("The store is closed; it runs no more queries.")
+            if self._runner is None:
+                self._runner = QueryRunner(self, self.settings)
+            return self._runner
 
     # -- writing -------------------------------------------------------------------------------
 
@@ -386,8 +431,8 @@ class GraphStore:
     def load_bytes(self, data: bytes, *, fmt: str, graph: str | None = None,
                    name: str = "<input>") -> None:
         """Load RDF from bytes atomically (parsed in the sandbox); raises LoadError naming the line."""
-        if fmt not in RDF_FORMATS:
-            raise LoadError(f"Unknown RDF format {fmt!r}; use one of {', '.join(RDF_FORMATS)}.")
+        if fmt not in ENGINE_FORMATS:
+            raise LoadError(f"Unknown RDF format {fmt!r}; use one of {', '.join(ENGINE_FORMATS)}.")
         nquads = self._parse(data=data, fmt=fmt, graph=graph, name=name, timeout=self.limits.timeout)
         self._load_nquads(nquads, name=name)
 
@@ -400,6 +445,14 @@ class GraphStore:
         if any(g != ox.NamedNode(graph) for g in scratch.named_graphs()):
             raise LoadError(f"{name}: it holds named graphs; a graph write takes one graph.", file=name)
         return scratch.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(graph)) or b""
+
+    def parse_triples(self, data: bytes, *, fmt: str, name: str = "<input>") -> list[Triple]:
+        """The triples of an RDF document (parsed in the sandbox, like any client input), in any
+        graph, duplicates merged; raises LoadError naming the line."""
+        nquads = self._parse(data=data, fmt=fmt, graph=None, name=name, timeout=self.limits.timeout)
+        found = dict.fromkeys((q.subject, q.predicate, q.object)
+                              for q in ox.parse(nquads, format=ox.RdfFormat.N_QUADS))
+        return [(to_term(s), to_term(p), to_term(o)) for s, p, o in found]
 
     def replace_graph(self, graph: str, ntriples: bytes) -> None:
         """Replace a named graph's content with N-Triples from `parse_graph`, in one transaction."""
@@ -447,16 +500,20 @@ class GraphStore:
         to_graph = ox.NamedNode(graph) if graph and fmt not in QUAD_FORMATS else None
         with self._writing(), self._handle.reading() as store, path.open("rb") as handle:
             try:
-                store.load(handle, format=RDF_FORMATS[fmt], to_graph=to_graph)
+                store.load(handle, format=ENGINE_FORMATS[fmt], to_graph=to_graph)
             except SyntaxError as exc:
                 raise LoadError(f"{path}: line {exc.lineno}: {exc.msg}", file=str(path),
                                 line=exc.lineno, column=exc.offset) from exc
             self._flush(store)
 
     def update(self, sparql_update: str, *, base_iri: str | None = None) -> None:
-        """Run a client's SPARQL Update atomically in a sandboxed process, its relative IRIs resolved
-        against `base_iri`; raises QuerySyntaxError, UpdateFailedError, QueryRefusedError (it tried
-        the network), NestingTooDeepError, InsufficientStorageError."""
+        """Run a client's SPARQL Update atomically in a sandboxed process, after the guard, its
+        relative IRIs resolved against `base_iri`; raises QueryRefusedError (SERVICE, LOAD, or it
+        tried the network), QuerySyntaxError, UpdateFailedError, NestingTooDeepError,
+        InsufficientStorageError."""
+        # Here, not in the callers, so that no update text reaches the engine unguarded (the guard
+        # remembers recent texts: one a caller has just checked is not lexed twice).
+        guard.check_update(sparql_update, None, refuse=self.settings.sparql_guard)
         limits = self.limits
         with self._writing():
             if self.location is None:
@@ -513,6 +570,29 @@ class GraphStore:
         with self._handle.reading() as store:
             self._flush(store)
 
+    def stop_workers(self) -> None:
+        """Stop the query workers; the next `run` starts new ones. For an app over a store it did not
+        open: its shutdown ends its workers, not the store."""
+        with self._runner_lock:
+            runner, self._runner = self._runner, None
+        if runner is not None:
+            self._forget_listeners_of(runner)
+            runner.close()
+
+    def _forget_listeners_of(self, owner: object) -> None:
+        def kept(listeners: list[Callable[[], None]]) -> list[Callable[[], None]]:
+            return [f for f in listeners if getattr(f, "__self__", None) is not owner]
+
+        self._listeners, self._before_listeners = kept(self._listeners), kept(self._before_listeners)
+
+    def close(self) -> None:
+        """Stop the query workers (for good: `run` raises QueryFailedError afterwards) and flush;
+        the service's own reads and writes keep working."""
+        with self._runner_lock:
+            self._closed = True
+        self.stop_workers()
+        self.flush()
+
     def checkpoint(self, path: Path) -> None:
         """A consistent copy of the on-disk store at `path`, made of hard links (milliseconds), for
         readers in other processes; raises InsufficientStorageError or QueryFailedError."""
@@ -526,6 +606,11 @@ class GraphStore:
         """The whole dataset as N-Quads (used to seed worker processes of an in-memory store)."""
         with self._handle.reading() as store:
             return store.dump(format=ox.RdfFormat.N_QUADS) or b""
+
+
+def _embedded(store: GraphStore) -> Engine:
+    """Never called: mypy checks here that GraphStore implements every member of Engine."""
+    return store
 
 
 def _open_at_start(location: str) -> tuple[ox.Store, bool]:

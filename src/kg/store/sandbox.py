@@ -3,16 +3,17 @@
 Every process that hands client-controlled text or bytes to the engine (SPARQL queries and updates,
 uploaded RDF, CONSTRUCT exports, catalogue queries) calls it before it opens the store, and `kg serve`
 applies it to the web process itself before any thread starts. The engine executes `SERVICE` and
-`LOAD` and has no switch to turn them off; a text guard cannot predict its grammar (design.md §3), so
-the kernel is what makes the dangerous thing impossible, whatever a query says.
+`LOAD` and has no switch to turn them off; a text guard cannot predict its grammar
+(docs/engine-notes.md §3.3), so the kernel is what makes the dangerous thing impossible, whatever a
+query says.
 
 How: the calling thread moves into a new, empty network namespace (`unshare(CLONE_NEWNET)`); as an
-unprivileged user it first enters a new user namespace that maps its own uid and gid, which grants
-the right to do so (design.md §6). The new namespace has only a loopback interface, and that is down:
-`connect()` to any address, 127.0.0.1 included, fails with "Network is unreachable", and name lookups
-fail. Sockets and pipes made before the call keep working (the query workers' pipes to the parent,
-the web server's listening socket). Namespaces belong to threads: threads started afterwards inherit
-the new one, threads that already ran stay outside, so the call comes before any other thread starts.
+unprivileged user it first enters a new user namespace that maps its own uid and gid, which grants the right
+to do so (docs/engine-notes.md §4.1). The new namespace has only a loopback interface, and that is down:
+`connect()` to any address, 127.0.0.1 included, fails with "Network is unreachable", and name lookups fail.
+Sockets and pipes made before the call keep working (the query workers' pipes to the parent, the web server's
+listening socket). Namespaces belong to threads: threads started afterwards inherit the new one, threads that
+already ran stay outside, so the call comes before any other thread starts.
 
 `deny_network()` then checks its own result by trying to connect to 127.0.0.1 over IPv4 and IPv6;
 if either succeeds, or the kernel refuses the namespaces, it raises SandboxError, and the service

@@ -14,10 +14,11 @@ before they read a byte of client input:
   it read-write, applies the update, flushes and exits, and the web process opens the store again
   (about 0.1 s in all, measured at 10k and 1M triples). For an in-memory store the process gets the
   dataset as N-Quads and sends the result back. A crash or the deadline (SIGKILL) leaves the store
-  as it was: pyoxigraph commits an update atomically (design.md §3, durability).
+  as it was: pyoxigraph commits an update atomically (docs/engine-notes.md §3.5).
 
 Messages on the pipes are tuples whose first item names them: `("ok", ...)`, `("error", class name,
-detail, file, line, column)`, `("progress", done, total)`, `("sandbox", detail)`.
+detail, file, line, column)`, `("progress", done, total)`, and `Failure("sandbox", detail)`
+(kg.store.messages, shared with the query workers; a named tuple, so it reads as `("sandbox", detail)`).
 """
 
 from __future__ import annotations
@@ -49,6 +50,8 @@ from kg.errors import (
     SandboxError,
     UpdateFailedError,
 )
+from kg.formats import RDF_FORMATS
+from kg.store.messages import Failure
 from kg.store.sandbox import deny_network
 from kg.store.untrusted import (
     MAX_TRIPLE_TERM_DEPTH,
@@ -60,17 +63,12 @@ from kg.store.untrusted import (
 
 log = logging.getLogger(__name__)
 
-#: Store format names -> pyoxigraph formats (the one table of the engine's RDF formats).
-RDF_FORMATS: dict[str, ox.RdfFormat] = {
-    "turtle": ox.RdfFormat.TURTLE,
-    "ntriples": ox.RdfFormat.N_TRIPLES,
-    "nquads": ox.RdfFormat.N_QUADS,
-    "trig": ox.RdfFormat.TRIG,
-    "rdfxml": ox.RdfFormat.RDF_XML,
-    "jsonld": ox.RdfFormat.JSON_LD,
+#: kg.formats' RDF format names -> the engine's formats.
+ENGINE_FORMATS: dict[str, ox.RdfFormat] = {
+    f.name: getattr(ox.RdfFormat, f.engine) for f in RDF_FORMATS.values()
 }
 #: Formats whose documents carry their own graph names.
-QUAD_FORMATS = frozenset({"nquads", "trig"})
+QUAD_FORMATS = frozenset(f.name for f in RDF_FORMATS.values() if f.quads)
 #: Seconds a sandboxed process may take to start (fork, sandbox, open or seed the store).
 START_TIMEOUT = 120.0
 #: Seconds between tries to open a store another process has just let go of.
@@ -88,7 +86,7 @@ def forkserver() -> Any:
     """The multiprocessing context every engine process is started from (preloaded, so a process
     starts in milliseconds rather than paying a fresh interpreter and the pyoxigraph import)."""
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["__main__", "kg.store.runner", __name__])
+    context.set_forkserver_preload(["__main__", "kg.store.worker", __name__])
     return context
 
 
@@ -102,7 +100,7 @@ def enter_sandbox(conn: Connection, *, unsafe: bool) -> bool:
     except SandboxError as exc:
         if not unsafe:
             with contextlib.suppress(OSError):
-                conn.send(("sandbox", exc.detail))
+                conn.send(Failure("sandbox", exc.detail))
             return False
         log.warning("KG_UNSAFE_NETWORK=true: engine process without the network sandbox: %s", exc.detail)
     return True
@@ -140,7 +138,7 @@ def _to_nquads(data: bytes, fmt: str, graph: str | None, name: str, max_nesting:
     scratch = ox.Store()
     try:
         to_graph = ox.NamedNode(graph) if graph and fmt not in QUAD_FORMATS else None
-        scratch.load(data, format=RDF_FORMATS[fmt], to_graph=to_graph)
+        scratch.load(data, format=ENGINE_FORMATS[fmt], to_graph=to_graph)
     except (SyntaxError, ValueError, OSError) as exc:
         raise _engine_error(exc, name) from exc
     _check_triple_terms(scratch, name)
@@ -231,7 +229,7 @@ def _open_for_update(location: str | None, conn: Connection) -> ox.Store:
 
 def open_store(location: str, *, read_only: bool = False, tries: int = _OPEN_TRIES) -> ox.Store:
     """Open the on-disk store, retrying while another process lets go of it or compacts it
-    (design.md §6: a read-only open can race a writer's compaction); raises QueryFailedError."""
+    (docs/engine-notes.md §4.3: a read-only open can race a writer's compaction); raises QueryFailedError."""
     failure: Exception = QueryFailedError("not tried")
     for attempt in range(tries):
         try:
@@ -318,6 +316,7 @@ class Parser:
         if self._process is not None and self._process.is_alive() and self._conn is not None:
             return self._conn
         self._kill()
+        parent: Connection
         parent, child = forkserver().Pipe()
         process = forkserver().Process(target=_parser_main, args=(child, self._unsafe),
                                        name="kg-parser", daemon=True)

@@ -1,11 +1,10 @@
 """Checks on client text and bytes before any engine parser sees them: nesting depth and well-formedness.
 
-The engine's parsers recurse: 10,000 nested groups in an update or objects in JSON-LD overflow the
-stack and kill the process (SIGSEGV), 3,000 kill a query worker (design.md §6). These checks refuse
-such input with a 400 naming the limit (`KG_MAX_NESTING`), in time linear in the input. They run in
-the sandboxed worker that parses the input next, so even a text that fooled a check here could only
-kill that worker, never the service: the checks are for clear answers, the process boundary is the
-safety.
+The engine's parsers recurse: 10,000 nested groups in an update or objects in JSON-LD overflow the stack and
+kill the process (SIGSEGV), 3,000 kill a query worker (docs/engine-notes.md §4.2). These checks refuse such
+input with a 400 naming the limit (`KG_MAX_NESTING`), in time linear in the input. They run in the sandboxed
+worker that parses the input next, so even a text that fooled a check here could only kill that worker, never
+the service: the checks are for clear answers, the process boundary is the safety.
 
 - SPARQL and the Turtle family (Turtle, TriG, N-Triples, N-Quads): `{ ( [` and `<<` counted outside
   strings and comments, and inside what reads as an IRI too (the engine may read `<` as

@@ -1,4 +1,5 @@
-"""One router per resource; the app includes them in this order."""
+"""One router per resource; the app includes them in this order (a more specific path before the
+route that would swallow it: /entities/{id}/neighbourhood before /entities/{id})."""
 
 from __future__ import annotations
 
@@ -6,15 +7,19 @@ from fastapi import APIRouter
 
 from kg.api.routes import (
     analytics,
+    catalogue,
     deployments,
     entities,
     exports,
     graph_store,
     health,
     linked_data,
+    neighbourhood,
     paths,
     reconcile,
     sparql,
+    timeline,
+    trace,
     web,
 )
 
@@ -22,10 +27,14 @@ ROUTERS: list[APIRouter] = [
     health.router,
     sparql.router,
     graph_store.router,
+    neighbourhood.router,
     entities.router,
     reconcile.router,
     linked_data.router,
     paths.router,
+    trace.router,
+    timeline.router,
+    catalogue.router,
     deployments.router,
     analytics.router,
     exports.router,

@@ -4,16 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
-from kg.analytics import MEASURES, Analytics
-from kg.api.routes.paths import NodeOut
-from kg.api.services import graph_view_of
-from kg.api.state import AppState, get_state
+from kg.analytics import MEASURES
+from kg.api.deps import ServicesDep
+from kg.api.models import NodeOut
 
 router = APIRouter(tags=["analytics"])
-State = Annotated[AppState, Depends(get_state)]
 Limit = Annotated[int, Query(ge=1, le=1000, description="how many results")]
 Members = Annotated[int, Query(ge=1, le=1000, description="most members listed per group")]
 
@@ -53,28 +51,23 @@ class GroupingOut(BaseModel):
     truncated: bool
 
 
-def analytics_of(state: AppState) -> Analytics:
-    """The app's analytics (cached per store generation)."""
-    return state.singleton("analytics", lambda: Analytics(graph_view_of(state)))
-
-
 @router.get("/analytics/centrality", response_model=CentralityOut, summary="Most central entities")
 def centrality(
-    state: State,
+    services: ServicesDep,
     measure: Annotated[str, Query(description="one of " + ", ".join(MEASURES))] = "degree",
     limit: Limit = 20,
 ) -> dict[str, object]:
     """The `limit` most central entities (`method` says how); 400 for an unknown measure."""
-    return analytics_of(state).centrality(measure, limit=limit).to_dict()
+    return services.analytics.centrality(measure, limit=limit).to_dict()
 
 
 @router.get("/analytics/communities", response_model=GroupingOut, summary="Communities")
-def communities(state: State, limit: Limit = 20, members: Members = 50) -> dict[str, object]:
+def communities(services: ServicesDep, limit: Limit = 20, members: Members = 50) -> dict[str, object]:
     """Communities of the undirected network (seeded Louvain; label propagation on large graphs)."""
-    return analytics_of(state).communities(limit=limit, members=members).to_dict()
+    return services.analytics.communities(limit=limit, members=members).to_dict()
 
 
 @router.get("/analytics/components", response_model=GroupingOut, summary="Connected components")
-def components(state: State, limit: Limit = 20, members: Members = 50) -> dict[str, object]:
+def components(services: ServicesDep, limit: Limit = 20, members: Members = 50) -> dict[str, object]:
     """Weakly connected components, largest first."""
-    return analytics_of(state).components(limit=limit, members=members).to_dict()
+    return services.analytics.components(limit=limit, members=members).to_dict()

@@ -5,14 +5,12 @@ from __future__ import annotations
 from typing import Annotated
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import RedirectResponse
 from pydantic import BaseModel
 
+from kg.api.deps import ServicesDep
 from kg.api.models import CitationOut, ExplainedNodeOut, HopOut, LabelOut, PathOut
-from kg.api.services import path_finder_of
-from kg.api.state import AppState, get_state
-from kg.deployments import Deployments
 from kg.errors import BadRequestError
 
 router = APIRouter(tags=["tracing"])
@@ -76,16 +74,9 @@ class DeploymentsOut(BaseModel):
     truncated: bool
 
 
-State = Annotated[AppState, Depends(get_state)]
-
-
-def _deployments(state: AppState) -> Deployments:
-    return state.singleton("deployments", lambda: Deployments(path_finder_of(state)))
-
-
 @router.get("/deployments", response_model=DeploymentsOut, summary="Deployments and who carries them out")
 def list_deployments(
-    state: State,
+    services: ServicesDep,
     level: Annotated[str | None, Query(description="national or municipal (default: both)")] = None,
     body: Annotated[str | None, Query(
         description="only the deployments this body carries out (id, IRI, CURIE or name)")] = None,
@@ -93,25 +84,24 @@ def list_deployments(
 ) -> dict[str, object]:
     """Every deployment with issuers, date and cited chains to the bodies that carry it out; 400 bad
     level or limit, 404 unknown body."""
-    if limit > state.settings.max_rows:
-        raise BadRequestError(f"limit={limit} is out of range; use 1 to {state.settings.max_rows} "
+    if limit > services.settings.max_rows:
+        raise BadRequestError(f"limit={limit} is out of range; use 1 to {services.settings.max_rows} "
                               "(KG_MAX_ROWS).")
-    return _deployments(state).find_all(level=level, body=body, limit=limit).to_dict()
+    return services.deployments.find_all(level=level, body=body, limit=limit).to_dict()
 
 
 @router.get("/deployments/{id:path}", response_model=DeploymentOut, summary="One deployment",
             responses={303: {"description": "the entity is a body, not a deployment: see the "
                                             "deployments it carries out (/deployments?body=)"}})
 def get_deployment(
-    state: State,
+    services: ServicesDep,
     request: Request,
     id: Annotated[str, Path(description="deployment id, IRI, CURIE or name")],
     max_hops: Annotated[int | None, Query(description="longest chain (≤ KG_MAX_HOPS)")] = None,
 ) -> object:
     """One deployment with its issuers and chains; 303 to `/deployments?body=` for an entity that is not
     a deployment; 404 for an unknown entity."""
-    deployments = _deployments(state)
-    found = deployments.find(id, max_hops=max_hops)
+    found = services.deployments.find(id, max_hops=max_hops)
     if found is None:
         # A relative reference, so that the redirect stays right behind a reverse proxy.
         target = f"{request.url_for('list_deployments').path}?{urlencode({'body': id})}"

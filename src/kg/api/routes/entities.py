@@ -6,31 +6,30 @@ import re
 from typing import Annotated, Any
 
 import orjson
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import APIRouter, Query, Response
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel
 from starlette.convertors import Convertor, register_url_convertor
 
+from kg.api.deps import ServicesDep
 from kg.api.models import CitationOut, LabelOut
-from kg.api.services import entity_views_of, lookup_of
-from kg.api.state import AppState, get_state
-from kg.entities import EntityViews, to_entity_id
 from kg.errors import BadRequestError
 from kg.lookup import Hit, SearchResult
-from kg.lookup.service import EntityLookup
 from kg.namespaces import to_curie
+from kg.naming import entity_id
 
 router = APIRouter(tags=["entities"])
 
 
 class EntityRefConvertor(Convertor[str]):
-    """A path segment naming an entity: a slug or CURIE, or a full IRI (its slashes decoded from %2F).
+    """A path segment naming an entity: a slug, CURIE or name, or a full IRI, bare or in <…> (its
+    slashes decoded from %2F).
 
     The IRI form stops short of a trailing `/neighbourhood`, so sub-resources of an entity still
     reach their own routes.
     """
 
-    regex = r"[^/]+|https?:/+(?:(?!/neighbourhood$)[^?#])+"
+    regex = r"[^/]+|<?https?:/+(?:(?!/neighbourhood$)[^?#])+"
 
     def convert(self, value: str) -> str:
         return value
@@ -105,20 +104,10 @@ class EntityOut(BaseModel):
     citations: list[CitationOut]
 
 
-async def get_lookup(state: Annotated[AppState, Depends(get_state)]) -> EntityLookup:
-    """FastAPI dependency: the app's lookup service (async: it builds nothing, the index comes later)."""
-    return lookup_of(state)
-
-
-async def get_views(state: Annotated[AppState, Depends(get_state)]) -> EntityViews:
-    """FastAPI dependency: the entity view builder."""
-    return entity_views_of(state)
-
-
 def _hit_out(hit: Hit) -> dict[str, object]:
     entity = hit.entity
     return {
-        "id": to_entity_id(entity.iri), "iri": entity.iri, "curie": to_curie(entity.iri),
+        "id": entity_id(entity.iri), "iri": entity.iri, "curie": to_curie(entity.iri),
         "label": {"zh": entity.preferred("zh"), "en": entity.preferred("en")},
         "types": sorted(to_curie(t) for t in entity.types),
         "matched": hit.matched, "match": hit.match, "score": hit.score,
@@ -140,8 +129,7 @@ _LANG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
 @router.get("/entities", summary="Look up entities by name, abbreviation, pinyin or English",
             response_model=LookupOut)
 async def lookup_entities(
-    state: Annotated[AppState, Depends(get_state)],
-    lookup: Annotated[EntityLookup, Depends(get_lookup)],
+    services: ServicesDep,
     q: Annotated[str, Query(pattern=r"\S", description="Name, abbreviation, English words, pinyin "
                             "(tones and spaces optional), pinyin initials; one typo is tolerated when "
                             "fewer than 20 labels match as typed.")],
@@ -152,9 +140,11 @@ async def lookup_entities(
     offset: Annotated[int, Query(ge=0, description="Hits to skip.")] = 0,
 ) -> Response:
     """Ranked entities whose labels match `q`, each with the label that matched and how."""
-    if limit > state.settings.lookup_limit:
+    if limit > services.settings.lookup_limit:
         raise BadRequestError(f"limit={limit} is above the largest page size "
-                              f"{state.settings.lookup_limit} (KG_LOOKUP_LIMIT); page with offset.")
+                              f"{services.settings.lookup_limit} (KG_LOOKUP_LIMIT); page with offset.")
+    lookup = services.lookup
+
     def search() -> Response:
         body = lookup.render(_lookup_body, q, limit=limit, offset=offset, lang=lang, type_=type)
         return Response(body, media_type="application/json")
@@ -168,6 +158,7 @@ async def lookup_entities(
 
 @router.get("/entities/{id:entity}", summary="Everything the graph says about one entity",
             response_model=EntityOut)
-def get_entity(id: str, views: Annotated[EntityViews, Depends(get_views)]) -> dict[str, Any]:
-    """Labels, aliases, types, relations both ways and literal values, each with its citations."""
-    return views.get_entity(id).to_dict()
+def get_entity(id: str, services: ServicesDep) -> dict[str, Any]:
+    """Labels, aliases, types, relations both ways and literal values, each with its citations; the
+    entity in any form (id, CURIE, IRI or name)."""
+    return services.entity_views.get_entity(id).to_dict()

@@ -5,14 +5,13 @@ from __future__ import annotations
 from typing import Annotated
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Query
 from fastapi.responses import Response
 from pydantic import BaseModel
 
-from kg.api.services import graph_view_of, path_finder_of, provenance_of, query_runner_of
-from kg.api.state import AppState, get_state
-from kg.exports import FORMATS, SCOPES, Exporter, ExportRequest, ExportScope
-from kg.exports.exporter import runner_construct
+from kg.api.deps import ServicesDep
+from kg.api.truncation import truncation_header
+from kg.exports import FORMATS, SCOPES, ExportRequest, ExportScope
 
 router = APIRouter(tags=["exports"])
 
@@ -34,17 +33,6 @@ class ExportFormatsOut(BaseModel):
     scopes: list[str]
 
 
-def exporter_of(state: AppState) -> Exporter:
-    """The app's exporter."""
-    return state.singleton("exporter", lambda: Exporter(
-        state.store, graph_view_of(state), provenance_of(state), finder=path_finder_of(state),
-        max_nodes=state.settings.max_neighbourhood_nodes,
-        # The worker pool starts on the first CONSTRUCT export, not with the exporter.
-        run_construct=lambda query: runner_construct(query_runner_of(state))(query),
-        refuse_network=state.settings.sparql_guard,
-    ))
-
-
 def content_disposition(filename: str) -> str:
     """An attachment header; the RFC 5987 form carries any non-ASCII name."""
     ascii_name = filename.encode("ascii", "replace").decode("ascii").replace("?", "_")
@@ -63,7 +51,7 @@ def list_formats() -> ExportFormatsOut:
 
 @router.get("/export", responses={200: {"description": "The export file (attachment)."}})
 def export(
-    state: Annotated[AppState, Depends(get_state)],
+    services: ServicesDep,
     format: Annotated[str, Query(description="One of " + ", ".join(FORMATS))],
     scope: Annotated[str, Query(description="One of " + ", ".join(SCOPES))] = "all",
     entity: Annotated[str | None, Query(description="neighbourhood/trace: id, IRI, CURIE or name")] = None,
@@ -79,9 +67,9 @@ def export(
     """Download a scope of the graph in an export format; 400 for a bad format, scope or parameter."""
     request = ExportRequest(format, ExportScope(scope, entity, depth, source, target, k, direction, query),
                             lang=lang, bom=bom)
-    result = exporter_of(state).export(request)
+    result = services.exporter.export(request)
     headers = {
         "Content-Disposition": content_disposition(result.filename),
-        "KG-Truncated": "true" if result.truncated else "false",
+        **truncation_header(result.truncated),
     }
     return Response(result.content, media_type=result.media_type, headers=headers)

@@ -15,9 +15,9 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request, Response
 
 from kg.api.auth import require_write_token
-from kg.api.state import AppState, get_state
+from kg.api.deps import ServicesDep
+from kg.formats import RDF_OFFERS, negotiate
 from kg.graph_store import GraphStoreService, GraphTarget, body_format, target_of
-from kg.sparql.negotiation import choose_graph_format
 from kg.sparql.protocol import media_type_of
 
 router = APIRouter(tags=["graph store"])
@@ -25,21 +25,20 @@ router = APIRouter(tags=["graph store"])
 PATH = "/rdf-graphs"
 
 
-def get_graph_store(state: Annotated[AppState, Depends(get_state)]) -> GraphStoreService:
+async def get_graph_store(services: ServicesDep) -> GraphStoreService:
     """FastAPI dependency: the Graph Store Protocol service over the app's store."""
-    return state.singleton("graph_store", lambda: GraphStoreService(
-        state.store, allow_updates=state.settings.allow_updates))
+    return services.graph_store
 
 
 def _target(request: Request) -> GraphTarget:
     return target_of(request.query_params.multi_items())
 
 
-async def _authorize_write(request: Request, state: Annotated[AppState, Depends(get_state)],
+async def _authorize_write(request: Request, services: ServicesDep,
                            service: Annotated[GraphStoreService, Depends(get_graph_store)]) -> None:
     """Refuse a write when writes are off (403), then when its bearer token is missing or wrong (401)."""
     service.check_updates_allowed()
-    require_write_token(request, state)
+    require_write_token(request, services)
 
 
 async def _write_body(request: Request, _: Annotated[None, Depends(_authorize_write)]) -> bytes:
@@ -66,7 +65,7 @@ def read_graph(request: Request,
                service: Annotated[GraphStoreService, Depends(get_graph_store)]) -> Response:
     """`?graph=<IRI>` or `?default` (the union of every graph), negotiated by Accept or `format=`."""
     target = _target(request)
-    fmt = choose_graph_format(request.headers.get("accept"), request.query_params.getlist("format"))
+    fmt = negotiate(request.headers.get("accept"), request.query_params.getlist("format"), RDF_OFFERS)
     body = service.read(target, fmt.name)
     headers = {"Vary": "Accept"}
     if request.method == "HEAD":

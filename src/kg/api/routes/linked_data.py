@@ -4,46 +4,42 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import HTMLResponse
 
-from kg.api.routes.entities import get_views
-from kg.api.state import AppState, get_state
-from kg.entities import EntityViews
+from kg.api.deps import ServicesDep
 from kg.errors import EntityNotFoundError
+from kg.formats import HTML, Format, negotiate
 from kg.linked_data import (
-    MEDIA_TYPES,
-    LinkedData,
+    PAGE_OFFERS,
+    RDF_OFFERS,
     context_document,
     entity_html,
-    negotiate,
     not_found_html,
     ontology_html,
     ontology_triples,
     serialise,
     void_triples,
 )
+from kg.services import Services
 from kg.terms import Triple
 
 router = APIRouter(tags=["linked data"])
 
-_RDF_ONLY = ("turtle", "jsonld", "ntriples", "rdfxml")
 _FORMAT = Query(alias="format",
                 description="Override content negotiation: html, turtle, jsonld, ntriples, rdfxml.")
 
 
-def get_linked_data(state: Annotated[AppState, Depends(get_state)],
-                    views: Annotated[EntityViews, Depends(get_views)]) -> LinkedData:
-    """FastAPI dependency: the linked-data service."""
-    return state.singleton("linked_data", lambda: LinkedData(state.store, views))
+def _chosen(request: Request, fmt: str | None, offers: tuple[Format, ...] = PAGE_OFFERS) -> Format:
+    return negotiate(request.headers.get("accept"), [fmt] if fmt else [], offers)
 
 
-def _rdf_response(triples: list[Triple], fmt: str) -> Response:
-    return Response(serialise(triples, fmt), media_type=MEDIA_TYPES[fmt], headers={"Vary": "Accept"})
+def _rdf_response(triples: list[Triple], fmt: Format) -> Response:
+    return Response(serialise(triples, fmt.name), media_type=fmt.media_type, headers={"Vary": "Accept"})
 
 
-def _base_url(state: AppState, request: Request) -> str:
-    return state.settings.base_url or str(request.base_url)
+def _base_url(services: Services, request: Request) -> str:
+    return services.settings.base_url or str(request.base_url)
 
 
 @router.get("/id/{slug:path}",
@@ -51,18 +47,19 @@ def _base_url(state: AppState, request: Request) -> str:
             response_class=Response)
 def dereference(
     slug: str, request: Request,
-    linked: Annotated[LinkedData, Depends(get_linked_data)],
+    services: ServicesDep,
     fmt: Annotated[str | None, _FORMAT] = None,
 ) -> Response:
     """The description of https://w3id.org/innokg/id/{slug} in the negotiated format."""
-    chosen = negotiate(request.headers.get("accept"), fmt)
+    chosen = _chosen(request, fmt)
+    linked = services.linked_data
     try:
-        if chosen == "html":
+        if chosen is HTML:
             view = linked.views.get_entity(slug)
             return HTMLResponse(entity_html(view), headers={"Vary": "Accept"})
         return _rdf_response(linked.description(slug), chosen)
     except EntityNotFoundError:
-        if chosen != "html":
+        if chosen is not HTML:
             raise
         return HTMLResponse(not_found_html(slug), status_code=404, headers={"Vary": "Accept"})
 
@@ -70,13 +67,13 @@ def dereference(
 @router.get("/ontology", summary="The ontology (HTML, Turtle, JSON-LD, N-Triples, RDF/XML)",
             response_class=Response)
 def ontology(
-    request: Request, state: Annotated[AppState, Depends(get_state)],
+    request: Request, services: ServicesDep,
     fmt: Annotated[str | None, _FORMAT] = None,
 ) -> Response:
     """The ontology graph, content-negotiated."""
-    chosen = negotiate(request.headers.get("accept"), fmt)
-    triples = ontology_triples(state.store)
-    if chosen == "html":
+    chosen = _chosen(request, fmt)
+    triples = ontology_triples(services.store)
+    if chosen is HTML:
         return HTMLResponse(ontology_html(triples), headers={"Vary": "Accept"})
     return _rdf_response(triples, chosen)
 
@@ -84,13 +81,13 @@ def ontology(
 @router.get("/void", summary="VoID description of the dataset", response_class=Response)
 @router.get("/.well-known/void", include_in_schema=False, response_class=Response)
 def void(
-    request: Request, state: Annotated[AppState, Depends(get_state)],
-    linked: Annotated[LinkedData, Depends(get_linked_data)],
+    request: Request, services: ServicesDep,
     fmt: Annotated[str | None, _FORMAT] = None,
 ) -> Response:
     """void:Dataset with triple, entity, class and property counts computed from the store."""
-    chosen = negotiate(request.headers.get("accept"), fmt, allowed=_RDF_ONLY)
-    return _rdf_response(void_triples(linked.statistics(), base_url=_base_url(state, request)), chosen)
+    chosen = _chosen(request, fmt, RDF_OFFERS)
+    statistics = services.linked_data.statistics()
+    return _rdf_response(void_triples(statistics, base_url=_base_url(services, request)), chosen)
 
 
 @router.get("/context.jsonld", summary="The JSON-LD context of this service's JSON-LD answers")

@@ -41,8 +41,7 @@ from fastapi.responses import HTMLResponse, JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
 import kg
-from kg.api.services import lookup_of
-from kg.api.state import AppState, get_state
+from kg.api.deps import ServicesDep
 from kg.errors import BadRequestError, UnsupportedMediaTypeError
 from kg.namespaces import ID, IKG, to_curie
 from kg.reconcile import (
@@ -63,6 +62,7 @@ from kg.reconcile import (
     VocabTerm,
     choose_lang,
 )
+from kg.services import Services
 
 router = APIRouter(tags=["reconciliation"])
 
@@ -200,11 +200,9 @@ class ProposalOut(BaseModel):
 
 # -- dependencies and parsing ----------------------------------------------------------------------
 
-def get_reconciler(state: Annotated[AppState, Depends(get_state)]) -> Reconciler:
-    """FastAPI dependency: the reconciler, over the app's shared lookup index ("lookup")."""
-    lookup = lookup_of(state)
-    return state.singleton("reconciler", lambda: Reconciler(
-        state.store, lookup, limit_cap=state.settings.lookup_limit))
+def get_reconciler(services: ServicesDep) -> Reconciler:
+    """FastAPI dependency: the reconciler, over the app's shared lookup index."""
+    return services.reconciler
 
 
 async def _read_body(request: Request) -> bytes:
@@ -344,8 +342,8 @@ def _json_response(model: BaseModel | dict[str, Any]) -> Response:
     return JSONResponse(model)
 
 
-def _base(request: Request, state: AppState) -> str:
-    return (state.settings.base_url or str(request.base_url)).rstrip("/")
+def _base(request: Request, services: Services) -> str:
+    return (services.settings.base_url or str(request.base_url)).rstrip("/")
 
 
 #: Data-extension settings offered for every property: (type, id, label, help text, default).
@@ -459,7 +457,7 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
 }
 
 
-def _service(request: Request, state: AppState, reconciler: Reconciler, body: bytes) -> Response:
+def _service(request: Request, services: Services, reconciler: Reconciler, body: bytes) -> Response:
     params = _parameters(request, body)
     if "queries" in params:
         raw = _validate(dict[str, QueryIn], _json(params["queries"], "queries"), "queries")
@@ -473,7 +471,7 @@ def _service(request: Request, state: AppState, reconciler: Reconciler, body: by
     version = params.get("version", V02)
     if version not in VERSIONS:
         raise BadRequestError(f"version={version!r}; use one of {', '.join(VERSIONS)}.")
-    return _json_response(manifest(_base(request, state), reconciler.default_types(), version))
+    return _json_response(manifest(_base(request, services), reconciler.default_types(), version))
 
 
 def _extend(reconciler: Reconciler, text: str) -> Extension:
@@ -484,26 +482,26 @@ def _extend(reconciler: Reconciler, text: str) -> Extension:
 
 @router.get("/reconcile", summary="Reconciliation service: manifest, or a 0.2 query batch (queries=)",
             responses=_ERRORS)
-def reconcile_get(request: Request, state: Annotated[AppState, Depends(get_state)],
+def reconcile_get(request: Request, services: ServicesDep,
                   reconciler: Annotated[Reconciler, Depends(get_reconciler)]) -> Response:
     """The manifest (`version=1.0-draft` for that one), or the answer to `queries=` / `extend=` JSON."""
-    return _service(request, state, reconciler, b"")
+    return _service(request, services, reconciler, b"")
 
 
 @router.post("/reconcile", summary="Reconciliation 0.2: a form-encoded query batch or data extension",
              responses=_ERRORS)
 def reconcile_post(request: Request, body: Annotated[bytes, Depends(_read_body)],
-                   state: Annotated[AppState, Depends(get_state)],
+                   services: ServicesDep,
                    reconciler: Annotated[Reconciler, Depends(get_reconciler)]) -> Response:
     """Form field `queries={"q0": {"query": …}}` (OpenRefine) or `extend={"ids": …}`."""
-    return _service(request, state, reconciler, body)
+    return _service(request, services, reconciler, body)
 
 
 @router.get(V1_ROOT, summary="Reconciliation 1.0-draft: the service manifest")
-def manifest_v1_get(request: Request, state: Annotated[AppState, Depends(get_state)],
+def manifest_v1_get(request: Request, services: ServicesDep,
                     reconciler: Annotated[Reconciler, Depends(get_reconciler)]) -> Response:
     """The 1.0-draft manifest; the services it announces are found relative to this URL."""
-    return _json_response(manifest(_base(request, state), reconciler.default_types(), V1))
+    return _json_response(manifest(_base(request, services), reconciler.default_types(), V1))
 
 
 @router.post(V1_ROOT + "/match", summary="Reconciliation 1.0-draft: a JSON query batch",

@@ -1,7 +1,7 @@
 """GET/POST /sparql: the SPARQL 1.1 Protocol (queries, updates when enabled, service description).
 
 Handlers are `async def` and never block the event loop: a query is awaited on the loop while a
-worker process runs it (`SparqlEndpoint.query_async`, see kg.store.runner), which saves the thread
+worker process runs it (`SparqlEndpoint.query_async`, see kg.store.pool), which saves the thread
 pool's two hops per request; updates, the service description and long bodies, which do block, go to
 the thread pool. The handlers take the bare `Request` and find the endpoint themselves: each FastAPI
 dependency costs its resolution on every request, a measurable share of a cheap query's time.
@@ -16,30 +16,21 @@ from fastapi import APIRouter, Request, Response
 from fastapi.concurrency import run_in_threadpool
 
 from kg.api.auth import require_write_token
-from kg.api.services import query_runner_of
-from kg.api.state import AppState, get_state
+from kg.api.deps import get_services
+from kg.api.truncation import truncation_header
 from kg.errors import BadRequestError
+from kg.services import Services
 from kg.sparql.endpoint import SparqlAnswer, SparqlEndpoint
 from kg.sparql.protocol import UPDATE_BODY, ProtocolRequest, media_type_of, parse_get, parse_post
 
 router = APIRouter(tags=["sparql"])
 
-#: Response header set on every SELECT/CONSTRUCT/DESCRIBE answer: whether Settings.max_rows cut it.
-TRUNCATED_HEADER = "KG-Truncated"
-
-
-def _endpoint_of(state: AppState) -> SparqlEndpoint:
-    runner = query_runner_of(state)
-    return state.singleton("sparql_endpoint",
-                           lambda: SparqlEndpoint(state.store, state.settings, runner))
-
-
-async def _endpoint(request: Request) -> tuple[AppState, SparqlEndpoint]:
-    """The app's state and SPARQL endpoint (its worker pool starts on first use, in a thread)."""
-    state = await get_state(request)
-    if state.is_built("sparql_endpoint"):
-        return state, _endpoint_of(state)
-    return state, await run_in_threadpool(_endpoint_of, state)
+async def _endpoint(request: Request) -> tuple[Services, SparqlEndpoint]:
+    """The app's services and SPARQL endpoint (the query workers start on first use, in a thread)."""
+    services = await get_services(request)
+    if not services.store.workers_started:
+        await run_in_threadpool(services.store.start_workers)
+    return services, services.sparql
 
 
 def _endpoint_url(request: Request, base_url: str | None) -> str:
@@ -48,11 +39,8 @@ def _endpoint_url(request: Request, base_url: str | None) -> str:
 
 
 def _respond(answer: SparqlAnswer) -> Response:
-    headers = {}
-    if answer.truncated is not None:
-        headers[TRUNCATED_HEADER] = "true" if answer.truncated else "false"
     return Response(answer.body, status_code=answer.status, media_type=answer.media_type,
-                    headers=headers)
+                    headers=truncation_header(answer.truncated))
 
 
 #: POST bodies longer than this are parsed in a thread: form decoding and the guard's lexer are
@@ -60,10 +48,10 @@ def _respond(answer: SparqlAnswer) -> Response:
 INLINE_BODY_BYTES = 16 * 1024
 
 
-def _authorize_update(request: Request, state: AppState) -> None:
+def _authorize_update(request: Request, services: Services) -> None:
     # With updates off the endpoint answers 403 whatever the token: that refusal comes first.
-    if state.settings.allow_updates:
-        require_write_token(request, state)
+    if services.settings.allow_updates:
+        require_write_token(request, services)
 
 
 def _has_body(request: Request) -> bool:
@@ -71,23 +59,23 @@ def _has_body(request: Request) -> bool:
     return (length is not None and length.strip() != "0") or "transfer-encoding" in request.headers
 
 
-def _answer_blocking(request: Request, endpoint: SparqlEndpoint, state: AppState,
+def _answer_blocking(request: Request, endpoint: SparqlEndpoint, services: Services,
                      parsed: ProtocolRequest) -> Response:
     if parsed.update is not None:  # every update passes here, whichever way its body came
-        _authorize_update(request, state)
+        _authorize_update(request, services)
     answer = endpoint.answer(parsed, accept=request.headers.get("accept"),
-                             endpoint_url=_endpoint_url(request, state.settings.base_url))
+                             endpoint_url=_endpoint_url(request, services.settings.base_url))
     return _respond(answer)
 
 
-async def _answer(request: Request, endpoint: SparqlEndpoint, state: AppState,
+async def _answer(request: Request, endpoint: SparqlEndpoint, services: Services,
                   parsed: ProtocolRequest) -> Response:
     if parsed.query is None or parsed.update is not None:
         # Updates write the store and the description reads it: both block, so they get a thread.
-        return await run_in_threadpool(_answer_blocking, request, endpoint, state, parsed)
+        return await run_in_threadpool(_answer_blocking, request, endpoint, services, parsed)
     return _respond(await endpoint.query_async(
         parsed, accept=request.headers.get("accept"),
-        base_iri=_endpoint_url(request, state.settings.base_url)))
+        base_iri=_endpoint_url(request, services.settings.base_url)))
 
 
 _RESPONSES: dict[int | str, dict[str, object]] = {
@@ -111,8 +99,8 @@ async def sparql_get(request: Request) -> Response:
         # differently from this service.
         raise BadRequestError("GET /sparql takes no request body; send a query with a body by POST "
                               "(application/sparql-query, or a form with query=).")
-    state, endpoint = await _endpoint(request)
-    return await _answer(request, endpoint, state, parse_get(request.query_params.multi_items()))
+    services, endpoint = await _endpoint(request)
+    return await _answer(request, endpoint, services, parse_get(request.query_params.multi_items()))
 
 
 @router.post("/sparql", summary="SPARQL 1.1 query or update", responses={
@@ -125,15 +113,16 @@ async def sparql_get(request: Request) -> Response:
 async def sparql_post(request: Request) -> Response:
     """Form (`query=`/`update=`), application/sparql-query or application/sparql-update bodies."""
     if media_type_of(request.headers.get("content-type"))[0] == UPDATE_BODY:
-        _authorize_update(request, await get_state(request))  # before the body is read
+        _authorize_update(request, await get_services(request))  # before the body is read
     body = await request.body()  # past KG_MAX_BODY_BYTES this raises, answered as 413
-    state, endpoint = await _endpoint(request)
+    services, endpoint = await _endpoint(request)
     if len(body) > INLINE_BODY_BYTES:
-        return await run_in_threadpool(_post_blocking, request, body, endpoint, state)
+        return await run_in_threadpool(_post_blocking, request, body, endpoint, services)
     parsed = parse_post(request.query_params.multi_items(), request.headers.get("content-type"), body)
-    return await _answer(request, endpoint, state, parsed)
+    return await _answer(request, endpoint, services, parsed)
 
 
-def _post_blocking(request: Request, body: bytes, endpoint: SparqlEndpoint, state: AppState) -> Response:
+def _post_blocking(request: Request, body: bytes, endpoint: SparqlEndpoint,
+                   services: Services) -> Response:
     parsed = parse_post(request.query_params.multi_items(), request.headers.get("content-type"), body)
-    return _answer_blocking(request, endpoint, state, parsed)
+    return _answer_blocking(request, endpoint, services, parsed)

@@ -1,4 +1,4 @@
-// The service's JSON APIs (contracts.md); every call rejects with an Error carrying the API's detail.
+// The service's JSON APIs (their schemas: /openapi.json); every call rejects with an Error carrying the API's detail.
 async function getJson(path, headers = {}) {
   const response = await fetch(path, { headers: { Accept: "application/json", ...headers } });
   const body = await response.json().catch(() => null);

@@ -1,11 +1,29 @@
-"""Content negotiation: q-values, wildcards, specificity, client quirks, and format= overrides."""
+"""The registry of formats and content negotiation: q-values, wildcards, specificity, client quirks,
+format= overrides, and the registry's names in rdflib and the engine."""
 
 from __future__ import annotations
 
 import pytest
 
 from kg.errors import NotAcceptableError
-from kg.sparql.negotiation import choose_graph_format, choose_solution_format, parse_accept
+from kg.formats import (
+    GRAPH_FORMATS,
+    RDF_FORMATS,
+    RDF_OFFERS,
+    RESULT_OFFERS,
+    by_extension,
+    by_media_type,
+    negotiate,
+    parse_accept,
+)
+
+
+def choose_solution_format(accept: str | None, overrides: tuple[str, ...] = ()) -> object:
+    return negotiate(accept, overrides, RESULT_OFFERS)
+
+
+def choose_graph_format(accept: str | None, overrides: tuple[str, ...] = ()) -> object:
+    return negotiate(accept, overrides, RDF_OFFERS)
 
 
 @pytest.mark.parametrize(("accept", "expected"), [
@@ -27,7 +45,7 @@ from kg.sparql.negotiation import choose_graph_format, choose_solution_format, p
      "json"),
 ])
 def test_solution_format_follows_accept(accept: str | None, expected: str) -> None:
-    assert choose_solution_format(accept).name == expected
+    assert negotiate(accept, (), RESULT_OFFERS).name == expected
 
 
 @pytest.mark.parametrize(("accept", "expected"), [
@@ -41,7 +59,7 @@ def test_solution_format_follows_accept(accept: str | None, expected: str) -> No
     ("application/*", "ntriples"),
 ])
 def test_graph_format_follows_accept(accept: str | None, expected: str) -> None:
-    assert choose_graph_format(accept).name == expected
+    assert negotiate(accept, (), RDF_OFFERS).name == expected
 
 
 def test_nothing_acceptable_raises_406_listing_the_offers() -> None:
@@ -61,7 +79,7 @@ def test_nothing_acceptable_raises_406_listing_the_offers() -> None:
 ])
 def test_format_parameter_overrides_accept_for_solutions(overrides: tuple[str, ...],
                                                          expected: str) -> None:
-    assert choose_solution_format("application/sparql-results+json", overrides).name == expected
+    assert negotiate("application/sparql-results+json", overrides, RESULT_OFFERS).name == expected
 
 
 @pytest.mark.parametrize(("overrides", "expected"), [
@@ -70,7 +88,7 @@ def test_format_parameter_overrides_accept_for_solutions(overrides: tuple[str, .
 ])
 def test_format_parameter_overrides_accept_for_graphs(overrides: tuple[str, ...],
                                                       expected: str) -> None:
-    assert choose_graph_format("text/turtle", overrides).name == expected
+    assert negotiate("text/turtle", overrides, RDF_OFFERS).name == expected
 
 
 def test_unknown_format_parameter_is_not_acceptable() -> None:
@@ -82,3 +100,22 @@ def test_parse_accept_reads_quality_and_ignores_garbage() -> None:
     ranges = parse_accept("text/csv;q=0.3, nonsense, application/json; q=oops")
     assert [(r.type, r.subtype, r.q) for r in ranges] == [("text", "csv", 0.3),
                                                            ("application", "json", 0.0)]
+
+
+def test_every_rdf_format_names_a_real_rdflib_plugin_and_engine_format() -> None:
+    import pyoxigraph as ox
+    from rdflib.plugin import Serializer, get
+
+    for fmt in RDF_FORMATS.values():
+        assert get(fmt.rdflib, Serializer) is not None
+        assert isinstance(getattr(ox.RdfFormat, fmt.engine), ox.RdfFormat)
+        assert fmt.quads == (fmt.name in ("nquads", "trig"))
+
+
+def test_files_and_bodies_are_read_by_extension_and_media_type() -> None:
+    assert by_extension(".TTL") is RDF_FORMATS["turtle"] and by_extension("owl") is RDF_FORMATS["rdfxml"]
+    assert by_extension(".docx") is None
+    graphs = GRAPH_FORMATS.values()
+    assert by_media_type("Application/N-Triples; charset=utf-8", graphs) is RDF_FORMATS["ntriples"]
+    assert by_media_type("text/plain", graphs) is RDF_FORMATS["ntriples"]  # an alias
+    assert by_media_type("application/trig", graphs) is None  # a dataset is not one graph

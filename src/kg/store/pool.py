@@ -1,28 +1,24 @@
-"""QueryRunner: user SPARQL queries run in worker processes with a hard deadline and a row cap.
+"""QueryRunner: client queries run in a pool of worker processes, with a hard deadline and a row cap.
 
-Neither pyoxigraph nor rdflib can cancel a query from Python; the only hard stop is killing the
-process that runs it (design.md §3). So the web process never runs a user query itself: it hands the
-text to one of `Settings.query_workers` processes over a pipe and waits at most
+The web process never runs a client's query itself: it hands the request to one of
+`Settings.query_workers` processes (kg.store.worker) over a pipe and waits at most
 `Settings.query_timeout` seconds. Past the deadline the worker gets SIGKILL, a replacement is started
-in the background, and the caller gets `QueryTimeoutError` (503).
+in the background, and the caller gets `QueryTimeoutError` (503). A caller that finds every worker
+busy for `Settings.query_queue_wait` seconds gets `ServiceBusyError` (503) rather than a queue as
+long as the time limit.
 
-A worker holds its own copy of the store: the on-disk store opened read-only, or, for an in-memory
-store, a copy seeded from `GraphStore.snapshot_nquads()`. Any write through the service makes the
-workers stale (`GraphStore.on_change`); stale workers are drained and replaced, since a read-only
-store must not stay open while another process writes. The worker runs the query AND serialises the
-answer to bytes in its own thread (pyoxigraph results are bound to the thread that made them),
-stopping at `Settings.max_rows` (+1 to know the cap was hit). One request and one answer cross the
-pipe per query: a plain tuple each way (0.7 µs to pickle and unpickle, a frozen dataclass 3.7 µs), the
-answer's body as one bytes object; a body too big to read at once on an event loop follows as a
-message of its own.
+Any write through the store makes the workers stale (`GraphStore.on_change`); stale workers are
+drained and replaced, since a read-only store must not stay open while another process writes
+(the write gate: writers and queries take turns). Workers of an on-disk store read a checkpoint (hard
+links to the files of one moment) rather than the primary, which compacts under its readers.
 
 `run` waits on the worker in the calling thread. `run_async` waits on the event loop instead (the
 pipe's descriptor is watched with `loop.add_reader`), so a web request holds no thread while its query
 runs. Both share the pool, the write gate and the deadline; a cancelled `run_async` hands its worker to
 a thread that waits for the answer (or kills the worker at the deadline) before anyone reuses it.
 
-Workers are forked from a forkserver preloaded with this module, so a replacement starts in
-milliseconds rather than paying a fresh interpreter and the pyoxigraph import.
+Every request passes the guard (kg.store.guard) here, so no caller can skip it: it refuses SERVICE,
+LOAD and updates, and reads the query's own LIMIT and dataset, which the worker needs.
 """
 
 from __future__ import annotations
@@ -36,20 +32,18 @@ import shutil
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, replace
-from itertools import islice
+from dataclasses import replace
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any, TypeVar
-
-import pyoxigraph as ox
+from typing import Any, Protocol, TypeVar
 
 from kg.config import Settings
 from kg.errors import (
     KGError,
     NestingTooDeepError,
+    NotAcceptableError,
     QueryFailedError,
     QueryRefusedError,
     QuerySyntaxError,
@@ -57,27 +51,21 @@ from kg.errors import (
     SandboxError,
     ServiceBusyError,
 )
-from kg.namespaces import PREFIXES
-from kg.sparql.guard import inspect as inspect_sparql
-from kg.sparql.results import bindings_to_json, term_to_json, write_boolean, write_solutions
-from kg.store.embedded import GraphStore
-from kg.store.sandboxed import RDF_FORMATS, enter_sandbox, forkserver, open_store
-from kg.store.untrusted import check_text_nesting
-from kg.terms import Term
+from kg.store.engine import QueryAnswer, QueryRequest
+from kg.store.guard import inspect as inspect_sparql
+from kg.store.messages import Answer, Failure, Ready, Reply, Stop
+from kg.store.sandboxed import forkserver
+from kg.store.worker import worker_main
 
 log = logging.getLogger(__name__)
 _T = TypeVar("_T")
 
 #: Seconds a new worker may take to open or seed its store before it counts as failed. Large
-#: in-memory stores are re-parsed from N-Quads (about 4 s per million triples, design.md §2).
+#: in-memory stores are re-parsed from N-Quads (about 4 s per million triples,
+#: docs/engine-notes.md §1).
 WORKER_START_TIMEOUT = 120.0
-_MISSING = object()
-_PREFIXED_FORMATS = frozenset({"turtle", "trig", "rdfxml"})
 #: Seconds a closing runner waits for a worker to exit before killing it.
 _EXIT_GRACE = 1.0
-#: Answer bodies up to this size travel inside the reply tuple; bigger ones follow as their own
-#: message, which `run_async` reads in a thread (reading megabytes would stall the event loop).
-_INLINE_BODY = 256 * 1024
 #: Seconds before a failed worker start is tried again (doubling up to the maximum).
 _RESTART_DELAY = 0.1
 _RESTART_DELAY_MAX = 5.0
@@ -85,185 +73,32 @@ _RESTART_DELAY_MAX = 5.0
 _GATE_POLL = 0.01
 
 
-@dataclass(frozen=True)
-class QueryRequest:
-    """One query for a worker: the text, the two candidate formats, the dataset and the base IRI."""
+class PooledStore(Protocol):
+    """What the pool needs of the store whose copies its workers read (kg.store.embedded.GraphStore)."""
 
-    query: str
-    solutions_format: str = "json"  # json | xml | csv | tsv (SELECT and ASK)
-    graph_format: str = "turtle"  # a RDF_FORMATS name (CONSTRUCT and DESCRIBE)
-    default_graphs: tuple[str, ...] | None = None  # None: the union of all graphs
-    named_graphs: tuple[str, ...] | None = None  # None: every named graph
-    query_dataset: bool = False  # the query's own FROM / FROM NAMED define its dataset
-    limit: int | None = None  # the query's own LIMIT (set from the guard's reading of the text)
-    base_iri: str | None = None  # resolves the text's relative IRIs (None: they are syntax errors)
+    location: Path | None  # None: an in-memory store, whose workers are seeded with its N-Quads
 
+    @property
+    def generation(self) -> int:
+        """A counter bumped by every write."""
+        ...
 
-@dataclass(frozen=True)
-class QueryAnswer:
-    """A serialised answer: its kind (solutions|boolean|graph), format name, body and cap flag."""
+    def snapshot_nquads(self) -> bytes:
+        """The whole dataset as N-Quads."""
+        ...
 
-    kind: str
-    format: str
-    body: bytes
-    truncated: bool
-    count: int | None  # None: the engine wrote the answer itself, and does not count rows
+    def checkpoint(self, path: Path) -> None:
+        """A consistent copy of the on-disk store at `path`."""
+        ...
 
+    def before_change(self, listener: Callable[[], None]) -> None:
+        """Call `listener` before every write."""
+        ...
 
-# -- the worker process ------------------------------------------------------------------------
+    def on_change(self, listener: Callable[[], None]) -> None:
+        """Call `listener` after every write, failed ones included."""
+        ...
 
-def _to_term(node: Any) -> Term | None:
-    kind = type(node)
-    if kind is ox.NamedNode:
-        return Term("iri", node.value)
-    if kind is ox.Literal:
-        return Term("literal", node.value, node.datatype.value, node.language)
-    if kind is ox.BlankNode:
-        return Term("bnode", node.value)
-    if node is None:
-        return None
-    return Term("triple", str(node))
-
-
-def _used_prefixes(triples: list[ox.Triple]) -> dict[str, str]:
-    """The project prefixes whose namespace some IRI of `triples` is in (a short Turtle header)."""
-    namespaces = set()
-    for triple in triples:
-        for node in (triple.subject, triple.predicate, triple.object):
-            if type(node) is ox.NamedNode:
-                value = node.value
-                namespaces.add(value[: max(value.rfind("#"), value.rfind("/")) + 1])
-    return {p: ns for p, ns in PREFIXES.items() if ns in namespaces}
-
-
-def _dataset_options(request: QueryRequest) -> dict[str, Any]:
-    if request.default_graphs is None and request.named_graphs is None:
-        # pyoxigraph lets use_default_graph_as_union override the query's own FROM clauses.
-        return {} if request.query_dataset else {"use_default_graph_as_union": True}
-    options: dict[str, Any] = {
-        "default_graph": [ox.NamedNode(g) for g in request.default_graphs or ()],
-        "named_graphs": [ox.NamedNode(g) for g in request.named_graphs or ()],
-    }
-    return options
-
-
-def _execute(store: ox.Store, request: QueryRequest, max_rows: int) -> QueryAnswer:
-    result = store.query(request.query, base_iri=request.base_iri, **_dataset_options(request))
-    if isinstance(result, ox.QueryBoolean):
-        fmt = request.solutions_format
-        return QueryAnswer("boolean", fmt, write_boolean(fmt, bool(result)), False, 1)
-    if isinstance(result, ox.QuerySolutions):
-        variables = [v.value for v in result.variables]
-        if request.solutions_format == "json" and request.limit is not None and request.limit <= max_rows:
-            # Its own LIMIT keeps the answer under the cap: the engine's writer (in Rust, five times
-            # faster than building the JSON here on answers of thousands of rows) may write it all.
-            return QueryAnswer("solutions", "json", result.serialize(format=ox.QueryResultsFormat.JSON)
-                               or b"", False, None)
-        if request.solutions_format == "json":
-            return _json_answer(result, variables, max_rows)
-        width = range(len(variables))
-        # Terms repeat across rows (predicates, classes, graph IRIs): convert each one once.
-        seen: dict[Any, Term | None] = {None: None}
-
-        def term(node: Any) -> Term | None:
-            found = seen.get(node, _MISSING)
-            if found is _MISSING:
-                found = seen[node] = _to_term(node)
-            return found  # type: ignore[return-value]
-
-        rows = [[term(s[i]) for i in width] for s in islice(result, max_rows + 1)]
-        truncated = len(rows) > max_rows
-        del rows[max_rows:]
-        fmt = request.solutions_format
-        return QueryAnswer("solutions", fmt, write_solutions(fmt, variables, rows, truncated),
-                           truncated, len(rows))
-    triples = list(islice(result, max_rows + 1))
-    truncated = len(triples) > max_rows
-    del triples[max_rows:]
-    fmt = request.graph_format
-    prefixes = _used_prefixes(triples) if fmt in _PREFIXED_FORMATS else None
-    body = ox.serialize(triples, format=RDF_FORMATS[fmt], prefixes=prefixes) or b""
-    return QueryAnswer("graph", fmt, body, truncated, len(triples))
-
-
-def _json_answer(solutions: Any, variables: list[str], max_rows: int) -> QueryAnswer:
-    """SPARQL JSON straight from engine terms: the most asked-for format skips the Term step."""
-    encoded: dict[Any, dict[str, str]] = {}
-    columns = list(enumerate(variables))
-    bindings = []
-    for solution in islice(solutions, max_rows + 1):
-        row = {}
-        for position, name in columns:
-            node = solution[position]
-            if node is not None:
-                value = encoded.get(node)
-                if value is None:
-                    value = encoded[node] = term_to_json(_to_term(node))  # type: ignore[arg-type]
-                row[name] = value
-        bindings.append(row)
-    truncated = len(bindings) > max_rows
-    del bindings[max_rows:]
-    return QueryAnswer("solutions", "json", bindings_to_json(variables, bindings, truncated),
-                       truncated, len(bindings))
-
-
-def _open_worker_store(location: str | None, conn: Connection) -> ox.Store:
-    if location is not None:
-        # Retried: a read-only open can race the primary's compaction right after a write.
-        return open_store(location, read_only=True)
-    store = ox.Store()
-    store.bulk_load(conn.recv_bytes(), format=ox.RdfFormat.N_QUADS)
-    return store
-
-
-def _worker_main(conn: Connection, location: str | None, max_rows: int, max_nesting: int,
-                 unsafe: bool) -> None:
-    """Worker loop: leave the network, open the store, say ready, then answer one request at a
-    time until None."""
-    # The parent owns the lifecycle (Ctrl-C in a terminal must not kill workers mid-answer); the
-    # sandbox comes before the store is opened, while this process has a single thread.
-    if not enter_sandbox(conn, unsafe=unsafe):
-        return
-    try:
-        store = _open_worker_store(location, conn)
-        conn.send("ready")
-    except (EOFError, BrokenPipeError):
-        return  # the parent went away while this worker started (shutdown): nothing to report
-    except KGError as exc:
-        conn.send(("error", exc.detail))
-        return
-    while True:
-        try:
-            message = conn.recv()
-        except EOFError:
-            return  # the parent closed the pipe without a goodbye (it exited): stop quietly
-        if message is None:
-            return
-        request = QueryRequest(*message)
-        try:
-            check_text_nesting(request.query, max_nesting)
-            answer = _execute(store, request, max_rows)
-        except NestingTooDeepError as exc:
-            conn.send(("nesting", exc.detail))
-            continue
-        except SyntaxError as exc:
-            conn.send(("syntax", str(exc)))
-            continue
-        except (OSError, ValueError, RuntimeError) as exc:
-            conn.send(("error", f"{type(exc).__name__}: {exc}"))
-            continue
-        _send_answer(conn, answer)
-
-
-def _send_answer(conn: Connection, answer: QueryAnswer) -> None:
-    body = answer.body
-    inline = len(body) <= _INLINE_BODY
-    conn.send(("ok", answer.kind, answer.format, answer.truncated, answer.count, body if inline else None))
-    if not inline:
-        conn.send_bytes(body)
-
-
-# -- the parent side ---------------------------------------------------------------------------
 
 class _Worker:
     """The parent's handle on one worker process."""
@@ -283,7 +118,7 @@ class _Worker:
     def stop(self) -> None:
         """Ask the process to exit; kill it if it does not."""
         with contextlib.suppress(OSError):  # already gone: nothing to ask
-            self.conn.send(None)
+            self.conn.send(Stop())
         self.process.join(_EXIT_GRACE)
         if self.process.is_alive():
             self.process.kill()
@@ -379,7 +214,7 @@ class _Pool:
 class QueryRunner:
     """A pool of query worker processes with a hard time limit and a row cap per query."""
 
-    def __init__(self, store: GraphStore, settings: Settings) -> None:
+    def __init__(self, store: PooledStore, settings: Settings) -> None:
         self._store = store
         self.timeout = settings.query_timeout
         self.max_rows = settings.max_rows
@@ -406,8 +241,12 @@ class QueryRunner:
         self._writing = False
         store.before_change(self._store_changing)
         store.on_change(self._store_changed)
-        for _ in range(self.size):
-            self._add_worker()
+        try:
+            for _ in range(self.size):
+                self._add_worker()
+        except BaseException:  # no half-started pool: the workers already running are stopped
+            self.close()
+            raise
 
     # -- pool management -----------------------------------------------------------------------
 
@@ -420,10 +259,10 @@ class QueryRunner:
     def _checkpoint(self, generation: int) -> str | None:
         """The directory the workers of `generation` read: a checkpoint of the on-disk store.
 
-        A worker that opened the primary read-only raced its compaction after writes (design.md §6:
-        a file the manifest lists is deleted under it, and the open, or a later query, fails or
-        hangs). A checkpoint is hard links to the files of one moment that nobody writes or
-        compacts, so nothing can change under its readers. None for an in-memory store.
+        A worker that opened the primary read-only raced its compaction after writes (docs/engine-notes.md
+        §4.3: a file the manifest lists is deleted under it, and the open, or a later query, fails or hangs).
+        A checkpoint is hard links to the files of one moment that nobody writes or compacts, so nothing can
+        change under its readers. None for an in-memory store.
         """
         location = self._store.location
         if location is None:
@@ -454,7 +293,7 @@ class QueryRunner:
         parent, child = self._ctx.Pipe()
         location = self._checkpoint(generation)
         process = self._ctx.Process(
-            target=_worker_main, args=(child, location, self.max_rows, self.max_nesting, self._unsafe),
+            target=worker_main, args=(child, location, self.max_rows, self.max_nesting, self._unsafe),
             name="kg-query-worker", daemon=True)
         process.start()
         child.close()
@@ -464,19 +303,22 @@ class QueryRunner:
                 parent.send_bytes(self._seed(generation))
             if not parent.poll(WORKER_START_TIMEOUT):
                 worker.kill()
+                log.error("a query worker did not open its store within %g s", WORKER_START_TIMEOUT)
                 raise QueryFailedError("A query worker did not start in time; see the server log.")
-            reply = parent.recv()
+            reply: Reply = parent.recv()
         except (EOFError, OSError) as exc:
             worker.kill()
+            log.error("a query worker died while it started: %s", exc)
             raise QueryFailedError("A query worker failed to open the store; see the server log.") from exc
-        if reply != "ready":
-            worker.kill()
-            if reply[0] == "sandbox":
-                raise SandboxError(f"A query worker could not apply the network sandbox: {reply[1]} "
-                                   "(KG_UNSAFE_NETWORK=true runs without it, behind an egress "
-                                   "firewall only).")
-            raise QueryFailedError(f"A query worker failed to open the store: {reply[1]}")
-        return worker
+        if isinstance(reply, Ready):
+            return worker
+        worker.kill()
+        if isinstance(reply, Failure) and reply.kind == "sandbox":
+            raise SandboxError(f"A query worker could not apply the network sandbox: {reply.detail} "
+                               "(KG_UNSAFE_NETWORK=true runs without it, behind an egress "
+                               "firewall only).")
+        log.error("a query worker could not open the store: %s", reply)
+        raise QueryFailedError("A query worker failed to open the store; see the server log.")
 
     def _add_worker(self) -> None:
         worker = self._start()
@@ -614,7 +456,8 @@ class QueryRunner:
     # -- running -------------------------------------------------------------------------------
 
     def run(self, request: QueryRequest) -> QueryAnswer:
-        """Run one query in a worker; raises QuerySyntaxError, QueryTimeoutError, ServiceBusyError."""
+        """Run one query in a worker; raises QueryRefusedError, QuerySyntaxError, NestingTooDeepError,
+        NotAcceptableError, QueryTimeoutError, ServiceBusyError, QueryFailedError."""
         if self._closed:
             raise QueryFailedError("The query runner is closed.")
         request = _read_by_guard(request, refuse=self.guard)
@@ -627,11 +470,11 @@ class QueryRunner:
     def _run(self, request: QueryRequest) -> QueryAnswer:
         worker = self._acquire()
         try:
-            worker.conn.send(_message(request))
+            worker.conn.send(request)
             reply = _receive(worker.conn) if worker.conn.poll(self.timeout) else None
-        except (EOFError, OSError):
+        except (EOFError, OSError) as exc:
             self._replace_later(worker, kill=True)
-            raise _died() from None
+            raise _died(exc) from exc
         except BaseException:  # mid-exchange (Ctrl-C, out of memory): the worker's state is unknown
             self._replace_later(worker, kill=True)
             raise
@@ -639,7 +482,7 @@ class QueryRunner:
             self._replace_later(worker, kill=True)
             raise self._timed_out()
         self._release(worker)
-        return _unpack(reply)
+        return _to_answer(reply)
 
     async def run_async(self, request: QueryRequest) -> QueryAnswer:
         """Like `run`, awaiting the worker on the running event loop instead of blocking a thread.
@@ -656,9 +499,9 @@ class QueryRunner:
         except BaseException:
             self._leave()
             raise
-        return _unpack(await self._ask_async(worker, request))
+        return _to_answer(await self._ask_async(worker, request))
 
-    async def _ask_async(self, worker: _Worker, request: QueryRequest) -> tuple[Any, ...]:
+    async def _ask_async(self, worker: _Worker, request: QueryRequest) -> Answer | Failure:
         """The worker's reply to `request`; raises QueryTimeoutError, QueryFailedError (it died).
 
         Exactly one of _release+_leave, _kill_and_leave, _finish_reading or _settle gives the worker
@@ -666,9 +509,9 @@ class QueryRunner:
         """
         deadline = time.monotonic() + self.timeout
         try:
-            worker.conn.send(_message(request))
+            worker.conn.send(request)
             ready = await _readable(worker.conn, self.timeout)
-            reply = worker.conn.recv() if ready else None
+            reply: Answer | Failure | None = worker.conn.recv() if ready else None
         except asyncio.CancelledError:
             # The caller went away mid-query: the worker is busy until it answers or is killed.
             threading.Thread(target=self._settle, args=(worker, deadline), daemon=True,
@@ -677,13 +520,13 @@ class QueryRunner:
         except BaseException as exc:  # the worker's state is unknown: it must not be reused
             await self._in_thread(self._kill_and_leave, worker)
             if isinstance(exc, EOFError | OSError):
-                raise _died() from None
+                raise _died(exc) from exc
             raise
         if reply is None:
             await self._in_thread(self._kill_and_leave, worker)
             raise self._timed_out()
-        if reply[0] == "ok" and reply[5] is None:  # a big body follows: read it off the loop
-            return (*reply[:5], await self._in_thread(self._finish_reading, worker))
+        if isinstance(reply, Answer) and reply.body is None:  # a big body follows: read it off the loop
+            return reply._replace(body=await self._in_thread(self._finish_reading, worker))
         self._release(worker)
         self._leave()
         return reply
@@ -703,9 +546,9 @@ class QueryRunner:
         try:
             try:
                 body = worker.conn.recv_bytes()
-            except (EOFError, OSError):
+            except (EOFError, OSError) as exc:
                 self._replace_later(worker, kill=True)
-                raise _died() from None
+                raise _died(exc) from exc
             self._release(worker)
             return body
         finally:
@@ -766,7 +609,8 @@ def _read_by_guard(request: QueryRequest, *, refuse: bool) -> QueryRequest:
     """
     operation = inspect_sparql(request.query, refuse=refuse)
     if operation.form == "UPDATE":
-        raise QueryRefusedError("The query runner runs SELECT, ASK, CONSTRUCT and DESCRIBE only.")
+        raise QueryRefusedError("This is a SPARQL Update; only SELECT, ASK, CONSTRUCT and DESCRIBE "
+                                "queries run here (updates go to the store's update).")
     # A protocol dataset overrides FROM anyway.
     own_dataset = bool(operation.dataset) and request.default_graphs is None and request.named_graphs is None
     if operation.limit == request.limit and own_dataset == request.query_dataset:
@@ -774,35 +618,41 @@ def _read_by_guard(request: QueryRequest, *, refuse: bool) -> QueryRequest:
     return replace(request, query_dataset=own_dataset, limit=operation.limit)
 
 
-def _message(request: QueryRequest) -> tuple[object, ...]:
-    return (request.query, request.solutions_format, request.graph_format, request.default_graphs,
-            request.named_graphs, request.query_dataset, request.limit, request.base_iri)
-
-
-def _receive(conn: Connection) -> tuple[Any, ...]:
+def _receive(conn: Connection) -> Answer | Failure:
     """A worker's reply, with a body sent as a message of its own put back in its place."""
-    reply: tuple[Any, ...] = conn.recv()
-    if reply[0] == "ok" and reply[5] is None:
-        return (*reply[:5], conn.recv_bytes())
+    reply: Answer | Failure = conn.recv()
+    if isinstance(reply, Answer) and reply.body is None:
+        return reply._replace(body=conn.recv_bytes())
     return reply
 
 
-def _unpack(reply: tuple[Any, ...]) -> QueryAnswer:
-    status = reply[0]
-    if status == "ok":
-        _, kind, fmt, truncated, count, body = reply
-        return QueryAnswer(kind, fmt, body, truncated, count)
-    if status == "syntax":
-        raise QuerySyntaxError(f"SPARQL syntax error: {reply[1]}")
-    if status == "nesting":
-        raise NestingTooDeepError(reply[1])
-    if "unreachable" in reply[1] or "lookup address" in reply[1]:
+def _to_answer(reply: Answer | Failure) -> QueryAnswer:
+    """The answer a worker sent, or the KGError its failure means to the client.
+
+    Failures of the client's doing keep the engine's message (a syntax error's line and column);
+    failures on the server's side are logged with their cause and reach the client as a plain
+    QueryFailedError, never as the engine's text.
+    """
+    if isinstance(reply, Answer):
+        # _receive and _ask_async put a body sent on its own back in its place.
+        return QueryAnswer(reply.kind, reply.format, reply.body or b"", reply.truncated, reply.rows)
+    kind, detail = reply.kind, reply.detail
+    if kind == "syntax":
+        raise QuerySyntaxError(f"SPARQL syntax error: {detail}")
+    if kind == "nesting":
+        raise NestingTooDeepError(detail)
+    if kind == "unwritable":
+        raise NotAcceptableError(detail)
+    if "unreachable" in detail or "lookup address" in detail:
         raise QueryRefusedError("The query tried to reach the network (SERVICE), and this service's "
                                 "query engine has no network access.")
-    raise QueryFailedError(f"The query failed in the store: {reply[1]}")
+    log.error("a query failed in its worker (%s): %s", kind, detail)
+    raise QueryFailedError("The query failed in the store because of an error on the server's side "
+                           "(logged there); try again later, or report it if it persists.")
 
 
-def _died() -> QueryFailedError:
+def _died(cause: BaseException) -> QueryFailedError:
+    log.error("a query worker died while it ran a query (%s: %s)", type(cause).__name__, cause)
     return QueryFailedError("The worker running this query died (out of memory?); simplify the query.")
 
 
@@ -827,17 +677,3 @@ async def _readable(conn: Connection, timeout: float) -> bool:
         # or a message longer than the pipe's buffer fails half-read with EAGAIN.
         os.set_blocking(fd, True)
 
-
-def run_query(runner: QueryRunner, query: str, *, solutions_format: str = "json",
-              graph_format: str = "turtle", default_graphs: Sequence[str] | None = None,
-              named_graphs: Sequence[str] | None = None) -> QueryAnswer:
-    """Convenience: build a QueryRequest and run it (see QueryRunner.run for the errors)."""
-    return runner.run(QueryRequest(
-        query, solutions_format, graph_format,
-        tuple(default_graphs) if default_graphs is not None else None,
-        tuple(named_graphs) if named_graphs is not None else None,
-    ))
-
-
-__all__ = ["QueryAnswer", "QueryFailedError", "QueryRequest", "QueryRunner", "ServiceBusyError",
-           "run_query"]

@@ -1,18 +1,32 @@
-"""Serialisers of SPARQL query results: JSON, XML, CSV and TSV (SPARQL 1.1 Query Results formats).
+"""Engine results as bytes: term conversion, the SPARQL 1.1 Query Results writers (JSON, XML, CSV,
+TSV), booleans, graph serialisation, and the row cap.
 
-They run in the query worker over plain values (`kg.terms.Term`, None for unbound), because the
-engine's own serialiser cannot stop at the row cap. When the cap was hit, the JSON document carries
-a top-level `"truncated": true` (an extension member that SPARQL JSON readers ignore); every format
-is also answered with the `KG-Truncated` HTTP header.
+`write_answer` runs in the query worker (kg.store.worker), in the thread that ran the query, since pyoxigraph
+results are bound to that thread (docs/engine-notes.md §3.1). It stops reading at `Settings.max_rows` (+1 to
+know the cap was hit), which the engine's own writers cannot do, so the project writes the answer itself over
+plain values (`kg.terms.Term`, None for unbound). Two exceptions, both for speed: SPARQL JSON is built
+straight from engine terms (the most asked-for format skips the Term step), and a JSON answer whose own LIMIT
+keeps it under the cap is written by the engine's writer (in Rust).
+
+When the cap was hit, the JSON document carries a top-level `"truncated": true` (an extension member
+that SPARQL JSON readers ignore); the web layer also says so in the `KG-Truncated` header, from
+`QueryAnswer.truncated`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from itertools import islice
+from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
 import orjson
+import pyoxigraph as ox
 
+from kg.errors import NotAcceptableError
+from kg.namespaces import PREFIXES
+from kg.store.engine import QueryAnswer
+from kg.store.sandboxed import ENGINE_FORMATS
 from kg.terms import RDF_LANG_STRING, XSD_STRING, Term
 
 SolutionRow = Sequence[Term | None]
@@ -20,6 +34,23 @@ SolutionRow = Sequence[Term | None]
 _XSD = "http://www.w3.org/2001/XMLSchema#"
 # TSV may write these datatypes as bare Turtle numbers/booleans (SPARQL 1.1 CSV/TSV §4.1).
 _BARE_TSV = {_XSD + "integer", _XSD + "decimal", _XSD + "double", _XSD + "boolean"}
+#: Graph formats written with a prefix header (the project prefixes the answer uses).
+_PREFIXED_FORMATS = frozenset({"turtle", "trig", "rdfxml"})
+_MISSING = object()
+
+
+# -- terms -------------------------------------------------------------------------------------
+
+def to_term(node: object) -> Term:
+    """The engine-neutral form of a pyoxigraph term."""
+    kind = type(node)  # exact type checks: this runs once per term of every answer
+    if kind is ox.NamedNode:
+        return Term("iri", node.value)  # type: ignore[attr-defined]
+    if kind is ox.Literal:
+        return Term("literal", node.value, node.datatype.value, node.language)  # type: ignore[attr-defined]
+    if kind is ox.BlankNode:
+        return Term("bnode", node.value)  # type: ignore[attr-defined]
+    return Term("triple", str(node))
 
 
 # -- JSON --------------------------------------------------------------------------------------
@@ -180,3 +211,91 @@ def write_solutions(fmt: str, variables: Sequence[str], rows: Sequence[SolutionR
 def write_boolean(fmt: str, value: bool) -> bytes:
     """An ASK answer serialised in `fmt`; raises KeyError for another name."""
     return BOOLEAN_WRITERS[fmt](value)
+
+
+# -- engine results ----------------------------------------------------------------------------
+
+def write_answer(result: object, *, solutions_format: str, graph_format: str, limit: int | None,
+                 max_rows: int) -> QueryAnswer:
+    """An engine result serialised, cut at `max_rows`; `limit` is the query's own LIMIT as the guard
+    read it. Raises NotAcceptableError when the graph format cannot hold the answer."""
+    if isinstance(result, ox.QueryBoolean):
+        return QueryAnswer("boolean", solutions_format, write_boolean(solutions_format, bool(result)),
+                           False, 1)
+    if isinstance(result, ox.QuerySolutions):
+        return _write_solutions(result, solutions_format, limit, max_rows)
+    return write_graph(result, graph_format, max_rows)
+
+
+def _write_solutions(solutions: ox.QuerySolutions, fmt: str, limit: int | None,
+                     max_rows: int) -> QueryAnswer:
+    variables = [v.value for v in solutions.variables]
+    if fmt == "json" and limit is not None and limit <= max_rows:
+        # Its own LIMIT keeps the answer under the cap: the engine's writer (in Rust, five times
+        # faster than building the JSON here on answers of thousands of rows) may write it all.
+        return QueryAnswer("solutions", "json",
+                           solutions.serialize(format=ox.QueryResultsFormat.JSON) or b"", False, None)
+    if fmt == "json":
+        return _json_answer(solutions, variables, max_rows)
+    width = range(len(variables))
+    # Terms repeat across rows (predicates, classes, graph IRIs): convert each one once.
+    seen: dict[Any, Term | None] = {None: None}
+
+    def term(node: Any) -> Term | None:
+        found = seen.get(node, _MISSING)
+        if found is _MISSING:
+            found = seen[node] = to_term(node)
+        return found  # type: ignore[return-value]
+
+    rows = [[term(s[i]) for i in width] for s in islice(solutions, max_rows + 1)]
+    truncated = len(rows) > max_rows
+    del rows[max_rows:]
+    return QueryAnswer("solutions", fmt, write_solutions(fmt, variables, rows, truncated),
+                       truncated, len(rows))
+
+
+def _json_answer(solutions: ox.QuerySolutions, variables: list[str], max_rows: int) -> QueryAnswer:
+    """SPARQL JSON straight from engine terms: the most asked-for format skips the Term step."""
+    encoded: dict[Any, dict[str, str]] = {}
+    columns = list(enumerate(variables))
+    bindings = []
+    for solution in islice(solutions, max_rows + 1):
+        row = {}
+        for position, name in columns:
+            node = solution[position]
+            if node is not None:
+                value = encoded.get(node)
+                if value is None:
+                    value = encoded[node] = term_to_json(to_term(node))
+                row[name] = value
+        bindings.append(row)
+    truncated = len(bindings) > max_rows
+    del bindings[max_rows:]
+    return QueryAnswer("solutions", "json", bindings_to_json(variables, bindings, truncated),
+                       truncated, len(bindings))
+
+
+def write_graph(triples: Any, fmt: str, max_rows: int) -> QueryAnswer:
+    """The triples of a CONSTRUCT/DESCRIBE result in `fmt` (a kg.formats.RDF_FORMATS name), cut at `max_rows`;
+    raises NotAcceptableError when the format cannot hold them (RDF 1.2 triple terms in JSON-LD)."""
+    kept = list(islice(triples, max_rows + 1))
+    truncated = len(kept) > max_rows
+    del kept[max_rows:]
+    prefixes = _used_prefixes(kept) if fmt in _PREFIXED_FORMATS else None
+    try:
+        body = ox.serialize(kept, format=ENGINE_FORMATS[fmt], prefixes=prefixes) or b""
+    except (OSError, ValueError) as exc:  # the writer's refusal, e.g. "JSON-LD does not support RDF 1.2"
+        raise NotAcceptableError(f"The answer cannot be written as {fmt} ({exc}); ask for Turtle, "
+                                 "N-Triples, N-Quads or TriG.") from exc
+    return QueryAnswer("graph", fmt, body, truncated, len(kept))
+
+
+def _used_prefixes(triples: list[ox.Triple]) -> dict[str, str]:
+    """The project prefixes whose namespace some IRI of `triples` is in (a short Turtle header)."""
+    namespaces = set()
+    for triple in triples:
+        for node in (triple.subject, triple.predicate, triple.object):
+            if type(node) is ox.NamedNode:
+                value = node.value
+                namespaces.add(value[: max(value.rfind("#"), value.rfind("/")) + 1])
+    return {p: ns for p, ns in PREFIXES.items() if ns in namespaces}

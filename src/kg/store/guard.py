@@ -1,10 +1,10 @@
 """The safety guard: a small SPARQL lexer that refuses what must never run, before anything runs.
 
-Engines execute `SERVICE` (a request to any URL) and `LOAD` (a fetch or a local file read), and
-`FROM <http…>` / `FROM <file:…>` make some engines fetch a document (design.md §3); pyoxigraph has no
-switch to turn them off. The guard tokenises the text with the SPARQL grammar's own terminals, so a
-keyword inside a string, an IRI, a comment, a variable or a prefixed name never counts, while every
-bare keyword does, wherever it is nested (OPTIONAL, EXISTS, subqueries, MINUS, UNION…).
+Engines execute `SERVICE` (a request to any URL) and `LOAD` (a fetch or a local file read), and `FROM <http…>`
+/ `FROM <file:…>` make some engines fetch a document (docs/engine-notes.md §3.3); pyoxigraph has no switch to
+turn them off. The guard tokenises the text with the SPARQL grammar's own terminals, so a keyword inside a
+string, an IRI, a comment, a variable or a prefixed name never counts, while every bare keyword does, wherever
+it is nested (OPTIONAL, EXISTS, subqueries, MINUS, UNION…).
 
 The engine matches keywords without a word boundary, so a keyword glued to what surrounds it counts
 too where the engine reads it so: before a prefixed name's colon (`SERVICE:x {…}` is `SERVICE :x {…}`;
@@ -318,9 +318,10 @@ class _Scan:
 
 
 #: Texts up to this length have their inspection remembered: the endpoint checks a text and the
-#: runner checks it again (so that no caller can skip the check), and clients repeat queries. The
-#: answer is a pure function of the text, so a remembered one is as good as a fresh scan; refusals
-#: are not remembered (they raise). 256 texts of at most 16 K characters bound the memory.
+#: store checks it again in `run` / `update` (so that no caller can skip the check), and clients
+#: repeat queries. The answer is a pure function of the text, so a remembered one is as good as a
+#: fresh scan; refusals are not remembered (they raise). 256 texts of at most 16 K characters bound
+#: the memory.
 MEMO_CHARS = 16 * 1024
 
 
