@@ -190,3 +190,45 @@ def test_the_design_notes_the_code_cites_live_in_the_repository() -> None:
     assert outside == []  # notes outside the repository (../shared/docs) cannot be cited
     assert len(cited) >= 10, "the code cites its design notes"
     assert [c for c in cited if c[1] not in anchors] == []
+
+
+# -- the drawing (docs/import-graph.svg, made by scripts/import-graph) -----------------------------
+
+_PACKAGES = ("kg.api", "kg.commands", "kg.store", "kg.sparql", "kg.exports", "kg.lookup")
+
+
+def _drawn(module: str) -> str:
+    """The node a module is drawn as: its package for the packages, else the module itself."""
+    return next((p for p in _PACKAGES if module == p or module.startswith(p + ".")), module)
+
+
+def import_graph_dot() -> str:
+    """The import graph in DOT: one row per layer (entry points on top, a label on the left), packages
+    drawn as one node. Arrows into the base layer are left out (every layer may use it, and they
+    would hide the rest); an arrow running up would be drawn red (test_no_import_runs_up_the_layers
+    forbids it)."""
+    graph = import_graph()
+    base = 0
+    nodes = {_drawn(m) for m in graph.nodes} - {"kg"}
+    edges = {(_drawn(a), _drawn(b)) for a, b in graph.edges
+             if _drawn(a) != _drawn(b) and "kg" not in (_drawn(a), _drawn(b))
+             and _layer(_drawn(b)) != base}
+    lines = ["digraph imports {",
+             "  rankdir=TB; nodesep=0.25; ranksep=0.6; node [shape=box, fontname=Helvetica, fontsize=11];"]
+    labels = []
+    for rank, (name, _) in reversed(list(enumerate(LAYERS))):
+        label = f"layer{rank}"
+        labels.append(label)
+        members = " ".join(f'"{n}";' for n in sorted(n for n in nodes if _layer(n) == rank))
+        lines.append(f'  {{ rank=same; {label} [shape=plaintext, label="{name}", fontcolor=gray40]; '
+                     f"{members} }}")
+    lines.append("  " + " -> ".join(labels) + " [style=invis];")
+    for a, b in sorted(edges):
+        up = (_layer(b) or 0) > (_layer(a) or 0)
+        lines.append(f'  "{a}" -> "{b}"{" [color=red]" if up else " [color=gray30]"};')
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    print(import_graph_dot(), end="")
