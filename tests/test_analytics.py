@@ -28,7 +28,34 @@ def test_degree_counts_statements_and_breaks_ties_by_iri(analytics: Analytics) -
     ranking = analytics.centrality("degree", limit=3)
     # city: nine entities are located in it; office: 9 statements (4 out; 5 in, its post's included).
     assert [(slug(r.node.iri), r.score) for r in ranking.results[:2]] == [("city", 9.0), ("office", 9.0)]
-    assert ranking.method == "statements per entity"
+    assert ranking.method.startswith("statements per entity")
+
+
+INVERSE_PAIR = """
+@prefix id: <https://w3id.org/innokg/id/> .
+@prefix ikg: <https://w3id.org/innokg/ontology#> .
+@prefix org: <http://www.w3.org/ns/org#> .
+<https://w3id.org/innokg/graph/t> {
+  id:office a ikg:CoordinationOffice . id:division a org:OrganizationalUnit . id:group a ikg:LeadingGroup .
+  id:office org:hasUnit id:division . id:division org:unitOf id:office .
+  id:office ikg:handlesDailyWorkOf id:group .
+}
+"""
+
+
+def test_a_statement_and_its_inverse_count_once_in_every_measure() -> None:
+    from kg.store import GraphStore
+
+    store = GraphStore.in_memory()
+    store.load_bytes(INVERSE_PAIR.encode(), fmt="trig", name="inverse.trig")
+    numbers = Analytics(GraphView(store))
+    degree = {slug(r.node.iri): r.score for r in numbers.centrality("degree").results}
+    assert degree == {"office": 2.0, "division": 1.0, "group": 1.0}
+    ranking = numbers.centrality("pagerank")
+    assert ranking.edges == 2  # three statements, two facts
+    ranks = {slug(r.node.iri): r.score for r in ranking.results}
+    # unitOf is the primary direction: the division links to the office, not back.
+    assert ranks["office"] > ranks["division"]
 
 
 def test_betweenness_is_exact_on_small_graphs_and_sampled_on_large(

@@ -28,7 +28,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
                "kg.quotes", "kg.catalogue")),
     ("use cases", ("kg.exports", "kg.trace", "kg.timeline", "kg.reconcile", "kg.linked_data",
                    "kg.deployments", "kg.analytics", "kg.graph_store", "kg.validation", "kg.synth",
-                   "kg.auth", "kg.pages")),
+                   "kg.auth", "kg.pages", "kg.reading", "kg.browsing")),
     ("services", ("kg.services",)),
     ("entry points", ("kg.api", "kg.commands", "kg.cli")),
 )
@@ -108,7 +108,8 @@ def test_only_the_composition_root_builds_services() -> None:
     # Routers and commands reach services through kg.services, never by calling their constructors.
     built = ("EntityLookup(", "Provenance(", "GraphView(", "PathFinder(", "EntityViews(", "Exporter(",
              "Reconciler(", "LinkedData(", "GraphStoreService(", "SparqlEndpoint(", "Analytics(",
-             "Deployments(", "EntityResolver(", "Catalogue(", "QueryRunner(")
+             "Deployments(", "EntityResolver(", "Catalogue(", "QueryRunner(", "EvidenceReader(",
+             "EntityBrowser(")
     entry_points = [p for p in SRC.rglob("*.py") if p.relative_to(SRC).parts[0] in ("api", "commands")]
     offenders = sorted(f"{p.relative_to(SRC)}: {c}" for p in entry_points
                        for c in built if c in p.read_text(encoding="utf-8"))

@@ -45,6 +45,7 @@ ROUTES = {
     "catalogue question": ("/queries/cq01-entity-names?entity={e}", 200),
     "export of a neighbourhood": ("/export?scope=neighbourhood&entity={e}&format=nodelink", 200),
     "export of a trace": ("/export?scope=trace&entity={e}&direction=up&format=nodelink", 200),
+    "export of chosen nodes": ("/export?scope=nodes&node={e}&node=ndrc&format=nodelink", 200),
 }
 
 

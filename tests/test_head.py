@@ -18,7 +18,7 @@ from kg.namespaces import ONTOLOGY_GRAPH
 SAMPLES = {
     "q": "科创办", "id": "shanghai-stc-office", "prefix": "科创", "slug": "ndrc", "source": "ndrc",
     "target": "shanghai-stc-office", "direction": "down", "name": "cq01-entity-names",
-    "format": "graphml",
+    "format": "graphml", "evidence": "ev:zj2020-48608ee18f4e",
     "extend": json.dumps({"ids": ["shanghai-stc-office"], "properties": [{"id": "ikg:leads"}]}),
 }
 #: Optional parameters some routes need to answer 200 rather than a 400 (compared all the same).

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from fastapi.testclient import TestClient
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -390,3 +391,49 @@ def test_normalise_word_prefixes_cover_stems_and_spellings() -> None:
 def test_lookup_over_no_entities_finds_nothing() -> None:
     empty = LookupIndex([])
     assert all(empty.search(q, limit=5).total == 0 for q in ("科创办", "kcb", "Shanghai Party Committee"))
+
+
+# -- singular and plural ----------------------------------------------------------------------------
+
+LABS, FUND, CENTRES = (ID + s for s in ("national-laboratories", "sme-fund", "innovation-centres"))
+NUMBERED = [
+    EntityRecord(LABS, _labels(("国家实验室", "zh", "pref"), ("national laboratories", "en", "pref"))),
+    EntityRecord(FUND, _labels(("中小企业担保基金", "zh", "pref"), ("SME Guarantee Fund", "en", "pref"))),
+    EntityRecord(CENTRES, _labels(("创新中心", "zh", "pref"), ("Innovation Centres", "en", "pref"))),
+]
+
+
+@pytest.mark.parametrize("word,singular_form", [
+    ("laboratories", "laboratory"), ("funds", "fund"), ("centres", "centre"), ("branches", "branch"),
+    ("classes", "class"), ("boxes", "box"), ("ties", "tie"), ("fund", "fund"), ("status", "status"),
+    ("process", "process"), ("analysis", "analysis"), ("series", "series"), ("economics", "economics"),
+    ("gas", "gas"),
+])
+def test_singular_of_english_words(word: str, singular_form: str) -> None:
+    from kg.lookup.normalise import singular
+
+    assert singular(word) == singular_form
+
+
+def test_lookup_the_singular_finds_the_plural_label_as_an_exact_match() -> None:
+    index = LookupIndex(NUMBERED)
+    [hit] = index.search("national laboratory", limit=5).hits
+    assert (hit.entity.iri, hit.match) == (LABS, "exact")
+    # Below the label as typed: the plural itself is the better match.
+    assert hit.score < index.search("national laboratories", limit=5).hits[0].score
+    assert _top(index, "Innovation Centre") == (CENTRES, "exact", "Innovation Centres")
+    assert _top(index, "sme guarantee funds") == (FUND, "exact", "SME Guarantee Fund")
+
+
+def test_lookup_one_word_finds_labels_holding_it_in_the_other_number() -> None:
+    index = LookupIndex(NUMBERED)
+    assert _top(index, "laboratory") == (LABS, "english", "national laboratories")
+    assert _top(index, "funds") == (FUND, "english", "SME Guarantee Fund")
+    assert _top(index, "centre") == (CENTRES, "substring", "Innovation Centres")  # as typed: better
+
+
+def test_lookup_national_laboratory_finds_the_bundled_priority_area(client: TestClient) -> None:
+    body = client.get("/entities", params={"q": "national laboratory", "limit": 3}).json()
+    top = body["results"][0]
+    assert top["id"] == "priority-national-laboratories"
+    assert top["match"] == "exact"

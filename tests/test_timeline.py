@@ -97,3 +97,21 @@ def test_timeline_citations_carry_the_curators_notes(client: TestClient) -> None
     noted = [c for c in citations if c["note"]]
     assert noted and all(c["note"]["zh"] and c["note"]["en"] for c in noted)
     assert any("national-level deployments" in c["note"]["en"] for c in noted)
+
+
+def test_an_events_citations_quote_each_span_once(client: TestClient) -> None:
+    events = client.get("/timeline").json()["events"]
+    for event in events:
+        spans = [(c["document"], c["start"], c["end"]) for c in event["citations"]]
+        assert len(spans) == len(set(spans)), event["id"]
+    # The survey's type, start and end are three evidence nodes citing "2014-2015 年": one citation.
+    survey = next(e for e in events if e["id"] == "survey-2014-2015")
+    assert [c["text"] for c in survey["citations"]].count("2014-2015 年") <= 1
+    assert [(c["start"], c["end"]) for c in survey["citations"]].count((507, 518)) == 1
+
+
+def test_of_one_spans_citations_the_noted_one_is_kept(client: TestClient) -> None:
+    approval = next(e for e in client.get("/timeline").json()["events"] if e["id"] == "approval-2016-02")
+    # Two evidence nodes cite [442,478); one carries the curator's note.
+    [cited] = [c for c in approval["citations"] if (c["start"], c["end"]) == (442, 478)]
+    assert cited["note"] is not None

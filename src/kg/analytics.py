@@ -1,5 +1,6 @@
 """Network analytics over the governance network (the entity projection): who is central, which
-bodies cluster together, which parts are disconnected.
+bodies cluster together, which parts are disconnected. They count facts, not statements: a fact
+stated both ways (org:hasUnit and org:unitOf) is one link (`Projection.fact_graph`).
 
 Every result is deterministic (seeded algorithms, ties broken by IRI) and cached per store
 generation, so a store change recomputes it. Work is bounded on big graphs: betweenness is estimated
@@ -97,12 +98,13 @@ class Grouping:
 def _undirected(projection: Projection) -> nx.Graph:
     graph = nx.Graph()
     graph.add_nodes_from(range(len(projection.iris)))
-    graph.add_edges_from((u, v) for u, v in projection.graph.edges() if u != v)
+    graph.add_edges_from((u, v) for u, v in projection.fact_graph.edges() if u != v)
     return graph
 
 
 def _degree(projection: Projection) -> tuple[dict[int, float], str]:
-    return {i: float(d) for i, d in projection.graph.degree()}, "statements per entity"
+    return ({i: float(d) for i, d in projection.fact_graph.degree()},
+            "statements per entity (a statement and its inverse, org:hasUnit / org:unitOf, count once)")
 
 
 def _betweenness(projection: Projection) -> tuple[dict[int, float], str]:
@@ -138,7 +140,7 @@ def pagerank(graph: nx.MultiDiGraph) -> dict[int, float]:
 
 
 def _pagerank(projection: Projection) -> tuple[dict[int, float], str]:
-    return pagerank(projection.graph), f"power iteration, alpha {PAGERANK_ALPHA}"
+    return pagerank(projection.fact_graph), f"power iteration, alpha {PAGERANK_ALPHA}"
 
 
 _MEASURES: dict[str, Callable[[Projection], tuple[dict[int, float], str]]] = {
@@ -174,7 +176,7 @@ class Analytics:
         ranked = sorted(by_node.items(), key=lambda item: (-item[1], item[0]))[:limit]
         projection.prefetch(i for i, _ in ranked)
         results = tuple(Ranked(projection.node(i), round(score, 10)) for i, score in ranked)
-        graph = projection.graph
+        graph = projection.fact_graph
         return Centrality(measure, results, graph.number_of_nodes(), graph.number_of_edges(), method)
 
     def communities(self, *, limit: int = 20, members: int = 50) -> Grouping:
@@ -211,7 +213,7 @@ def _communities(projection: Projection) -> tuple[list[list[int]], str]:
 
 
 def _components(projection: Projection) -> tuple[list[list[int]], str]:
-    return _ordered(projection, nx.weakly_connected_components(projection.graph)), "weakly connected"
+    return _ordered(projection, nx.weakly_connected_components(projection.fact_graph)), "weakly connected"
 
 
 def _ordered(projection: Projection, groups: object) -> list[list[int]]:

@@ -79,7 +79,13 @@ class Settings(BaseSettings):
         default=100, ge=1, description="Most implementation chains one trace returns (reported when hit)."
     )
     max_neighbourhood_nodes: int = Field(
-        default=500, ge=1, description="Most nodes a neighbourhood or export subgraph holds."
+        default=500, ge=1, description="Most nodes a neighbourhood (GET /entities/{id}/neighbourhood) "
+        "holds."
+    )
+    max_export_nodes: int = Field(
+        default=5000, ge=1, description="Most nodes one export holds (GET /export, kg export), and the "
+        "largest max_nodes a request may ask for; a cut export says so (KG-Truncated: true, and in the "
+        "file where the format has room)."
     )
     lookup_limit: int = Field(default=100, ge=1, description="Largest page size of entity lookup.")
     lookup_cache: int = Field(

@@ -42,6 +42,12 @@ class EntityNotFoundError(NotFoundError):
     code = "entity_not_found"
 
 
+class EvidenceNotFoundError(NotFoundError):
+    """No evidence node has the given id or IRI."""
+
+    code = "evidence_not_found"
+
+
 class GraphNotFoundError(NotFoundError):
     """No named graph has the given IRI."""
 

@@ -16,19 +16,21 @@ IRI order.
 
 from __future__ import annotations
 
+import functools
+import heapq
 import re
 import sys
 import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
 import networkx as nx
 
 from kg.errors import EntityNotFoundError
-from kg.namespaces import IKG, ORG, OWL, PROV, RDF, RDFS, SDO, SKOS, to_curie
+from kg.namespaces import IKG, ORG, OWL, PROV, RDF, RDFS, SDO, SH, SKOS, to_curie
 from kg.naming import entity_id, local_name
 from kg.terms import Term
 from kg.terms import iri as iri_term
@@ -41,8 +43,9 @@ if TYPE_CHECKING:
 #: nodes, like events: in the data they carry relations of their own (a post co-leads a leading
 #: group, a report is sent to a post) and they are what joins people to organisations.
 STRUCTURAL_TYPES = frozenset(str(t) for t in (IKG.Evidence, IKG.Section, SDO.MonetaryAmount))
-#: Namespaces of meta-level types (classes, properties, ontologies): their instances are not entities.
-_META_NAMESPACES = (str(OWL), str(RDFS), str(RDF))
+#: Namespaces of meta-level types (classes, properties, ontologies, SHACL shapes): their instances are
+#: not entities.
+_META_NAMESPACES = (str(OWL), str(RDFS), str(RDF), str(SH))
 #: Predicates never projected, even between two entities.
 EXCLUDED_PREDICATES = frozenset(str(p) for p in (RDF.type, RDFS.subClassOf, RDFS.subPropertyOf))
 #: Classes whose instances are events (n-ary nodes explained by type, date and participants).
@@ -71,6 +74,26 @@ STANDARD_PROPERTY_LABELS: dict[str, tuple[str, str]] = {
     str(SDO.about): ("关于", "about"),
 }
 
+#: The inverse pairs of W3C ORG the data uses, as {the other direction: the primary one}.
+#:
+#: ORG declares owl:inverseOf both ways, so it names no primary direction itself; the project's
+#: ontology does. Its shapes constrain org:unitOf and org:subOrganizationOf (GovernanceLinkShape), and
+#: its relations point from the part to the whole (ikg:partOf, ikg:locatedIn, ikg:handlesDailyWorkOf,
+#: ikg:executiveBodyOf): a unit points at its organisation. Its change events are told from the event
+#: (ikg:Renaming: "org:originalOrganization becomes org:resultingOrganization"), as every event points at
+#: who and what took part (prov:wasAssociatedWith, ikg:approvedThing): the event points at the
+#: organisations it changed. A pair the store declares itself (P owl:inverseOf Q) and this table does
+#: not know keeps its subject P as the primary direction.
+STANDARD_INVERSES: dict[str, str] = {
+    str(ORG.hasUnit): str(ORG.unitOf),
+    str(ORG.hasSubOrganization): str(ORG.subOrganizationOf),
+    str(ORG.hasMember): str(ORG.memberOf),
+    str(ORG.heldBy): str(ORG.holds),
+    str(ORG.hasPost): str(ORG.postIn),
+    str(ORG.changedBy): str(ORG.originalOrganization),
+    str(ORG.resultedFrom): str(ORG.resultingOrganization),
+}
+
 _LABEL_PREDICATES = (str(SKOS.prefLabel), str(RDFS.label))
 #: Entity IRIs per batched label query; past BULK_LABELS missing nodes, all labels are read at once.
 LABEL_BATCH = 1000
@@ -94,7 +117,7 @@ SELECT ?s ?p ?o WHERE {{
 """
 _FACT_QUERY = f"""
 SELECT ?s ?p ?v (isLiteral(?v) AS ?literal) (LANG(?v) AS ?lang) WHERE {{
-  VALUES ?p {{ <{RDF.type}> <{RDFS.label}> <{RDFS.subClassOf}>
+  VALUES ?p {{ <{RDF.type}> <{RDFS.label}> <{RDFS.subClassOf}> <{OWL.inverseOf}>
               {" ".join(f"<{p}>" for p in _DATE_PREDICATES)} }}
   ?s ?p ?v .
   FILTER(isIRI(?s))
@@ -192,12 +215,13 @@ class _Facts:
     labels: dict[str, dict[str, str]] = field(default_factory=lambda: defaultdict(dict))
     dates: dict[str, dict[str, str]] = field(default_factory=lambda: defaultdict(dict))
     superclasses: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    inverses: list[tuple[str, str]] = field(default_factory=list)  # (P, Q) of P owl:inverseOf Q
 
 
 def _read_facts(store: GraphStore) -> _Facts:
     facts = _Facts()
     intern = sys.intern
-    rdf_type, sub_class = str(RDF.type), str(RDFS.subClassOf)
+    rdf_type, sub_class, inverse_of = str(RDF.type), str(RDFS.subClassOf), str(OWL.inverseOf)
     # Plain values, not Terms: this reads every typed node of the store (seconds at 1M triples).
     for s, p, v, literal, lang in store.select_values(_FACT_QUERY):
         if s is None or p is None or v is None:
@@ -207,6 +231,8 @@ def _read_facts(store: GraphStore) -> _Facts:
             facts.types[intern(s)].add(intern(v))
         elif p == sub_class and not is_literal:
             facts.superclasses[s].add(v)
+        elif p == inverse_of and not is_literal:
+            facts.inverses.append((s, v))
         elif p in _DATE_PREDICATES and is_literal:
             facts.dates[s][_DATE_PREDICATES[p]] = v
         elif is_literal:
@@ -263,6 +289,19 @@ def _ancestors(superclasses: dict[str, set[str]]) -> dict[str, frozenset[str]]:
     return closure
 
 
+def primary_directions(declared: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """{the other direction: the primary one} of every inverse pair: STANDARD_INVERSES, and each
+    declared `P owl:inverseOf Q` with P primary (the smaller IRI when both directions are declared)."""
+    primary = dict(STANDARD_INVERSES)
+    known = set(primary) | set(primary.values())
+    for p, q in sorted(declared):
+        if p == q or p in known or q in known:
+            continue  # a symmetric property, or a pair already decided (by the table or declared both ways)
+        primary[q] = p
+        known.update((p, q))
+    return primary
+
+
 def _is_entity(types: set[str]) -> bool:
     if not types or types & STRUCTURAL_TYPES:
         return False
@@ -286,6 +325,8 @@ class Projection:
         self._dates = {iri: d for iri, d in facts.dates.items() if iri in self.index}
         self._ontology_labels = {iri: ls for iri, ls in facts.labels.items()}
         self._ancestors = _ancestors(facts.superclasses)
+        #: {the other direction: the primary one} of every inverse pair (see STANDARD_INVERSES).
+        self.primary_of: dict[str, str] = primary_directions(facts.inverses)
         self._read_labels = read_labels
         self._labels: dict[int, tuple[str | None, str | None]] = {}
         self._labels_lock = threading.Lock()
@@ -295,6 +336,9 @@ class Projection:
         self.graph = nx.MultiDiGraph()
         self.graph.add_nodes_from(range(len(self.iris)))
         self.graph.add_edges_from(self._edge_triples(edges))
+        for prop in list(self.properties):  # numbers for the primary directions fact_graph draws
+            if prop in self.primary_of:
+                self._intern_property(self.primary_of[prop])
         # Neighbours per node (both directions, parallel statements counted once): the hub measure.
         self.degree: list[int] = [
             len(self.graph._succ[i]) + len(self.graph._pred[i]) for i in range(len(self.iris))
@@ -386,6 +430,16 @@ class Projection:
             self._event_cache[types] = known
         return known
 
+    def types_of(self, i: int) -> tuple[str, ...]:
+        """The classes node `i` is stated to be an instance of (IRIs, sorted)."""
+        return self._types[i]
+
+    def classes_of(self, i: int) -> frozenset[str]:
+        """Every class node `i` is an instance of, the superclasses of its classes included (meta-level
+        classes of OWL, RDFS, RDF and SHACL left out)."""
+        found = {a for t in self._types[i] for a in (t, *self._ancestors.get(t, ()))}
+        return frozenset(c for c in found if not c.startswith(_META_NAMESPACES))
+
     def has_type(self, i: int, classes: frozenset[str]) -> bool:
         """Whether node `i` is an instance of one of `classes` (subclasses count)."""
         return any(t in classes or self._ancestors.get(t, frozenset()) & classes
@@ -430,6 +484,20 @@ class Projection:
     def properties_between(self, i: int, j: int) -> list[int]:
         """Property numbers of the statements i → j."""
         return list(self.graph._succ[i].get(j, ()))
+
+    @functools.cached_property
+    def fact_graph(self) -> nx.MultiDiGraph:
+        """The relation graph with each inverse pair drawn once, in its primary direction (see
+        STANDARD_INVERSES): what network statistics count, so that a fact stated both ways (内设 and
+        内设于) is one link, not two. Built on first use (computing it twice by two threads is harmless)."""
+        facts: set[tuple[int, int, int]] = set()
+        for u, v, key in self.graph.edges(keys=True):
+            primary = self.primary_of.get(self.properties[key])
+            facts.add((v, u, self._property_index[primary]) if primary else (u, v, key))
+        graph = nx.MultiDiGraph()
+        graph.add_nodes_from(range(len(self.iris)))
+        graph.add_edges_from(sorted(facts))
+        return graph
 
 
 class GraphView:
@@ -502,10 +570,36 @@ class GraphView:
         edges.sort(key=lambda e: (e.source, e.property, e.target))
         return Subgraph(tuple(nodes), tuple(edges), truncated)
 
-    def whole(self) -> Subgraph:
-        """Every entity and every statement between entities."""
+    def whole(self, *, limit: int | None = None) -> Subgraph:
+        """Every entity and every statement between entities; past `limit` entities, the `limit` with
+        the most neighbours (ties by IRI) and the statements among them, marked truncated."""
         projection = self.projection()
-        return self.subgraph(projection, range(len(projection.iris)))
+        count = len(projection.iris)
+        if limit is None or count <= limit:
+            return self.subgraph(projection, range(count))
+        degree = projection.degree
+        members = heapq.nsmallest(limit, range(count), key=lambda i: (-degree[i], i))
+        return self.subgraph(projection, members, truncated=True)
+
+    def folded(self, subgraph: Subgraph) -> Subgraph:
+        """The subgraph with each inverse pair one edge, in its primary direction (STANDARD_INVERSES),
+        citing the evidence of both statements: Gephi or igraph then count a fact stated both ways once.
+        A statement stated only the other way is drawn the primary way, with its own citations."""
+        projection = self.projection()
+        merged: dict[tuple[str, str, str], dict[str, Citation]] = {}
+        for edge in subgraph.edges:
+            primary = projection.primary_of.get(edge.property)
+            key = (edge.target, primary, edge.source) if primary else (edge.source, edge.property,
+                                                                       edge.target)
+            cited = merged.setdefault(key, {})
+            for citation in edge.citations:
+                cited.setdefault(citation.evidence, citation)
+        edges = []
+        for (source, prop, target), citations in sorted(merged.items()):
+            zh, en = projection.property_labels(prop)
+            ordered = sorted(citations.values(), key=lambda c: (c.start, c.end, c.evidence))
+            edges.append(Edge(source, target, prop, zh, en, tuple(ordered)))
+        return replace(subgraph, edges=tuple(edges))
 
     def neighbourhood(self, iri: str, depth: int = 1, *, limit: int = 500,
                       keep: PropertyFilter | None = None,

@@ -67,8 +67,10 @@ class Explained:
     summary_en: str | None = None
 
     def to_dict(self) -> dict[str, object]:
-        """The node as JSON-ready values; events carry `event` with their date and summary."""
+        """The node as JSON-ready values; events carry `event` with their date and summary (null for
+        other nodes, as the API's response model writes it)."""
         data = self.node.to_dict()
+        data["event"] = None
         if self.summary_en is not None:
             data["event"] = {
                 "date": self.date, "sort_date": self.sort_date,

@@ -107,6 +107,7 @@ class Provenance:
         self._generation = -1
         self._by_statement: dict[StatementKey, list[Citation]] = {}
         self._by_subject: dict[str, dict[tuple[str, Term], list[Citation]]] = {}
+        self._by_evidence: dict[str, list[tuple[StatementKey, Citation]]] = {}
 
     def _refresh(self) -> None:
         with self._lock:
@@ -120,11 +121,15 @@ class Provenance:
                 key = (row["s"].value, row["p"].value, row["o"])
                 by_statement[key].append(self._citation(row))
             by_subject: dict[str, dict[tuple[str, Term], list[Citation]]] = defaultdict(dict)
+            by_evidence: dict[str, list[tuple[StatementKey, Citation]]] = defaultdict(list)
             for (s, p, o), citations in by_statement.items():
                 citations.sort(key=lambda c: (c.start, c.end, c.evidence))
                 by_subject[s][(p, o)] = citations
+                for citation in citations:
+                    by_evidence[citation.evidence].append(((s, p, o), citation))
             self._by_statement = dict(by_statement)
             self._by_subject = dict(by_subject)
+            self._by_evidence = dict(by_evidence)
             self._generation = generation
 
     def _citation(self, row: dict[str, Term]) -> Citation:
@@ -160,3 +165,14 @@ class Provenance:
         """Every cited statement with its citations."""
         self._refresh()
         return dict(self._by_statement)
+
+    def for_evidence(self, evidence: str) -> list[tuple[StatementKey, Citation]]:
+        """The statements one evidence node supports, each with its citation (the row repeats per
+        title language: one per statement is kept); empty when `evidence` is no evidence node."""
+        self._refresh()
+        unique = {key: citation for key, citation in self._by_evidence.get(evidence, ())}
+        return sorted(unique.items(), key=lambda item: (item[0][0], item[0][1], item[0][2].value))
+
+    def source_text(self, file_name: str | None) -> str | None:
+        """The whole text of a report's source file, as the citations quote it (None when absent)."""
+        return self._sources.find_text(file_name)

@@ -28,6 +28,7 @@ from kg.store import GraphStore
 if TYPE_CHECKING:
     from kg.analytics import Analytics
     from kg.auth import WriteTokens
+    from kg.browsing import EntityBrowser
     from kg.catalogue import Catalogue
     from kg.deployments import Deployments
     from kg.entities import EntityViews
@@ -39,6 +40,7 @@ if TYPE_CHECKING:
     from kg.naming import EntityResolver
     from kg.paths import PathFinder
     from kg.provenance import Provenance
+    from kg.reading import EvidenceReader
     from kg.reconcile import Reconciler
     from kg.sparql.endpoint import SparqlEndpoint
 
@@ -176,11 +178,26 @@ class Services:
 
     @service
     def exporter(self) -> Exporter:
-        """Exports of scopes (all, neighbourhood, paths, trace, construct) in every format."""
+        """Exports of scopes (all, neighbourhood, paths, trace, construct, nodes) in every format."""
         from kg.exports.exporter import Exporter
 
         return Exporter(self.store, self.graph_view, self.provenance, finder=self.path_finder,
-                        max_nodes=self.settings.max_neighbourhood_nodes)
+                        max_nodes=self.settings.max_export_nodes)
+
+    @service
+    def browser(self) -> EntityBrowser:
+        """Lists of entities by type, date and section, with facets (the browse view)."""
+        from kg.browsing import EntityBrowser
+
+        return EntityBrowser(self.store, self.graph_view, self.provenance,
+                             max_limit=self.settings.max_rows)
+
+    @service
+    def reader(self) -> EvidenceReader:
+        """Evidence read in context: the report, the paragraph around the span, how to cite it."""
+        from kg.reading import EvidenceReader
+
+        return EvidenceReader(self.store, self.provenance)
 
     @service
     def reconciler(self) -> Reconciler:

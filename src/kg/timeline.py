@@ -130,10 +130,20 @@ def _both_ways(projection: Projection, i: int) -> list[tuple[int, int]]:
 
 
 def _citations(view: GraphView, iri: str) -> tuple[Citation, ...]:
+    """The citations of an event's statements, each span once: the statements of one event (its type,
+    date, participants) are often cited by the same words, each by an evidence node of its own. Of
+    the citations of one span the one with the curator's note is kept, else the first by IRI."""
     if view.provenance is None:
         return ()
-    unique = {c.evidence: c for cs in view.provenance.for_subject(iri).values() for c in cs}
-    return tuple(sorted(unique.values(), key=lambda c: (c.start, c.end, c.evidence)))
+    by_span: dict[tuple[str, int, int], Citation] = {}
+    for citations in view.provenance.for_subject(iri).values():
+        for citation in citations:
+            key = (citation.document, citation.start, citation.end)
+            kept = by_span.get(key)
+            if kept is None or (citation.note is not None, kept.evidence) > (kept.note is not None,
+                                                                             citation.evidence):
+                by_span[key] = citation
+    return tuple(sorted(by_span.values(), key=lambda c: (c.start, c.end, c.evidence)))
 
 
 def timeline(finder: PathFinder, *, entity: str | None = None, start: str | None = None,

@@ -20,8 +20,10 @@ def _missing_tools() -> list[str]:
         missing.append(f"{CHROMIUM} (scripts/setup-debian)")
     if not (ROOT / "node_modules" / "playwright-core").exists():
         missing.append("node_modules/playwright-core (scripts/setup-web)")
-    if not (ROOT / "src" / "kg" / "web" / "static" / "vendor" / "cytoscape.esm.min.mjs").exists():
-        missing.append("static/vendor/cytoscape.esm.min.mjs (scripts/setup-web)")
+    vendor = ROOT / "src" / "kg" / "web" / "static" / "vendor"
+    for name in ("cytoscape.esm.min.mjs", "cytoscape-fcose.js"):
+        if not (vendor / name).exists():
+            missing.append(f"static/vendor/{name} (scripts/setup-web)")
     return missing
 
 

@@ -166,6 +166,7 @@ def test_rdflib_sparqlupdatestore_with_bearer_header(writable_server: LiveServer
     with pytest.raises(HTTPError) as refused:
         anonymous.update(f"DROP GRAPH <{graph_iri}>")
     assert refused.value.code == 401
+    refused.value.close()  # the error holds the refused response and its connection
     assert served_graph(writable_server, graph_iri) is not None
 
     store.update(f"DROP GRAPH <{graph_iri}>")

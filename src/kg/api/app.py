@@ -41,6 +41,8 @@ def create_app(settings: Settings | None = None, *, store: GraphStore | None = N
         description="Knowledge graph of innovation-governance entities: SPARQL 1.1, entity lookup, "
         "relation tracing with evidence, exports.",
         lifespan=lifespan,
+        docs_url=None,  # /docs and /redoc: kg.api.routes.docs, with their assets served locally
+        redoc_url=None,
     )
     app.state.services = services  # routers reach it through kg.api.deps, and nothing else
     if settings.allow_updates:

@@ -5,8 +5,17 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from pydantic import ValidationError
+
 from kg.config import Settings
+from kg.errors import KGError
 from kg.services import Services
+
+
+class SettingError(KGError):
+    """A KG_* environment variable (or a command-line override of one) has a value Settings refuses."""
+
+    code = "bad_setting"
 
 
 def add_store_options(parser: argparse.ArgumentParser) -> None:
@@ -16,17 +25,38 @@ def add_store_options(parser: argparse.ArgumentParser) -> None:
                         help="use an in-memory store with the bundled graph (nothing persists)")
 
 
-def settings_from(args: argparse.Namespace) -> Settings:
-    """Settings from the environment, overridden by the store options."""
-    overrides: dict[str, object] = {}
+def settings_from(args: argparse.Namespace, **overrides: object) -> Settings:
+    """Settings from the environment, overridden by the store options and `overrides` (a command's
+    own options, e.g. query_timeout); raises SettingError."""
     if getattr(args, "data_dir", None):
         overrides["data_dir"] = args.data_dir
     if getattr(args, "memory", False):
         overrides["in_memory"] = True
-    return Settings(**overrides)  # type: ignore[arg-type]
+    try:
+        settings = Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        raise SettingError(describe_invalid_settings(exc)) from exc
+    if not settings.in_memory and settings.data_dir.exists() and not settings.data_dir.is_dir():
+        raise SettingError(f"The store directory {settings.data_dir} is a file; give a directory with "
+                           "--data-dir or KG_DATA_DIR.")
+    return settings
 
 
-def services_from(args: argparse.Namespace) -> Services:
+def describe_invalid_settings(error: ValidationError) -> str:
+    """One sentence naming each refused variable, its value and why (pydantic's reason)."""
+    problems = []
+    for problem in error.errors():
+        name = "KG_" + "_".join(str(part) for part in problem["loc"]).upper()
+        value = problem.get("input")
+        shown = f"={value!r}" if isinstance(value, str | int | float) else ""
+        reason = str(problem["msg"]).removeprefix("Value error, ")
+        problems.append(f"{name}{shown}: {reason}" if problem["loc"] else reason)
+    noun = "setting" if len(problems) == 1 else "settings"
+    return f"Bad {noun} {'; '.join(problems)}. Fix or unset it (the README's Configuration lists them)."
+
+
+def services_from(args: argparse.Namespace, **overrides: object) -> Services:
     """The services over the store the command works on (kg.services: the one composition root);
-    use it as a context manager, so that query workers stop and the store is flushed at the end."""
-    return Services.open(settings_from(args))
+    use it as a context manager, so that query workers stop and the store is flushed at the end.
+    Raises SettingError and the store's KGErrors."""
+    return Services.open(settings_from(args, **overrides))

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import json
 
 from kg.commands import COMMANDS, Subparsers
 from kg.commands.common import add_store_options, services_from
-from kg.commands.path import add_output_options, describe_hop
+from kg.commands.output import Rows, add_format_option, emit
+from kg.commands.path import describe_hop
 from kg.deployments import LEVEL_LABELS, ROLES, Deployment
+from kg.errors import BadRequestError
 from kg.paths import Hop
 
 
@@ -19,35 +20,57 @@ def register(subparsers: Subparsers) -> None:
         description="List the deployments of the graph (directives, approvals, plans), national first, "
         "with who issued them, when, and every body that implements, advances, executes or serves them, "
         "each through cited hops; a chain that passes a doubt says so, with the reason. Give an ID for "
-        "one deployment with all its chains.",
+        "one deployment with all its chains (a body's ID lists the deployments it carries out, as "
+        "--body does). GET /deployments answers the same.",
     )
     add_store_options(parser)
     parser.add_argument("entity", nargs="?", help="one deployment: id, IRI, CURIE or name")
     parser.add_argument("--level", choices=tuple(LEVEL_LABELS), help="national or municipal only")
-    parser.add_argument("--limit", type=int, default=100, help="most deployments listed (default 100)")
-    add_output_options(parser)
+    parser.add_argument("--body", help="only the deployments this body carries out (id, IRI, CURIE, name)")
+    parser.add_argument("--limit", type=int, default=100,
+                        help="most deployments listed (default 100; ≤ KG_MAX_ROWS)")
+    parser.add_argument("--lang", choices=("zh", "en"), default="zh", help="label language (table)")
+    add_format_option(parser)
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
     """Print one deployment or the list; exit 1 (via KGError) for an unknown entity or a bad level."""
     with services_from(args) as services:
+        if not 1 <= args.limit <= services.settings.max_rows:
+            raise BadRequestError(f"--limit {args.limit} is out of range; use 1 to "
+                                  f"{services.settings.max_rows} (KG_MAX_ROWS).")
         deployments = services.deployments
-        if args.entity:
-            found = deployments.get(args.entity)
-            answer: dict[str, object] = found.to_dict()
-            chosen = [found]
-        else:
-            listed = deployments.find_all(level=args.level, limit=args.limit)
+        found = deployments.find(args.entity) if args.entity else None
+        if found is not None:
+            answer, chosen = found.to_dict(), [found]
+        else:  # the list, or (as GET /deployments/{id} redirects) what the body ID carries out
+            listed = deployments.find_all(level=args.level, body=args.body or args.entity,
+                                          limit=args.limit)
             answer, chosen = listed.to_dict(), list(listed.deployments)
-    if args.json:
-        print(json.dumps(answer, ensure_ascii=False, indent=2))
-        return 0
+    emit(args.format, answer=answer, rows=lambda: to_rows(chosen),
+         table=lambda: print_deployments(chosen, args.lang, every_chain=found is not None))
+    return 0
+
+
+def to_rows(deployments: list[Deployment]) -> Rows:
+    """One row per deployment and body that carries it out (a deployment with none: one empty row)."""
+    rows: list[tuple[object, ...]] = []
+    for d in deployments:
+        node = d.node.node
+        head = (node.id, node.label_zh, node.label_en, d.level, d.date)
+        rows += [(*head, c.body.node.id, c.body.node.label_zh, c.body.node.label_en,
+                  " ".join(c.roles), str(c.doubtful).lower()) for c in d.carriers] or [(*head, *[""] * 5)]
+    return Rows(("deployment", "label_zh", "label_en", "level", "date", "body", "body_label_zh",
+                 "body_label_en", "roles", "doubtful"), tuple(rows))
+
+
+def print_deployments(chosen: list[Deployment], lang: str, *, every_chain: bool) -> None:
+    """Each deployment in turn (see print_deployment), or `no deployment`."""
     for deployment in chosen:
-        print_deployment(deployment, args.lang, every_chain=bool(args.entity))
+        print_deployment(deployment, lang, every_chain=every_chain)
     if not chosen:
         print("no deployment")
-    return 0
 
 
 def print_deployment(deployment: Deployment, lang: str, *, every_chain: bool) -> None:

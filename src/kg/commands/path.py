@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import argparse
-import json
 from collections.abc import Sequence
 from dataclasses import replace
 
 from kg.commands import COMMANDS, Subparsers
 from kg.commands.common import add_store_options, services_from
+from kg.commands.output import Rows, add_format_option, emit, name
 from kg.graphview import PropertyFilter, TypeFilter
 from kg.naming import term_iris
-from kg.paths import DEFAULT_MAX_HOPS, Explained, Hop, Path, PathQuery
+from kg.paths import DEFAULT_MAX_HOPS, Hop, Path, PathQuery, PathResult
 
 
 def register(subparsers: Subparsers) -> None:
@@ -45,20 +45,41 @@ def add_filter_options(parser: argparse.ArgumentParser) -> None:
 
 
 def add_output_options(parser: argparse.ArgumentParser) -> None:
-    """--json and --lang."""
-    parser.add_argument("--json", action="store_true", help="print the JSON answer of the API")
+    """--format (with its alias --json) and --lang."""
+    add_format_option(parser)
     parser.add_argument("--lang", choices=("zh", "en"), default="zh", help="label language")
+
+
+#: The columns of paths and chains as CSV rows: one row per hop.
+HOP_COLUMNS = ("from", "from_label", "relation", "direction", "to", "to_label", "dates", "doubt",
+               "citations", "text")
+
+
+def hop_rows(paths: Sequence[Path], lang: str, noun: str = "path") -> Rows:
+    """One row per hop of `paths`: its path's and its own number, the statement, dates, doubt, and the
+    cited spans with their quoted text."""
+    return Rows(
+        (noun, "hop", *HOP_COLUMNS),
+        tuple((number, step, *_hop_cells(hop, lang))
+              for number, path in enumerate(paths, start=1)
+              for step, hop in enumerate(path.hops, start=1)),
+    )
+
+
+def _hop_cells(hop: Hop, lang: str) -> tuple[object, ...]:
+    label = (hop.label_zh if lang == "zh" else hop.label_en) or hop.label_en
+    return (hop.frm.node.id, name(hop.frm.node, lang), label, hop.direction, hop.to.node.id,
+            name(hop.to.node, lang),
+            " ".join(hop.dates), hop.doubt.kind if hop.doubt else "",
+            "; ".join(f"{c.section or '?'} {c.start}–{c.end}" for c in hop.citations),
+            " | ".join(" ".join(c.text.split()) for c in hop.citations if c.text))
 
 
 def describe_hop(hop: Hop, lang: str) -> str:
     """One line for a hop: `A —relation→ B` (or `A ←relation— B`), dates and citations."""
-    def name(explained: Explained) -> str:
-        n = explained.node
-        return (n.label_zh if lang == "zh" else n.label_en) or n.label_en or n.label_zh or n.iri
-
     label = (hop.label_zh if lang == "zh" else hop.label_en) or hop.label_en
     arrow = f"—{label}→" if hop.direction == "forward" else f"←{label}—"
-    line = f"{name(hop.frm)} {arrow} {name(hop.to)}"
+    line = f"{name(hop.frm.node, lang)} {arrow} {name(hop.to.node, lang)}"
     if hop.dates:
         line += f"  ({', '.join(hop.dates)})"
     for citation in hop.citations:
@@ -89,15 +110,18 @@ def run(args: argparse.Namespace) -> int:
         if args.max_hops is None:
             query = replace(query, max_hops=min(DEFAULT_MAX_HOPS, services.settings.max_hops))
         result = services.path_finder.find_paths(query)
-    if args.json:
-        print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
-        return 0
+    emit(args.format, answer=result.to_dict(), rows=lambda: hop_rows(result.paths, args.lang),
+         table=lambda: print_result(result, args.lang))
+    return 0
+
+
+def print_result(result: PathResult, lang: str) -> None:
+    """The notes on how names were read, the numbered paths, and why the search stopped."""
     for note in (result.source.note, result.target.note):
         if note:
             print(f"note: {note}")
-    print_paths(result.paths, args.lang)
+    print_paths(result.paths, lang)
     if not result.paths:
         print("no path")
     if result.reason:
         print(f"{'truncated: ' if result.truncated else ''}{result.reason}")
-    return 0

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import socket
+from pathlib import Path
 
 from kg.commands import COMMANDS, Subparsers
 from kg.commands.common import add_store_options, settings_from
@@ -28,8 +29,16 @@ def register(subparsers: Subparsers) -> None:
     parser = subparsers.add_parser("serve", help=COMMANDS["serve"])
     add_store_options(parser)
     parser.add_argument("--host", help="interface to bind (default: KG_HOST or 127.0.0.1)")
-    parser.add_argument("--port", type=int, help="port (default: KG_PORT or 8000)")
+    parser.add_argument("--port", type=port_number, help="port (default: KG_PORT or 8000)")
     parser.set_defaults(handler=run)
+
+
+def port_number(text: str) -> int:
+    """A TCP port from the command line (0 picks a free one); argparse reports a ValueError."""
+    port = int(text)
+    if not 0 <= port <= 65535:
+        raise ValueError(text)
+    return port
 
 
 def bind(settings: Settings) -> socket.socket:
@@ -39,13 +48,18 @@ def bind(settings: Settings) -> socket.socket:
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
         sock.bind((settings.host, settings.port))
-    except OSError as exc:
+    except (OSError, OverflowError) as exc:  # OverflowError: a port past 65535 (KG_PORT)
         sock.close()
-        raise PortInUseError(f"Cannot listen on {settings.host}:{settings.port}: {exc.strerror}; "
+        reason = exc.strerror if isinstance(exc, OSError) else "no such port (0 to 65535)"
+        raise PortInUseError(f"Cannot listen on {settings.host}:{settings.port}: {reason}; "
                              "choose another with --port or KG_PORT.") from exc
     sock.listen(2048)
     sock.set_inheritable(True)
     return sock
+
+
+def _holds_a_store(directory: Path) -> bool:
+    return directory.is_dir() and any(directory.iterdir())
 
 
 def run(args: argparse.Namespace) -> int:
@@ -62,7 +76,10 @@ def run(args: argparse.Namespace) -> int:
     from kg.api.app import create_app
     from kg.api.server import run_server
 
+    if not settings.in_memory and not _holds_a_store(settings.data_dir):
+        print(f"kg serve: first start: loading the bundled graph into {settings.data_dir}…", flush=True)
     app = create_app(settings)
-    print(f"kg: serving on http://{settings.host}:{settings.port}/  (docs at /docs)", flush=True)
+    port = sock.getsockname()[1]  # the one chosen when --port 0 asked for any free port
+    print(f"kg: serving on http://{settings.host}:{port}/  (docs at /docs)", flush=True)
     run_server(app, settings, sockets=[sock])
     return 0

@@ -7,7 +7,8 @@ import sys
 from pathlib import Path
 
 from kg.commands import COMMANDS, Subparsers
-from kg.synth import SYNTH_GRAPH, check_entities, generate, write_file
+from kg.errors import BadRequestError
+from kg.synth import SYNTH_GRAPH, SynthSummary, check_entities, generate, write_file
 
 
 def register(subparsers: Subparsers) -> None:
@@ -31,7 +32,14 @@ def run(args: argparse.Namespace) -> int:
         check_entities(args.entities)
         summary = generate(sys.stdout, entities=args.entities, seed=args.seed)
     else:
-        summary = write_file(args.out, entities=args.entities, seed=args.seed)
+        summary = _write(args.out, entities=args.entities, seed=args.seed)
     print(f"kg synth: {summary.entities} entities, {summary.quads} quads (seed {summary.seed})"
           + (f" -> {args.out}" if args.out else ""), file=sys.stderr)
     return 0
+
+
+def _write(path: Path, *, entities: int, seed: int) -> SynthSummary:
+    try:
+        return write_file(path, entities=entities, seed=seed)
+    except OSError as exc:
+        raise BadRequestError(f"Cannot write {path}: {exc.strerror}.") from exc

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import json
 
 from kg.commands import COMMANDS, Subparsers
 from kg.commands.common import add_store_options, services_from
-from kg.commands.path import add_output_options, print_paths
-from kg.trace import DIRECTIONS, trace
+from kg.commands.output import emit
+from kg.commands.path import add_output_options, hop_rows, print_paths
+from kg.trace import DIRECTIONS, TraceResult, trace
 
 
 def register(subparsers: Subparsers) -> None:
@@ -31,14 +31,17 @@ def run(args: argparse.Namespace) -> int:
     """Trace and print the chains; exit 1 (via KGError) for an unknown entity."""
     with services_from(args) as services:
         result = trace(services.path_finder, args.entity, args.direction, max_hops=args.max_hops)
-    if args.json:
-        print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
-        return 0
+    emit(args.format, answer=result.to_dict(), rows=lambda: hop_rows(result.chains, args.lang, "chain"),
+         table=lambda: print_result(result, args.lang))
+    return 0
+
+
+def print_result(result: TraceResult, lang: str) -> None:
+    """How the name was read, the numbered chains, and why the search stopped."""
     if result.start.note:
         print(f"note: {result.start.note}")
-    print_paths(result.chains, args.lang, noun="chain")
+    print_paths(result.chains, lang, noun="chain")
     if not result.chains:
         print("no chain")
     if result.reason:
         print(f"truncated: {result.reason}")
-    return 0

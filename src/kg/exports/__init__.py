@@ -1,8 +1,9 @@
 """Exports of the graph for Gephi, Cytoscape, yEd, Graphviz, D3, spreadsheets and RDF tools.
 
-`Exporter.export(ExportRequest(format, scope, lang))` picks a scope of the graph (all, a neighbourhood,
-paths, a trace, a CONSTRUCT result) and writes it in one of `FORMATS`; each format family has its
-module (graphml, gexf, jsongraph, graphviz, tables, rdf), all fed the same `Presentation`.
+`Exporter.export(ExportRequest(format, scope, lang, layout=, max_nodes=))` picks a scope of the graph
+(all, a neighbourhood, paths, a trace, a CONSTRUCT result, chosen nodes) and writes it in one of
+`FORMATS`, laid out by one of `LAYOUTS` if asked; each format family has its module (graphml, gexf,
+jsongraph, graphviz, tables, rdf), all fed the same `Presentation`.
 """
 
 from kg.errors import (
@@ -11,12 +12,13 @@ from kg.errors import (
     RenderFailedError,
     UnknownExportFormatError,
 )
-from kg.exports.exporter import Exporter, ExportFile, ExportRequest
+from kg.exports.exporter import POSITIONED, Exporter, ExportFile, ExportRequest, Selection
 from kg.exports.formats import FORMATS, ExportFormat, get_format
+from kg.exports.layout import LAYOUTS
 from kg.exports.scope import SCOPES, ExportScope
 
 __all__ = [
-    "FORMATS", "SCOPES", "ExportFile", "ExportFormat", "ExportRequest", "ExportScope",
-    "ExportScopeError", "Exporter", "RenderFailedError", "RendererMissingError",
-    "UnknownExportFormatError", "get_format",
+    "FORMATS", "LAYOUTS", "POSITIONED", "SCOPES", "ExportFile", "ExportFormat", "ExportRequest",
+    "ExportScope", "ExportScopeError", "Exporter", "RenderFailedError", "RendererMissingError",
+    "Selection", "UnknownExportFormatError", "get_format",
 ]

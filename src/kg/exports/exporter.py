@@ -1,17 +1,25 @@
-"""The export service: pick the scope's subgraph (or statements), then write it in a format."""
+"""The export service: pick the scope's subgraph (or statements), then write it in a format.
+
+Graph formats draw each inverse pair of relations once, in its primary direction (`GraphView.folded`:
+org:unitOf, not org:unitOf and org:hasUnit), so that Gephi or igraph count a fact once; RDF formats
+keep every statement as the store holds it, with its evidence. Every export is capped at `max_nodes`
+(at most Settings.max_export_nodes); a cut export says so in `ExportFile.truncated` (the
+`KG-Truncated` header) and, where the format has room, in the file itself.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
-from kg.errors import ExportScopeError
+from kg.errors import BadRequestError, ExportScopeError
 from kg.exports.construct import construct_subgraph, construct_triples
 from kg.exports.formats import IMAGE, RDF, ExportFormat, get_format
 from kg.exports.gexf import write_gexf
 from kg.exports.graphml import write_graphml
 from kg.exports.graphviz import render, write_dot
 from kg.exports.jsongraph import write_cytoscape, write_nodelink
+from kg.exports.layout import check_layout, lay_out
 from kg.exports.presentation import Presentation, check_lang, present
 from kg.exports.rdf import serialise, statement_triples, subgraph_triples
 from kg.exports.scope import ExportScope, file_stem
@@ -28,12 +36,14 @@ from kg.trace import trace
 
 @dataclass(frozen=True)
 class ExportRequest:
-    """What to export, in which format and label language."""
+    """What to export, in which format, label language and layout, with how many nodes at most."""
 
     format: str
     scope: ExportScope = field(default_factory=ExportScope)
     lang: str = "zh"
     bom: bool = False
+    layout: str = "none"  # none | dot | spring (kg.exports.layout)
+    max_nodes: int | None = None  # None: Settings.max_export_nodes
 
 
 @dataclass(frozen=True)
@@ -44,6 +54,23 @@ class ExportFile:
     media_type: str
     filename: str
     truncated: bool
+    max_nodes: int | None = None  # the node cap the export was made with
+    total_nodes: int | None = None  # nodes of the scope before the cap, when known
+
+
+@dataclass(frozen=True)
+class Selection:
+    """The subgraph a scope picks, the ids it names (for the download name), and how many nodes the
+    whole scope has when a cap may have cut it and the count is known."""
+
+    subgraph: Subgraph
+    ids: tuple[str, ...] = ()
+    total_nodes: int | None = None
+
+
+#: Graph formats that can carry positions (GraphML x/y, GEXF viz:position, Cytoscape position,
+#: node-link x/y, DOT pos; SVG and PNG are drawn at them).
+POSITIONED = frozenset({"graphml", "gexf", "cytoscape", "nodelink", "dot", "svg", "png"})
 
 
 _GRAPH_WRITERS: dict[str, Callable[[Presentation], bytes]] = {
@@ -55,7 +82,7 @@ _GRAPH_WRITERS: dict[str, Callable[[Presentation], bytes]] = {
 def write_graph(fmt: ExportFormat, view: Presentation, *, bom: bool = False) -> bytes:
     """The presentation written in a graph or image format; raises the renderer's errors for images."""
     if fmt.family == IMAGE:
-        return render(write_dot(view), fmt.name)
+        return render(write_dot(view), fmt.name, pinned=view.laid_out)
     if fmt.name == "csv-nodes":
         return write_csv_nodes(view, bom=bom)
     if fmt.name == "csv-edges":
@@ -81,53 +108,95 @@ class Exporter:
         self._store = store
         self._view = view
         self._provenance = provenance
-        self._max_nodes = max_nodes
+        self._max_nodes = max_nodes  # the ceiling of every request's max_nodes (KG_MAX_EXPORT_NODES)
         self._finder = finder
 
+    @property
+    def max_nodes(self) -> int:
+        """The most nodes any export holds (Settings.max_export_nodes)."""
+        return self._max_nodes
+
+    def node_cap(self, requested: int | None) -> int:
+        """The node cap of one export: `requested`, or the ceiling when None; raises BadRequestError
+        naming max_nodes when it is out of range."""
+        if requested is None:
+            return self._max_nodes
+        if not 1 <= requested <= self._max_nodes:
+            raise BadRequestError(f"max_nodes={requested} is out of range; use 1 to {self._max_nodes} "
+                                  "(KG_MAX_EXPORT_NODES).")
+        return requested
+
     def export(self, request: ExportRequest) -> ExportFile:
-        """The export file; raises the scope, format, entity, query or renderer KGError."""
+        """The export file; raises the scope, format, layout, entity, query or renderer KGError."""
         fmt = get_format(request.format)
         lang = check_lang(request.lang)
+        layout = check_layout(request.layout)
+        max_nodes = self.node_cap(request.max_nodes)
+        if layout != "none" and fmt.name not in POSITIONED:
+            raise BadRequestError(f"layout={layout}: format={fmt.name} carries no positions; use one of "
+                                  f"{', '.join(sorted(POSITIONED))}, or layout=none.")
         scope = request.scope.checked()
         if scope.kind == "construct" and fmt.family == RDF:
             triples, truncated = self._construct(scope)
             triples = statement_triples(self._store, triples, self._provenance)
             return ExportFile(serialise(self._store, triples, fmt.name), fmt.media_type,
-                              f"{file_stem(scope)}.{fmt.extension}", truncated)
-        subgraph, ids = self.select(scope)
-        subgraph = cap(subgraph, self._max_nodes)
+                              f"{file_stem(scope)}.{fmt.extension}", truncated, max_nodes)
+        selection = self.select(scope, max_nodes=max_nodes)
+        subgraph = cap(selection.subgraph, max_nodes)
         if fmt.family == RDF:
             content = serialise(self._store, subgraph_triples(self._store, subgraph, self._provenance),
                                 fmt.name)
         else:
-            content = write_graph(fmt, present(subgraph, lang), bom=request.bom)
-        return ExportFile(content, fmt.media_type, f"{file_stem(scope, *ids)}.{fmt.extension}",
-                          subgraph.truncated)
+            view = present(self._view.folded(subgraph), lang, total_nodes=selection.total_nodes,
+                           max_nodes=max_nodes)
+            content = write_graph(fmt, lay_out(view, layout), bom=request.bom)
+        return ExportFile(content, fmt.media_type,
+                          f"{file_stem(scope, *selection.ids)}.{fmt.extension}", subgraph.truncated,
+                          max_nodes, selection.total_nodes)
 
-    def select(self, scope: ExportScope) -> tuple[Subgraph, list[str]]:
-        """The subgraph of a checked scope and its ids; raises the entity, limit or query KGError."""
+    def select(self, scope: ExportScope, *, max_nodes: int | None = None) -> Selection:
+        """The subgraph of a checked scope (at most `max_nodes` nodes where the scope is walked or
+        listed; the ceiling when None) and its ids; raises the entity, limit or query KGError."""
+        limit = self._max_nodes if max_nodes is None else max_nodes
         if scope.kind == "all":
-            return self._view.whole(), []
+            whole = self._view.whole(limit=limit)
+            return Selection(whole, (), len(self._view.projection().iris))
         if scope.kind == "construct":
             triples, truncated = self._construct(scope)
-            return replace(construct_subgraph(self._view, triples), truncated=truncated), []
+            drawn = construct_subgraph(self._view, triples)
+            return Selection(replace(drawn, truncated=truncated), (), len(drawn.nodes))
+        if scope.kind == "nodes":
+            return self._chosen(scope.nodes, limit)
         if scope.kind == "path":
             result = self._finder.find_paths(PathQuery(scope.source or "", scope.target or "",
                                                        k=scope.k, max_hops=self._finder.settings.max_hops))
             ends = (result.source.node, result.target.node)
             subgraph = self._view.path_subgraph([p.iris() for p in result.paths])
-            return _including(subgraph, ends, result.truncated), [entity_id(n.iri) for n in ends]
+            return Selection(_including(subgraph, ends, result.truncated),
+                             tuple(entity_id(n.iri) for n in ends))
         node = self._finder.resolve(scope.entity or "").node
         if scope.kind == "neighbourhood":
-            limit = self._finder.settings.max_hops
-            if scope.depth > limit:
-                raise ExportScopeError(f"depth={scope.depth} is out of range; use 1 to {limit} "
+            hops = self._finder.settings.max_hops
+            if scope.depth > hops:
+                raise ExportScopeError(f"depth={scope.depth} is out of range; use 1 to {hops} "
                                        "(KG_MAX_HOPS).")
-            subgraph = self._view.neighbourhood(node.iri, scope.depth, limit=self._max_nodes)
-            return subgraph, [entity_id(node.iri)]
+            subgraph = self._view.neighbourhood(node.iri, scope.depth, limit=limit)
+            return Selection(subgraph, (entity_id(node.iri),))
         traced = trace(self._finder, node.iri, scope.direction)
         subgraph = self._view.path_subgraph([c.iris() for c in traced.chains])
-        return _including(subgraph, (node,), traced.truncated), [entity_id(node.iri)]
+        return Selection(_including(subgraph, (node,), traced.truncated), (entity_id(node.iri),))
+
+    def _chosen(self, texts: tuple[str, ...], limit: int) -> Selection:
+        """The entities named by `texts` (any form kg.naming reads) and every relation among them;
+        raises ExportScopeError past `limit` distinct entities, EntityNotFoundError for an unknown one."""
+        projection = self._view.projection()
+        members = {projection.index[self._finder.resolve(text).node.iri] for text in dict.fromkeys(texts)}
+        if len(members) > limit:
+            raise ExportScopeError(f"scope=nodes names {len(members)} entities; an export holds at most "
+                                   f"{limit} (max_nodes, at most KG_MAX_EXPORT_NODES): send fewer node= "
+                                   "values, or a larger max_nodes.")
+        subgraph = self._view.subgraph(projection, members)
+        return Selection(subgraph, tuple(sorted(entity_id(n.iri) for n in subgraph.nodes)), len(members))
 
     def _construct(self, scope: ExportScope) -> tuple[list[Triple], bool]:
         """A client's CONSTRUCT, run by the store's workers (never in this process, kg.store.engine)."""

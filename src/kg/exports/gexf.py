@@ -1,11 +1,15 @@
-"""GEXF 1.3 for Gephi, valid against the GEXF project's XSD, with a colour per category.
+"""GEXF 1.3 for Gephi, with a colour per category and, when laid out, a position per node.
 
-The 1.3 XSD declares `color` and `size` in the GEXF namespace itself (its viz.xsd has no target
-namespace), so an element in the `http://gexf.net/1.3/viz` namespace fails validation. We write
-`<viz:color>` with the `viz` prefix bound to the GEXF namespace: the document validates, Gephi (which
-matches element local names) reads the colours, and readers that look for the `viz:` prefix find them.
-The colour is also a declared attribute, for readers that only take attributes (networkx).
-networkx's own writer is not used: its output fails this XSD (docs/engine-notes.md §3.7).
+The visualisation module is written as the GEXF 1.3 specification and its examples give it: elements
+`color` (r, g, b; hex too), `size` and `position` (x, y, z) in their own namespace,
+`http://gexf.net/1.3/viz`, bound to the `viz` prefix. Gephi and networkx (`read_gexf`) read them there.
+The official 1.3 XSD (generated from the specification's RELAX NG) lost that namespace: its viz.xsd
+has no target namespace and the GEXF schema declares `color`, `position` and `size` in the GEXF
+namespace itself, so the document validates against it only with the viz elements moved into the GEXF
+namespace (which is how tests/test_exports.py checks every element and attribute against it). The
+colour is also a declared attribute, for readers that only take attributes.
+networkx's own writer is not used: its output fails the XSD otherwise (an empty graph name,
+docs/engine-notes.md §3.7). A cut export says so in its description, keywords and a comment.
 """
 
 from __future__ import annotations
@@ -19,6 +23,8 @@ from kg.exports.presentation import EdgeView, NodeView, Presentation
 from kg.exports.xmldoc import element, to_bytes
 
 GEXF_NS = "http://gexf.net/1.3"
+#: The namespace of the visualisation module (GEXF 1.3 specification, "Visualization").
+VIZ_NS = "http://gexf.net/1.3/viz"
 XSI_NS = "http://www.w3.org/2001/XMLSchema-instance"
 
 #: (attribute id, title, GEXF type) of node attributes, in the order written.
@@ -55,7 +61,7 @@ def _attvalues(parent: ET.Element, values: dict[str, str]) -> None:
 
 
 def _viz(parent: ET.Element, name: str, **attrs: str) -> None:
-    element(parent, f"viz:{name}", **{"xmlns:viz": GEXF_NS}, **attrs)
+    element(parent, f"viz:{name}", **attrs)  # the viz prefix is bound on the root
 
 
 def _write_node(nodes: ET.Element, node: NodeView) -> None:
@@ -67,6 +73,9 @@ def _write_node(nodes: ET.Element, node: NodeView) -> None:
     r, g, b = rgb_of(node.colour)
     _viz(xml_node, "color", r=str(r), g=str(g), b=str(b), hex=node.colour)
     _viz(xml_node, "size", value="10.0")
+    if node.x is not None and node.y is not None:
+        # Gephi draws y upwards; the presentation's y points down.
+        _viz(xml_node, "position", x=str(node.x), y=str(-node.y), z="0.0")
 
 
 def _write_edge(edges: ET.Element, edge: EdgeView) -> None:
@@ -81,13 +90,19 @@ def _write_edge(edges: ET.Element, edge: EdgeView) -> None:
 def write_gexf(view: Presentation) -> bytes:
     """The presentation as a GEXF 1.3 document (UTF-8)."""
     root = ET.Element("gexf", {
-        "xmlns": GEXF_NS, "xmlns:xsi": XSI_NS, "version": "1.3",
+        "xmlns": GEXF_NS, "xmlns:viz": VIZ_NS, "xmlns:xsi": XSI_NS, "version": "1.3",
         "xsi:schemaLocation": f"{GEXF_NS} {GEXF_NS}/gexf.xsd",
     })
+    note = view.truncation_note()
     meta = element(root, "meta", lastmodifieddate=date.today().isoformat())
     element(meta, "creator", f"innokg {kg.__version__}")
+    if note:
+        element(meta, "keywords", "truncated")
     element(meta, "description", "Innovation-governance knowledge graph: entities and the relations "
-            "between them, each relation citing the report span it comes from.")
+            "between them, each relation citing the report span it comes from."
+            + (f" {note}" if note else ""))
+    if note:
+        root.append(ET.Comment(f" {note.replace('--', '-')} "))  # "--" may not appear in a comment
     graph = element(root, "graph", defaultedgetype="directed", mode="static", idtype="string")
     _declare(graph, "node", NODE_ATTRIBUTES)
     _declare(graph, "edge", EDGE_ATTRIBUTES)

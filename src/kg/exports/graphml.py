@@ -1,8 +1,9 @@
 """GraphML for yEd, Gephi and networkx: declared keys, labels in both languages, category colours.
 
 Plain `data` keys carry every attribute (Gephi and networkx read them; Gephi takes `label`, `r`, `g`,
-`b`); yEd additionally gets `y:ShapeNode` / `y:PolyLineEdge` graphics so that a file opens with
-coloured, labelled nodes and labelled arrows without any mapping step.
+`b`, and `x`, `y` when the export is laid out); yEd additionally gets `y:ShapeNode` / `y:PolyLineEdge`
+graphics so that a file opens with coloured, labelled (and placed) nodes and labelled arrows without
+any mapping step. Graph data says whether a cap cut the export (`truncated`, `total_nodes`, `note`).
 """
 
 from __future__ import annotations
@@ -25,6 +26,11 @@ NODE_KEYS = (
     ("n_types", "types", "string"), ("n_iri", "iri", "string"), ("n_colour", "colour", "string"),
     ("n_r", "r", "int"), ("n_g", "g", "int"), ("n_b", "b", "int"),
 )
+#: Node positions, written when the export is laid out (y downwards, as yEd draws).
+POSITION_KEYS = (("n_x", "x", "double"), ("n_y", "y", "double"))
+#: (key id, attribute name, GraphML type) of graph data: what a cap did to the export.
+GRAPH_KEYS = (("g_truncated", "truncated", "boolean"), ("g_total_nodes", "total_nodes", "int"),
+              ("g_note", "note", "string"))
 #: (key id, attribute name, GraphML type) of edge data, in the order written.
 EDGE_KEYS = (
     ("e_label", "label", "string"), ("e_label_zh", "label_zh", "string"),
@@ -56,8 +62,16 @@ def _write_node(graph: ET.Element, node: NodeView) -> None:
     for (key, _, _), value in zip(NODE_KEYS, _node_values(node), strict=True):
         if value:
             element(xml_node, "data", value, key=key)
+    x, y = node.x, node.y
+    if x is not None and y is not None:
+        element(xml_node, "data", str(x), key="n_x")
+        element(xml_node, "data", str(y), key="n_y")
     shape = element(element(xml_node, "data", key="n_graphics"), "y:ShapeNode")
-    element(shape, "y:Geometry", height="30.0", width=f"{_label_width(node.label):.1f}", x="0.0", y="0.0")
+    width, height = _label_width(node.label), 30.0
+    # yEd places a node by its top-left corner; the position is its centre.
+    left, top = ((x - width / 2, y - height / 2) if x is not None and y is not None else (0.0, 0.0))
+    element(shape, "y:Geometry", height=f"{height:.1f}", width=f"{width:.1f}", x=f"{left:.1f}",
+            y=f"{top:.1f}")
     element(shape, "y:Fill", color=node.colour.upper(), transparent="false")
     element(shape, "y:BorderStyle", color="#333333", type="line", width="1.0")
     element(shape, "y:NodeLabel", node.label, fontFamily="Noto Sans CJK SC", fontSize="12",
@@ -82,12 +96,19 @@ def write_graphml(view: Presentation) -> bytes:
         "xmlns": GRAPHML_NS, "xmlns:y": YFILES_NS, "xmlns:xsi": XSI_NS,
         "xsi:schemaLocation": _SCHEMA_LOCATION,
     })
-    for keys, kind in ((NODE_KEYS, "node"), (EDGE_KEYS, "edge")):
+    node_keys = NODE_KEYS + (POSITION_KEYS if view.laid_out else ())
+    for keys, kind in ((GRAPH_KEYS, "graph"), (node_keys, "node"), (EDGE_KEYS, "edge")):
         for key, name, kind_type in keys:
             element(root, "key", id=key, attr_name=name, attr_type=kind_type, **{"for": kind})
     element(root, "key", id="n_graphics", yfiles_type="nodegraphics", **{"for": "node"})
     element(root, "key", id="e_graphics", yfiles_type="edgegraphics", **{"for": "edge"})
     graph = element(root, "graph", id="innokg", edgedefault="directed")
+    element(graph, "data", "true" if view.truncated else "false", key="g_truncated")
+    if view.total_nodes is not None:
+        element(graph, "data", str(view.total_nodes), key="g_total_nodes")
+    note = view.truncation_note()
+    if note:
+        element(graph, "data", note, key="g_note")
     for node in view.nodes:
         _write_node(graph, node)
     for edge in view.edges:

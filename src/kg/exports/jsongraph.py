@@ -1,4 +1,9 @@
-"""The JSON graph formats: Cytoscape.js elements and D3 node-link."""
+"""The JSON graph formats: Cytoscape.js elements and D3 node-link.
+
+Both say at the top whether a cap cut the export (`"truncated"`, `"total_nodes"` when known, and a
+`"note"`), and carry positions when the export is laid out (Cytoscape: each node's `position`;
+node-link: each node's `x`, `y`).
+"""
 
 from __future__ import annotations
 
@@ -26,17 +31,43 @@ def _edge_data(edge: EdgeView) -> dict[str, Any]:
     }
 
 
+def _truncation(view: Presentation) -> dict[str, Any]:
+    """The top-level members that say whether (and how) a cap cut the export."""
+    found: dict[str, Any] = {"truncated": view.truncated}
+    if view.total_nodes is not None:
+        found["total_nodes"] = view.total_nodes
+    note = view.truncation_note()
+    if note:
+        found["note"] = note
+    return found
+
+
+def _cytoscape_node(node: NodeView) -> dict[str, Any]:
+    element: dict[str, Any] = {"data": _node_data(node), "group": "nodes"}
+    if node.x is not None and node.y is not None:
+        element["position"] = {"x": node.x, "y": node.y}
+    return element
+
+
 def cytoscape_elements(view: Presentation) -> dict[str, Any]:
     """The Cytoscape.js document: `{"elements": {"nodes": [...], "edges": [...]}}` plus graph data."""
     return {
         "format_version": "1.0",
         "generated_by": "innokg",
+        **_truncation(view),
         "data": {"name": "innokg", "lang": view.lang, "truncated": view.truncated},
         "elements": {
-            "nodes": [{"data": _node_data(n), "group": "nodes"} for n in view.nodes],
+            "nodes": [_cytoscape_node(n) for n in view.nodes],
             "edges": [{"data": _edge_data(e), "group": "edges"} for e in view.edges],
         },
     }
+
+
+def _nodelink_node(node: NodeView) -> dict[str, Any]:
+    data = _node_data(node)
+    if node.x is not None and node.y is not None:
+        data["x"], data["y"] = node.x, node.y
+    return data
 
 
 def write_cytoscape(view: Presentation) -> bytes:
@@ -48,8 +79,9 @@ def write_nodelink(view: Presentation) -> bytes:
     """The presentation as D3 node-link JSON (`nodes` and `links`; networkx reads it with edges="links")."""
     document = {
         "directed": True, "multigraph": True,
+        **_truncation(view),
         "graph": {"name": "innokg", "lang": view.lang, "truncated": view.truncated},
-        "nodes": [_node_data(n) for n in view.nodes],
+        "nodes": [_nodelink_node(n) for n in view.nodes],
         "links": [{**_edge_data(e), "key": e.id} for e in view.edges],
     }
     return orjson.dumps(document, option=orjson.OPT_INDENT_2)

@@ -34,6 +34,10 @@ class NodeView:
     category: str
     types: tuple[str, ...]  # CURIEs
     colour: str
+    #: Position when the export is laid out (kg.exports.layout): x to the right, y downwards, in points
+    #: (as Cytoscape.js, yEd, D3 and SVG draw; the DOT and GEXF writers turn y upwards).
+    x: float | None = None
+    y: float | None = None
 
 
 @dataclass(frozen=True)
@@ -61,6 +65,22 @@ class Presentation:
     edges: tuple[EdgeView, ...]
     lang: str
     truncated: bool
+    total_nodes: int | None = None  # nodes of the whole scope before a cap cut it, when known
+    max_nodes: int | None = None  # the node cap this export was made with
+
+    @property
+    def laid_out(self) -> bool:
+        """Whether the nodes carry positions."""
+        return any(n.x is not None for n in self.nodes)
+
+    def truncation_note(self) -> str | None:
+        """One sentence saying that (and how) a cap cut the export; None when nothing was cut."""
+        if not self.truncated:
+            return None
+        of = f" of {self.total_nodes}" if self.total_nodes is not None else ""
+        cap = f" (max_nodes={self.max_nodes}, at most KG_MAX_EXPORT_NODES)" if self.max_nodes else ""
+        return (f"Truncated: this export holds {len(self.nodes)}{of} nodes; a limit cut it{cap}. "
+                "Ask for a smaller scope, or a larger max_nodes.")
 
 
 def check_lang(lang: str) -> str:
@@ -125,11 +145,12 @@ def present_edge(edge: Edge, index: int, lang: str) -> EdgeView:
     )
 
 
-def present(subgraph: Subgraph, lang: str) -> Presentation:
+def present(subgraph: Subgraph, lang: str, *, total_nodes: int | None = None,
+            max_nodes: int | None = None) -> Presentation:
     """The subgraph with labels in `lang`; raises BadRequestError for an unknown language."""
     check_lang(lang)
     return Presentation(
         nodes=tuple(present_node(n, lang) for n in subgraph.nodes),
         edges=tuple(present_edge(e, i, lang) for i, e in enumerate(subgraph.edges)),
-        lang=lang, truncated=subgraph.truncated,
+        lang=lang, truncated=subgraph.truncated, total_nodes=total_nodes, max_nodes=max_nodes,
     )

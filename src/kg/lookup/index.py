@@ -44,7 +44,9 @@ from kg.lookup.normalise import (
     is_latin_query,
     normalise,
     normalise_many,
+    number_form,
     significant,
+    singular,
     strip_tones,
     word_prefixes,
     words,
@@ -387,19 +389,23 @@ class LookupIndex:
         self._flat_texts = JoinedTexts(flats)
 
     def _build_words(self) -> None:
-        """English words of the keys (postings and a sorted list for prefixes), acronyms, and each
-        key's number of distinct words that are not STOPWORDS."""
+        """English words of the keys (postings and a sorted list for prefixes; a plural is indexed as
+        its singular too), acronyms, each key's number of distinct words that are not STOPWORDS, and
+        the keys by their number form (`number_form`: "laboratories" and "laboratory" alike)."""
         building: dict[str, list[int]] = {}
         self._acronyms: dict[str, list[int]] = {}
+        self._number_forms: dict[str, list[int]] = {}
         self._key_words = np.zeros(len(self.keys), dtype=np.int32)
         for key_id, key in enumerate(self.keys):
             if key.isascii() or not all(is_cjk(c) for c in key):
                 distinct = set(words(key))
-                for word in distinct:
+                for word in distinct | {singular(w) for w in distinct}:
                     building.setdefault(word, []).append(key_id)
                 self._key_words[key_id] = len(distinct - STOPWORDS)
                 for acronym in acronyms(key):
                     self._acronyms.setdefault(acronym, []).append(key_id)
+                if distinct:
+                    self._number_forms.setdefault(number_form(key), []).append(key_id)
         self._words = {w: np.asarray(ids, dtype=np.int32) for w, ids in building.items()}
         self._sorted_words = sorted(self._words)
         self._worded_keys = int(np.count_nonzero(self._key_words))
@@ -492,9 +498,12 @@ class LookupIndex:
         if len(cjk) >= 2:
             self._match_abbreviation("".join(cjk), offers)
             self._match_partial("".join(cjk), offers)
+        self._match_number(text, offers)
         query_words = significant(words(text))
         if len(query_words) >= 2:  # punctuation too: "science ltd." still names two words
             self._match_words(query_words, offers)
+        elif len(query_words) == 1:
+            self._match_word(query_words[0], offers)
         toneless = strip_tones(text)
         latin = is_latin_query(toneless)
         if latin:
@@ -619,6 +628,21 @@ class LookupIndex:
         coverage = len(text) / lengths
         for kind, chosen in (("exact", exact), ("prefix", prefix), ("substring", ~exact & ~prefix)):
             offers.add(found[chosen], kind, coverage[chosen], whole=kind == "exact")
+
+    def _match_number(self, text: str, offers: _Offers) -> None:
+        """Labels that are the query up to the number of its English words ("national laboratory" and
+        "national laboratories"): exact matches, below the label as typed (not whole)."""
+        found = self._number_forms.get(number_form(text)) if self._number_forms else None
+        if found:
+            ids = offers.fresh(np.asarray(found, dtype=np.int32), "exact")
+            offers.add(ids, "exact", len(text) / self._key_len[ids])
+
+    def _match_word(self, word: str, offers: _Offers) -> None:
+        """Labels holding one query word, in the singular or the plural ("funds" finds "Fund")."""
+        found = self._words.get(singular(word))
+        if found is not None:
+            ids = offers.fresh(found, "english")
+            offers.add(ids, "english", len(word) / self._key_len[ids])
 
     def _match_abbreviation(self, compact: str, offers: _Offers) -> None:
         candidates = offers.fresh(self._text.intersect(ord(c) for c in compact), "abbreviation")

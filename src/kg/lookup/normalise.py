@@ -33,6 +33,10 @@ STOPWORDS = frozenset({"a", "an", "and", "at", "for", "in", "of", "on", "the", "
 #: the singular and the plural ("policy" ~ "policies"); each stands for the other.
 _SPELLINGS = (("tre", "ter"), ("tres", "ters"), ("isation", "ization"), ("ise", "ize"), ("ised", "ized"),
               ("ising", "izing"), ("yse", "yze"), ("programme", "program"), ("y", "ies"))
+#: Words ending in s that are no plurals, or whose plural is the same word.
+_NOT_PLURAL = frozenset({"news", "series", "species", "means", "whereas", "always", "perhaps", "towards",
+                         "afterwards", "overseas", "mathematics", "physics", "economics", "politics",
+                         "statistics", "logistics", "electronics", "robotics", "genomics"})
 #: A query word this long or longer also stands for the indexed words sharing its stem, its first
 #: letters short of the last three but at least STEM_LETTERS ("administration" ~ "administrative").
 STEM_FROM, STEM_LETTERS = 7, 6
@@ -101,6 +105,27 @@ def word_prefixes(word: str) -> set[str]:
             if word.endswith(ending):
                 found.add(word[:-len(ending)] + other)
     return found
+
+
+def singular(word: str) -> str:
+    """The singular of an English word in the matching form ("laboratories" -> "laboratory", "funds" ->
+    "fund", "centres" -> "centre", "branches" -> "branch"); other words unchanged. A rule, not a
+    dictionary: labels and queries go through the same one, so a plural meets its singular even
+    where the rule spells the singular wrong."""
+    if (len(word) <= 3 or not word.endswith("s") or word in _NOT_PLURAL
+            or word.endswith(("ss", "us", "is"))):
+        return word
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith(("ches", "shes", "sses", "xes", "zzes")):
+        return word[:-2]
+    return word[:-1]
+
+
+def number_form(text: str) -> str:
+    """Normalised text with each latin word in the singular (`singular`): "national laboratory" and
+    "national laboratories" have one number form."""
+    return _LATIN_WORD.sub(lambda m: singular(m.group()), text)
 
 
 def acronyms(text: str) -> set[str]:

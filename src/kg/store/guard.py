@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from urllib.parse import urljoin
 
@@ -338,6 +338,15 @@ def inspect(text: str, *, refuse: bool = True) -> Operation:
     if len(text) <= MEMO_CHARS:
         return _inspect_memo(text)
     return _inspect(text)
+
+
+def tokens(text: str) -> Iterator[tuple[str, str]]:
+    """The SPARQL tokens of a text as (kind, text), white space and comments left out: the lexer the
+    guard reads with, for other readers of a query's text (the column order of SELECT *)."""
+    for match in _TOKEN.finditer(text):
+        kind = match.lastgroup or "punct"
+        if kind not in ("ws", "comment"):
+            yield kind, match.group()
 
 
 def _inspect(text: str, *, refuse: bool = True) -> Operation:

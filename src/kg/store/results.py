@@ -11,6 +11,12 @@ keeps it under the cap is written by the engine's writer (in Rust).
 When the cap was hit, the JSON document carries a top-level `"truncated": true` (an extension member
 that SPARQL JSON readers ignore); the web layer also says so in the `KG-Truncated` header, from
 `QueryAnswer.truncated`.
+
+The columns of a `SELECT *` answer come in the order their variables first appear in the query text
+(`star_order`), not in the engine's alphabetical order. SPARQL 1.1 Query (§18.2.5, projection) makes
+SELECT * project "all named variables that are in-scope in the query", a set whose order it leaves open;
+first appearance is the order of Jena and of rdflib, and the one a reader of the query expects. The
+engine's fast JSON path keeps its speed: only the head of its document is rewritten.
 """
 
 from __future__ import annotations
@@ -26,6 +32,7 @@ import pyoxigraph as ox
 from kg.errors import NotAcceptableError
 from kg.namespaces import PREFIXES
 from kg.store.engine import QueryAnswer
+from kg.store.guard import tokens
 from kg.store.sandboxed import ENGINE_FORMATS
 from kg.terms import RDF_LANG_STRING, XSD_STRING, Term
 
@@ -213,31 +220,84 @@ def write_boolean(fmt: str, value: bool) -> bytes:
     return BOOLEAN_WRITERS[fmt](value)
 
 
+# -- the columns of SELECT * ---------------------------------------------------------------------
+
+_MODIFIERS = frozenset({"DISTINCT", "REDUCED"})
+
+
+def star_order(query: str) -> tuple[str, ...] | None:
+    """For a `SELECT *` query, its variable names in the order they first appear in the text (the
+    guard's lexer tells variables from strings, IRIs and comments); None for any other query."""
+    read = tokens(query)
+    for kind, text in read:
+        if kind == "word" and text.upper() == "SELECT":
+            break
+        if kind == "word" and text.upper() in ("ASK", "CONSTRUCT", "DESCRIBE"):
+            return None
+    else:
+        return None
+    names: list[str] = []
+    for kind, text in read:
+        if kind == "word" and text.upper() in _MODIFIERS:
+            continue
+        if kind != "punct" or text != "*":
+            return None
+        break
+    for kind, text in read:
+        if kind == "var":
+            names.append(text[1:])
+    return tuple(dict.fromkeys(names))
+
+
+def ordered_columns(variables: Sequence[str], order: Sequence[str] | None) -> list[str]:
+    """`variables` in `order` (names not in it keep their place after those that are)."""
+    if not order:
+        return list(variables)
+    rank = {name: i for i, name in enumerate(order)}
+    return sorted(variables, key=lambda name: rank.get(name, len(rank)))
+
+
+def _with_head(body: bytes, engine_order: list[str], variables: list[str]) -> bytes:
+    """The engine's SPARQL JSON document with its head listing `variables` (bindings are objects, so
+    nothing else depends on the order): a prefix swap, or a re-encoding should the prefix differ."""
+    head = b'{"head":{"vars":'
+    written = head + orjson.dumps(engine_order) + b"}"
+    if body.startswith(written):
+        return head + orjson.dumps(variables) + b"}" + body[len(written):]
+    document = orjson.loads(body)
+    document["head"]["vars"] = variables
+    return orjson.dumps(document)
+
+
 # -- engine results ----------------------------------------------------------------------------
 
 def write_answer(result: object, *, solutions_format: str, graph_format: str, limit: int | None,
-                 max_rows: int) -> QueryAnswer:
+                 max_rows: int, order: Sequence[str] | None = None) -> QueryAnswer:
     """An engine result serialised, cut at `max_rows`; `limit` is the query's own LIMIT as the guard
-    read it. Raises NotAcceptableError when the graph format cannot hold the answer."""
+    read it, `order` the column order of a SELECT * (`star_order`). Raises NotAcceptableError when
+    the graph format cannot hold the answer."""
     if isinstance(result, ox.QueryBoolean):
         return QueryAnswer("boolean", solutions_format, write_boolean(solutions_format, bool(result)),
                            False, 1)
     if isinstance(result, ox.QuerySolutions):
-        return _write_solutions(result, solutions_format, limit, max_rows)
+        return _write_solutions(result, solutions_format, limit, max_rows, order)
     return write_graph(result, graph_format, max_rows)
 
 
 def _write_solutions(solutions: ox.QuerySolutions, fmt: str, limit: int | None,
-                     max_rows: int) -> QueryAnswer:
-    variables = [v.value for v in solutions.variables]
+                     max_rows: int, order: Sequence[str] | None) -> QueryAnswer:
+    engine_order = [v.value for v in solutions.variables]
+    variables = ordered_columns(engine_order, order)
     if fmt == "json" and limit is not None and limit <= max_rows:
         # Its own LIMIT keeps the answer under the cap: the engine's writer (in Rust, five times
         # faster than building the JSON here on answers of thousands of rows) may write it all.
-        return QueryAnswer("solutions", "json",
-                           solutions.serialize(format=ox.QueryResultsFormat.JSON) or b"", False, None)
+        body = solutions.serialize(format=ox.QueryResultsFormat.JSON) or b""
+        if variables != engine_order:
+            body = _with_head(body, engine_order, variables)
+        return QueryAnswer("solutions", "json", body, False, None)
+    positions = [engine_order.index(name) for name in variables]
     if fmt == "json":
-        return _json_answer(solutions, variables, max_rows)
-    width = range(len(variables))
+        return _json_answer(solutions, variables, positions, max_rows)
     # Terms repeat across rows (predicates, classes, graph IRIs): convert each one once.
     seen: dict[Any, Term | None] = {None: None}
 
@@ -247,17 +307,18 @@ def _write_solutions(solutions: ox.QuerySolutions, fmt: str, limit: int | None,
             found = seen[node] = to_term(node)
         return found  # type: ignore[return-value]
 
-    rows = [[term(s[i]) for i in width] for s in islice(solutions, max_rows + 1)]
+    rows = [[term(s[i]) for i in positions] for s in islice(solutions, max_rows + 1)]
     truncated = len(rows) > max_rows
     del rows[max_rows:]
     return QueryAnswer("solutions", fmt, write_solutions(fmt, variables, rows, truncated),
                        truncated, len(rows))
 
 
-def _json_answer(solutions: ox.QuerySolutions, variables: list[str], max_rows: int) -> QueryAnswer:
+def _json_answer(solutions: ox.QuerySolutions, variables: list[str], positions: list[int],
+                 max_rows: int) -> QueryAnswer:
     """SPARQL JSON straight from engine terms: the most asked-for format skips the Term step."""
     encoded: dict[Any, dict[str, str]] = {}
-    columns = list(enumerate(variables))
+    columns = list(zip(positions, variables, strict=True))
     bindings = []
     for solution in islice(solutions, max_rows + 1):
         row = {}

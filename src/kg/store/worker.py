@@ -22,7 +22,7 @@ import pyoxigraph as ox
 from kg.errors import KGError, NestingTooDeepError, NotAcceptableError
 from kg.store.engine import QueryAnswer, QueryRequest
 from kg.store.messages import INLINE_BODY, Answer, Failure, Ready, Stop
-from kg.store.results import write_answer
+from kg.store.results import star_order, write_answer
 from kg.store.sandboxed import enter_sandbox, open_store
 from kg.store.untrusted import check_text_nesting
 
@@ -72,8 +72,10 @@ def _answer(store: ox.Store, request: QueryRequest, max_rows: int,
     try:
         check_text_nesting(request.query, max_nesting)
         result = store.query(request.query, base_iri=request.base_iri, **_dataset_options(request))
+        order = star_order(request.query) if isinstance(result, ox.QuerySolutions) else None
         return write_answer(result, solutions_format=request.solutions_format,
-                            graph_format=request.graph_format, limit=request.limit, max_rows=max_rows)
+                            graph_format=request.graph_format, limit=request.limit, max_rows=max_rows,
+                            order=order)
     except NestingTooDeepError as exc:
         return Failure("nesting", exc.detail)
     except NotAcceptableError as exc:

@@ -7,9 +7,12 @@ from fastapi import APIRouter
 
 from kg.api.routes import (
     analytics,
+    browse,
     catalogue,
     deployments,
+    docs,
     entities,
+    evidence,
     exports,
     graph_store,
     health,
@@ -38,5 +41,8 @@ ROUTERS: list[APIRouter] = [
     deployments.router,
     analytics.router,
     exports.router,
+    evidence.router,
+    browse.router,
+    docs.router,
     web.router,
 ]

@@ -1,4 +1,5 @@
-"""GET /export: the graph, a neighbourhood, paths, a trace or a CONSTRUCT result as a file download."""
+"""GET /export: the graph, a neighbourhood, paths, a trace, a CONSTRUCT result or chosen nodes (what a
+page shows: `scope=nodes&node=…&node=…`) as a file download, optionally laid out."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from pydantic import BaseModel
 
 from kg.api.deps import ServicesDep
 from kg.api.truncation import truncation_header
-from kg.exports import FORMATS, SCOPES, ExportRequest, ExportScope
+from kg.exports import FORMATS, LAYOUTS, POSITIONED, SCOPES, ExportRequest, ExportScope
 
 router = APIRouter(tags=["exports"])
 
@@ -27,10 +28,13 @@ class ExportFormatOut(BaseModel):
 
 
 class ExportFormatsOut(BaseModel):
-    """Every export format and scope."""
+    """Every export format, scope and layout, and the node cap."""
 
     formats: list[ExportFormatOut]
     scopes: list[str]
+    layouts: list[str]
+    positioned_formats: list[str]
+    max_nodes: int
 
 
 def content_disposition(filename: str) -> str:
@@ -40,12 +44,13 @@ def content_disposition(filename: str) -> str:
 
 
 @router.get("/export/formats", response_model=ExportFormatsOut)
-def list_formats() -> ExportFormatsOut:
-    """The export formats and scopes."""
+def list_formats(services: ServicesDep) -> ExportFormatsOut:
+    """The export formats, scopes and layouts, and the most nodes an export holds."""
     return ExportFormatsOut(
         formats=[ExportFormatOut(name=f.name, title=f.title, extension=f.extension,
                                  media_type=f.media_type, family=f.family) for f in FORMATS.values()],
-        scopes=list(SCOPES),
+        scopes=list(SCOPES), layouts=list(LAYOUTS), positioned_formats=sorted(POSITIONED),
+        max_nodes=services.settings.max_export_nodes,
     )
 
 
@@ -61,12 +66,22 @@ def export(
     k: Annotated[int, Query(ge=1, description="path: how many shortest paths")] = 3,
     direction: Annotated[str, Query(description="trace: up or down")] = "down",
     query: Annotated[str | None, Query(description="construct: a SPARQL CONSTRUCT or DESCRIBE")] = None,
+    node: Annotated[list[str] | None, Query(
+        description="nodes: an entity to export (id, IRI, CURIE or name; repeat for each node); the "
+        "export holds them and every relation among them")] = None,
     lang: Annotated[str, Query(description="label language: zh or en")] = "zh",
     bom: Annotated[bool, Query(description="CSV: start with a UTF-8 byte-order mark (Excel)")] = False,
+    layout: Annotated[str, Query(
+        description="positions: none, dot (Graphviz) or spring (force-directed, seed 42); for "
+        + ", ".join(sorted(POSITIONED)))] = "none",
+    max_nodes: Annotated[int | None, Query(
+        ge=1, description="most nodes the export holds (default and ceiling: KG_MAX_EXPORT_NODES)")] = None,
 ) -> Response:
-    """Download a scope of the graph in an export format; 400 for a bad format, scope or parameter."""
-    request = ExportRequest(format, ExportScope(scope, entity, depth, source, target, k, direction, query),
-                            lang=lang, bom=bom)
+    """Download a scope of the graph in an export format; 400 for a bad format, scope or parameter,
+    404 for an entity that names nothing. `KG-Truncated: true` (and the file, where the format has
+    room) says a cap cut it."""
+    scope_of = ExportScope(scope, entity, depth, source, target, k, direction, query, tuple(node or ()))
+    request = ExportRequest(format, scope_of, lang=lang, bom=bom, layout=layout, max_nodes=max_nodes)
     result = services.exporter.export(request)
     headers = {
         "Content-Disposition": content_disposition(result.filename),

@@ -59,8 +59,12 @@ _READ_RESPONSES: dict[int | str, dict[str, object]] = {
 }
 
 
-@router.api_route(PATH, methods=["GET", "HEAD"], summary="Read a graph (Graph Store Protocol)",
-                  response_class=Response, responses=_READ_RESPONSES)
+# GET and HEAD as two operations with their own ids (one route for both gives the OpenAPI schema
+# two operations with one id).
+@router.head(PATH, summary="Headers of a graph read (Graph Store Protocol)", operation_id="head_graph",
+             response_class=Response, responses=_READ_RESPONSES)
+@router.get(PATH, summary="Read a graph (Graph Store Protocol)", operation_id="read_graph",
+            response_class=Response, responses=_READ_RESPONSES)
 def read_graph(request: Request,
                service: Annotated[GraphStoreService, Depends(get_graph_store)]) -> Response:
     """`?graph=<IRI>` or `?default` (the union of every graph), negotiated by Accept or `format=`."""

@@ -1,50 +1,109 @@
-// UI strings in Chinese and English, and the choice of label language (kept in localStorage).
+// UI strings in Chinese and English, and the choice of label language: the URL's `lang` (so a shared
+// link opens in its language) wins, else the last choice (localStorage), else Chinese.
 const STRINGS = {
   zh: {
     title: "创新治理知识图谱", searchPlaceholder: "搜索机构、计划、人物…（中文、English、拼音）",
-    navPath: "路径", navTimeline: "时间线", navSparql: "SPARQL", navApi: "API",
+    search: "搜索", menu: "菜单", navBrowse: "浏览", navPath: "路径", navTimeline: "时间线",
+    navSparql: "SPARQL", navAnalytics: "分析", navApi: "API", langTitle: "切换为英文标签",
     footer: "数据来源：西咸研究院《关于赴上海张江科学城交流考察工作的报告》(2020)。每条事实均注明原文出处。",
     homeIntro: "查询上海张江科学城及科创中心建设的治理机构、领导小组、规划、设施和事件，每条关系都可追溯到报告原文。",
     tryThese: "从这里开始", exportAll: "导出整个图谱", aliases: "别名", types: "类型",
     outgoing: "关系", incoming: "被关联", citedAs: "原文", noFacts: "没有记录的关系。",
     graph: "关系图", graphHint: "单击节点展开其邻居；双击打开实体页面。", downloads: "下载",
+    downloadsShown: "下载当前显示的 {nodes} 个节点", positions: "坐标", layoutNone: "不含坐标",
+    layoutDot: "Graphviz 布局", layoutSpring: "力导向布局",
+    graphControls: "视图控制", fit: "适应窗口", reset: "重置", zoomIn: "放大", zoomOut: "缩小",
+    expandNode: "展开节点", expand: "展开", legend: "图例", filters: "筛选", filterTypes: "按类型显示", filterRelations: "按关系显示", showAll: "全部显示",
+    graphCount: "{nodes} 个节点 · {edges} 条关系", hiddenCount: "（已隐藏 {hidden} 个）",
     pathTitle: "路径查找", pathFrom: "起点", pathTo: "终点", pathFind: "查找路径", paths: "条路径",
+    pathK: "路径数", pathMaxHops: "最多步数", pathAvoid: "避开关系", pathAvoidHint: "输入关系名称，如 内设",
+    pathDirected: "只沿关系方向", pathOptions: "选项", remove: "移除",
     noPath: "未找到路径。", hop: "步", evidence: "证据", timelineTitle: "时间线", participants: "参与者",
-    sparqlTitle: "SPARQL 查询", examples: "示例查询", run: "运行", rows: "行", noRows: "没有结果。",
+    timelineFrom: "起始", timelineTo: "截止", timelineEntity: "相关实体", dateHint: "YYYY、YYYY-MM 或 YYYY-MM-DD",
+    apply: "应用", clearFilters: "清除", timeAxis: "时间轴", events: "个事件", undated: "无日期",
+    sparqlTitle: "SPARQL 查询", examples: "示例查询", catalogue: "问题目录", question: "问题", run: "运行",
+    rows: "行", noRows: "没有结果。", parameters: "参数", editedNote: "已修改：将把查询文本直接发送到 SPARQL 端点。",
+    downloadCsv: "下载 CSV", downloadJson: "下载 JSON", permalink: "永久链接", copyLink: "复制链接",
     loading: "加载中…", error: "出错了", notFound: "未找到", section: "章节", open: "打开",
     vendorMissing: "缺少 Cytoscape.js：请先运行 scripts/setup-web。", truncated: "结果已截断（达到上限）",
     noSuggestions: "没有匹配项", depth: "深度", lang: "EN",
     note: "编辑说明", possibleIdentity: "存疑：可能为同一机构", curatorReading: "需结合上下文的解读",
+    readInContext: "在原文中阅读", contextTitle: "原文语境", document: "报告", issuer: "发文单位", date: "日期",
+    span: "字符位置", paragraph: "所在段落", noParagraph: "原文不可用，仅显示引用片段。",
+    statements: "此处原文支持的陈述", citeThis: "引用本段", copy: "复制", copied: "已复制",
+    copyFailed: "无法复制，请手动选择文本。", backTo: "返回",
+    browseTitle: "浏览实体", allTypes: "全部类型", type: "类型", sortBy: "排序", sortLabel: "名称",
+    sortDate: "日期", sortType: "类型", order: "顺序", ascending: "升序", descending: "降序",
+    sections: "章节", allSections: "全部章节", name: "名称", total: "共 {total} 项", prev: "上一页", next: "下一页",
+    pageOf: "第 {from}–{to} 项", quickLists: "常用列表", typesAndColours: "类型与颜色",
+    legendHint: "颜色表示实体类型，与关系图和导出文件一致；括号内为数量。",
+    analyticsTitle: "网络分析", centrality: "最核心的机构", measure: "度量", score: "得分", rank: "名次",
+    communities: "社群", members: "成员", size: "{size} 个成员", moreMembers: "另有 {more} 个成员",
+    measure_degree: "度（直接关系数）", measure_betweenness: "介数（桥梁作用）", measure_pagerank: "PageRank（影响力）",
+    method: "方法", communityN: "社群 {n}",
   },
   en: {
     title: "Innovation governance knowledge graph", searchPlaceholder: "Search bodies, plans, people… (中文, English, pinyin)",
-    navPath: "Paths", navTimeline: "Timeline", navSparql: "SPARQL", navApi: "API",
+    search: "Search", menu: "Menu", navBrowse: "Browse", navPath: "Paths", navTimeline: "Timeline",
+    navSparql: "SPARQL", navAnalytics: "Analytics", navApi: "API", langTitle: "Switch to Chinese labels",
     footer: "Source: Xixian Research Institute, report on the study visit to Zhangjiang Science City (2020). Every fact cites the report.",
     homeIntro: "Explore the bodies, leading groups, plans, facilities and events that govern Shanghai's science and technology innovation centre and Zhangjiang Science City; every relation cites the report text.",
     tryThese: "Start here", exportAll: "Export the whole graph", aliases: "Also called", types: "Types",
     outgoing: "Relations", incoming: "Referred to by", citedAs: "Source", noFacts: "No recorded relations.",
     graph: "Graph", graphHint: "Click a node to expand its neighbours; double-click to open its page.", downloads: "Download",
+    downloadsShown: "Download the {nodes} nodes shown", positions: "Positions", layoutNone: "no positions",
+    layoutDot: "Graphviz layout", layoutSpring: "force layout",
+    graphControls: "View controls", fit: "Fit", reset: "Reset", zoomIn: "Zoom in", zoomOut: "Zoom out",
+    expandNode: "Expand a node", expand: "Expand", legend: "Legend", filters: "Filter", filterTypes: "Show types", filterRelations: "Show relations", showAll: "Show all",
+    graphCount: "{nodes} nodes · {edges} relations", hiddenCount: " ({hidden} hidden)",
     pathTitle: "Path finder", pathFrom: "From", pathTo: "To", pathFind: "Find paths", paths: "paths",
+    pathK: "Paths (k)", pathMaxHops: "Max hops", pathAvoid: "Avoid relations", pathAvoidHint: "type a relation, e.g. has unit",
+    pathDirected: "Follow relation direction only", pathOptions: "Options", remove: "Remove",
     noPath: "No path found.", hop: "hop", evidence: "Evidence", timelineTitle: "Timeline", participants: "Participants",
-    sparqlTitle: "SPARQL query", examples: "Example queries", run: "Run", rows: "rows", noRows: "No results.",
+    timelineFrom: "From", timelineTo: "To", timelineEntity: "Involving", dateHint: "YYYY, YYYY-MM or YYYY-MM-DD",
+    apply: "Apply", clearFilters: "Clear", timeAxis: "Time axis", events: "events", undated: "undated",
+    sparqlTitle: "SPARQL query", examples: "Example queries", catalogue: "Catalogue questions", question: "Question", run: "Run",
+    rows: "rows", noRows: "No results.", parameters: "Parameters", editedNote: "Edited: the query text goes to the SPARQL endpoint as it is.",
+    downloadCsv: "Download CSV", downloadJson: "Download JSON", permalink: "Permalink", copyLink: "Copy link",
     loading: "Loading…", error: "Error", notFound: "Not found", section: "Section", open: "Open",
     vendorMissing: "Cytoscape.js is missing: run scripts/setup-web first.", truncated: "Truncated (a limit was reached)",
     noSuggestions: "No match", depth: "Depth", lang: "中文",
     note: "Curator's note", possibleIdentity: "Doubt: possibly the same body", curatorReading: "Reading that needs context",
+    readInContext: "Read in context", contextTitle: "In context", document: "Report", issuer: "Issuer", date: "Date",
+    span: "Characters", paragraph: "Paragraph", noParagraph: "The report text is not available; only the quoted span is shown.",
+    statements: "Statements this span supports", citeThis: "Cite this", copy: "Copy", copied: "Copied",
+    copyFailed: "Could not copy; select the text by hand.", backTo: "Back",
+    browseTitle: "Browse entities", allTypes: "All types", type: "Type", sortBy: "Sort by", sortLabel: "Name",
+    sortDate: "Date", sortType: "Type", order: "Order", ascending: "ascending", descending: "descending",
+    sections: "Sections", allSections: "All sections", name: "Name", total: "{total} entities", prev: "Previous", next: "Next",
+    pageOf: "{from}–{to}", quickLists: "Quick lists", typesAndColours: "Types and colours",
+    legendHint: "Colours mark entity types, as in the graph and the exports; counts in brackets.",
+    analyticsTitle: "Network analytics", centrality: "Most central bodies", measure: "Measure", score: "Score", rank: "Rank",
+    communities: "Communities", members: "Members", size: "{size} members", moreMembers: "{more} more members",
+    measure_degree: "degree (direct relations)", measure_betweenness: "betweenness (bridging)", measure_pagerank: "PageRank (influence)",
+    method: "Method", communityN: "Community {n}",
   },
 };
 
-let current = localStorage.getItem("innokg.lang") === "en" ? "en" : "zh";
+const stored = () => { try { return localStorage.getItem("innokg.lang"); } catch { return null; } };
+let current = stored() === "en" ? "en" : "zh";
 
 export function lang() { return current; }
 
+/** Whether a value names one of the page's languages. */
+export const isLang = (value) => value === "zh" || value === "en";
+
 export function setLang(value) {
   current = value === "en" ? "en" : "zh";
-  localStorage.setItem("innokg.lang", current);
+  try { localStorage.setItem("innokg.lang", current); } catch { /* private mode: the URL still says it */ }
   document.documentElement.lang = current;
 }
 
-export function t(key) { return STRINGS[current][key] ?? key; }
+/** The UI string `key` in the chosen language, with `{name}` placeholders filled from `vars`. */
+export function t(key, vars) {
+  const text = STRINGS[current][key] ?? key;
+  return vars ? text.replace(/\{(\w+)\}/g, (_, name) => String(vars[name] ?? "")) : text;
+}
 
 /** The label of a {zh, en} pair in the chosen language, else the other, else the fallback. */
 export function pick(label, fallback = "") {
@@ -53,11 +112,23 @@ export function pick(label, fallback = "") {
   return label[current] || label[other] || fallback;
 }
 
-/** Fill every [data-i18n] element and placeholder of the static shell. */
+/** The label of a {zh, en} pair in the language not chosen (the page shows it as a second line). */
+export function other(label) {
+  return (label && label[current === "zh" ? "en" : "zh"]) || "";
+}
+
+/** Fill every [data-i18n] element, placeholder and title of the static shell. */
 export function translateShell() {
   document.querySelectorAll("[data-i18n]").forEach((el) => { el.textContent = t(el.dataset.i18n); });
   document.querySelectorAll("[data-i18n-placeholder]").forEach((el) => {
     el.placeholder = t(el.dataset.i18nPlaceholder);
   });
+  document.querySelectorAll("[data-i18n-label]").forEach((el) => {
+    el.setAttribute("aria-label", t(el.dataset.i18nLabel));
+    el.title = t(el.dataset.i18nLabel);
+  });
   document.getElementById("lang-toggle").textContent = t("lang");
+  document.getElementById("lang-toggle").title = t("langTitle");
 }
+
+export const STRING_KEYS = { zh: Object.keys(STRINGS.zh), en: Object.keys(STRINGS.en) };
