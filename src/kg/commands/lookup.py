@@ -8,7 +8,8 @@ from kg.commands import COMMANDS, Subparsers
 from kg.commands.common import add_store_options, services_from
 from kg.commands.output import Rows, add_format_option, emit
 from kg.errors import BadRequestError
-from kg.lookup import Hit, SearchResult
+from kg.lookup import SearchResult
+from kg.lookup.service import search_answer
 from kg.namespaces import to_curie
 from kg.naming import entity_id
 
@@ -28,25 +29,6 @@ def register(subparsers: Subparsers) -> None:
     parser.add_argument("--offset", type=int, default=0, help="hits to skip")
     add_format_option(parser)
     parser.set_defaults(handler=run)
-
-
-def hit_to_dict(hit: Hit) -> dict[str, object]:
-    """A hit in the shape of GET /entities' results."""
-    entity = hit.entity
-    return {
-        "id": entity_id(entity.iri), "iri": entity.iri, "curie": to_curie(entity.iri),
-        "label": {"zh": entity.preferred("zh"), "en": entity.preferred("en")},
-        "types": sorted(to_curie(t) for t in entity.types),
-        "matched": hit.matched, "match": hit.match, "score": hit.score,
-    }
-
-
-def to_json(result: SearchResult) -> dict[str, object]:
-    """The answer in the shape of GET /entities."""
-    return {
-        "query": result.query, "total": result.total, "limit": result.limit, "offset": result.offset,
-        "truncated": result.truncated, "results": [hit_to_dict(h) for h in result.hits],
-    }
 
 
 def to_rows(result: SearchResult) -> Rows:
@@ -79,5 +61,6 @@ def run(args: argparse.Namespace) -> int:
             raise BadRequestError(f"--limit must be 1..{largest} (KG_LOOKUP_LIMIT) and --offset >= 0.")
         result = services.lookup.search(args.query, limit=args.limit, offset=args.offset,
                                         lang=args.lang, type_=args.type)
-    emit(args.format, answer=to_json(result), rows=lambda: to_rows(result), table=lambda: print_hits(result))
+    emit(args.format, answer=search_answer(result), rows=lambda: to_rows(result),
+         table=lambda: print_hits(result))
     return 0 if result.total or args.format != "table" else 1

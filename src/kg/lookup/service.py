@@ -10,8 +10,8 @@ from typing import Any
 
 from kg.errors import BadRequestError, KGError
 from kg.lookup.index import EntityRecord, LabelRecord, LookupIndex, SearchResult
-from kg.namespaces import DCTERMS, EV, IKG, ORG, OWL, RDF, RDFS, SDO, SH, SKOS
-from kg.naming import term_iri
+from kg.namespaces import DCTERMS, EV, IKG, ORG, OWL, RDF, RDFS, SDO, SH, SKOS, to_curie
+from kg.naming import entity_id, term_iri
 from kg.store import GraphStore
 from kg.terms import Term
 
@@ -185,3 +185,18 @@ class EntityLookup:
         return self._store.ask(
             f"ASK {{ {{ {node} a ?k }} UNION {{ ?x a {node} }} UNION {{ ?c <{RDFS.subClassOf}> {node} }} }}"
         )
+
+
+def search_answer(result: SearchResult) -> dict[str, object]:
+    """A search's answer as JSON-ready values: the shape of `GET /entities` (and `kg lookup --format
+    json`), one hit per entity with its ids, labels, types and how it matched."""
+    return {
+        "query": result.query, "total": result.total, "limit": result.limit, "offset": result.offset,
+        "truncated": result.truncated,
+        "results": [{
+            "id": entity_id(hit.entity.iri), "iri": hit.entity.iri, "curie": to_curie(hit.entity.iri),
+            "label": {"zh": hit.entity.preferred("zh"), "en": hit.entity.preferred("en")},
+            "types": sorted(to_curie(t) for t in hit.entity.types),
+            "matched": hit.matched, "match": hit.match, "score": hit.score,
+        } for hit in result.hits],
+    }

@@ -14,9 +14,8 @@ from starlette.convertors import Convertor, register_url_convertor
 from kg.api.deps import ServicesDep
 from kg.api.models import CitationOut, LabelOut
 from kg.errors import BadRequestError
-from kg.lookup import Hit, SearchResult
-from kg.namespaces import to_curie
-from kg.naming import entity_id
+from kg.lookup import SearchResult
+from kg.lookup.service import search_answer
 
 router = APIRouter(tags=["entities"])
 
@@ -104,23 +103,10 @@ class EntityOut(BaseModel):
     citations: list[CitationOut]
 
 
-def _hit_out(hit: Hit) -> dict[str, object]:
-    entity = hit.entity
-    return {
-        "id": entity_id(entity.iri), "iri": entity.iri, "curie": to_curie(entity.iri),
-        "label": {"zh": entity.preferred("zh"), "en": entity.preferred("en")},
-        "types": sorted(to_curie(t) for t in entity.types),
-        "matched": hit.matched, "match": hit.match, "score": hit.score,
-    }
-
-
 def _lookup_body(result: SearchResult) -> bytes:
     # The LookupOut shape (documented as the response model), written with orjson directly: building
     # and validating pydantic models cost more than the search itself on this hot path.
-    return orjson.dumps({
-        "query": result.query, "total": result.total, "limit": result.limit, "offset": result.offset,
-        "truncated": result.truncated, "results": [_hit_out(h) for h in result.hits],
-    })
+    return orjson.dumps(search_answer(result))
 
 
 _LANG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
