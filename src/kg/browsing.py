@@ -29,7 +29,7 @@ from kg.timeline import check_date
 
 if TYPE_CHECKING:
     from kg.provenance import Provenance
-    from kg.store import GraphStore
+    from kg.store import Engine
 
 SORTS = ("label", "date", "type")
 ORDERS = ("asc", "desc")
@@ -194,7 +194,7 @@ class _Shelf:
 class EntityBrowser:
     """Lists entities of the relation graph by type, date and section (see the module docstring)."""
 
-    def __init__(self, store: GraphStore, view: GraphView, provenance: Provenance, *,
+    def __init__(self, store: Engine, view: GraphView, provenance: Provenance, *,
                  max_limit: int) -> None:
         self._store = store
         self._view = view

@@ -18,7 +18,7 @@ from kg.graphview import STANDARD_PROPERTY_LABELS
 from kg.namespaces import EV, IKG, RDF, RDFS, SDO, SKOS, to_curie
 from kg.naming import EntityResolver, entity_id
 from kg.provenance import Citation, Provenance
-from kg.store import GraphStore
+from kg.store import Engine
 from kg.terms import Term, iri
 
 #: Label predicates, best first: what names a node in a view.
@@ -122,7 +122,7 @@ def _pick(labels: Iterable[tuple[int, str | None, str]], lang: str) -> str | Non
     return ranked[0][1] if ranked else None
 
 
-def find_names(store: GraphStore, iris: Iterable[str]) -> dict[str, Name]:
+def find_names(store: Engine, iris: Iterable[str]) -> dict[str, Name]:
     """The zh/en labels (prefLabel, else rdfs:label) of IRIs, in one query; unlabelled IRIs get None."""
     wanted = sorted(set(iris))
     found: dict[str, list[tuple[int, str | None, str]]] = defaultdict(list)
@@ -147,7 +147,7 @@ def find_names(store: GraphStore, iris: Iterable[str]) -> dict[str, Name]:
 class EntityViews:
     """Builds entity views from a store and its provenance."""
 
-    def __init__(self, store: GraphStore, provenance: Provenance, resolver: EntityResolver) -> None:
+    def __init__(self, store: Engine, provenance: Provenance, resolver: EntityResolver) -> None:
         self._store = store
         self._provenance = provenance
         self._resolver = resolver

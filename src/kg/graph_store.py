@@ -2,12 +2,12 @@
 
 Indirect graph identification: `?graph=<IRI>` names a named graph, `?default` the default graph. The
 service's default graph is the union of every graph (as for SPARQL queries), so it is read-only here:
-writes name a graph. Reads serialise through `GraphStore.dump`; writes go through `GraphStore` methods
+writes name a graph. Reads serialise through `Engine.dump`; writes go through `Engine` methods
 (`load_bytes`, `update`, `clear_graph`), so the query workers and every cache see them.
 
-A body is parsed by the store's sandboxed parser first (`GraphStore.parse_graph`): a body that does
+A body is parsed by the store's sandboxed parser first (`Engine.parse_graph`): a body that does
 not parse, or names graphs of its own, changes nothing. A replacing write (PUT) is then one
-transaction (`GraphStore.replace_graph`), so readers never see the graph emptied but not yet refilled.
+transaction (`Engine.replace_graph`), so readers never see the graph emptied but not yet refilled.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from kg.errors import (
     UnsupportedMediaTypeError,
 )
 from kg.formats import GRAPH_FORMATS, RDF_FORMATS, by_media_type
-from kg.store import GraphStore
+from kg.store import Engine
 
 # An absolute IRI without the characters IRIs exclude (RFC 3987); the IRI is also written into a
 # SPARQL Update, so this check is what keeps `>` and `}` out of it.
@@ -85,7 +85,7 @@ def body_format(media_type: str, charset: str | None) -> str:
 class GraphStoreService:
     """Read, replace, merge and delete graphs of one store (the Graph Store Protocol's operations)."""
 
-    def __init__(self, store: GraphStore, *, allow_updates: bool) -> None:
+    def __init__(self, store: Engine, *, allow_updates: bool) -> None:
         self._store = store
         self._allow_updates = allow_updates
 

@@ -37,7 +37,7 @@ from kg.terms import iri as iri_term
 
 if TYPE_CHECKING:
     from kg.provenance import Citation, Provenance
-    from kg.store import GraphStore
+    from kg.store import Engine
 
 #: Types whose instances are structure of the graph, not entities. Posts (org:Post) are kept as
 #: nodes, like events: in the data they carry relations of their own (a post co-leads a leading
@@ -218,7 +218,7 @@ class _Facts:
     inverses: list[tuple[str, str]] = field(default_factory=list)  # (P, Q) of P owl:inverseOf Q
 
 
-def _read_facts(store: GraphStore) -> _Facts:
+def _read_facts(store: Engine) -> _Facts:
     facts = _Facts()
     intern = sys.intern
     rdf_type, sub_class, inverse_of = str(RDF.type), str(RDFS.subClassOf), str(OWL.inverseOf)
@@ -240,7 +240,7 @@ def _read_facts(store: GraphStore) -> _Facts:
     return facts
 
 
-def _store_labels(store: GraphStore) -> LabelReader:
+def _store_labels(store: Engine) -> LabelReader:
     """Reads skos:prefLabel of the given entity IRIs (of every entity for None) in one query."""
 
     def read(iris: Sequence[str] | None) -> list[tuple[str, Term]]:
@@ -503,7 +503,7 @@ class Projection:
 class GraphView:
     """The entity graph of a store as networkx, rebuilt whenever the store changes."""
 
-    def __init__(self, store: GraphStore, provenance: Provenance | None = None) -> None:
+    def __init__(self, store: Engine, provenance: Provenance | None = None) -> None:
         self.store = store
         self.provenance = provenance
         self._lock = threading.Lock()

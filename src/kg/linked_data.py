@@ -40,7 +40,7 @@ from kg.namespaces import (
 from kg.naming import entity_id
 from kg.pages import render
 from kg.provenance import Citation
-from kg.store import GraphStore
+from kg.store import Engine
 from kg.terms import XSD_STRING, Term, Triple, iri, literal
 
 #: Representations of a resource, in the server's order of preference for a wildcard Accept (*/*:
@@ -64,7 +64,7 @@ def jsonld_context() -> dict[str, object]:
 # -- descriptions ----------------------------------------------------------------------------------
 
 
-def describe(store: GraphStore, entity_iri: str) -> list[Triple]:
+def describe(store: Engine, entity_iri: str) -> list[Triple]:
     """The entity's neighbourhood: its statements both ways, their evidence, amounts, linked labels."""
     subject = iri(entity_iri)
     outgoing = list(store.triples(subject))
@@ -80,7 +80,7 @@ def describe(store: GraphStore, entity_iri: str) -> list[Triple]:
     return _unique(outgoing + incoming + amounts + evidence + names)
 
 
-def _evidence(store: GraphStore, entity_iri: str) -> Iterator[Triple]:
+def _evidence(store: Engine, entity_iri: str) -> Iterator[Triple]:
     """Every triple of the evidence nodes whose statement has the entity as subject or object."""
     node = iri(entity_iri)
     nodes = {s for p in _EVIDENCE_PREDICATES for s, _, _ in store.triples(None, iri(p), node)}
@@ -92,7 +92,7 @@ def _unique(triples: Iterable[Triple]) -> list[Triple]:
     return list(dict.fromkeys(triples))
 
 
-def ontology_triples(store: GraphStore) -> list[Triple]:
+def ontology_triples(store: Engine) -> list[Triple]:
     """The ontology graph."""
     return list(store.triples(graph=str(ONTOLOGY_GRAPH)))
 
@@ -173,16 +173,16 @@ class DatasetStatistics:
         }
 
 
-def _count(store: GraphStore, query: str) -> int:
+def _count(store: Engine, query: str) -> int:
     rows = store.select(query)
     return int(rows[0]["n"].value) if rows and "n" in rows[0] else 0
 
 
-def _counts(store: GraphStore, query: str) -> dict[str, int]:
+def _counts(store: Engine, query: str) -> dict[str, int]:
     return {row["k"].value: int(row["n"].value) for row in store.select(query) if "k" in row}
 
 
-def dataset_statistics(store: GraphStore) -> DatasetStatistics:
+def dataset_statistics(store: Engine) -> DatasetStatistics:
     """Triple, entity, class, property and graph counts of the store (a few aggregate queries)."""
     in_space = f'FILTER(isIRI(?s) && STRSTARTS(STR(?s), "{ID}"))'
     examples = tuple(s for s in EXAMPLE_RESOURCES if next(store.triples(iri(str(ID[s]))), None))
@@ -344,7 +344,7 @@ def context_document() -> bytes:
 class LinkedData:
     """Entity descriptions and dataset statistics over one store, statistics cached per generation."""
 
-    def __init__(self, store: GraphStore, views: EntityViews) -> None:
+    def __init__(self, store: Engine, views: EntityViews) -> None:
         self._store = store
         self.views = views
         self._stats: tuple[int, DatasetStatistics] | None = None

@@ -25,7 +25,7 @@ from typing import Any, Protocol
 
 from kg.errors import BadRequestError, EntityNotFoundError
 from kg.namespaces import ID, IKG, PREFIXES, from_curie, to_curie
-from kg.store import GraphStore
+from kg.store import Engine
 from kg.terms import iri as iri_term
 
 ENTITY_BASE = str(ID)
@@ -132,7 +132,7 @@ class NameIndex(Protocol):
 class EntityResolver:
     """Resolves ids, CURIEs, IRIs and names (through the lookup index) to entities of one store."""
 
-    def __init__(self, store: GraphStore, names: NameIndex) -> None:
+    def __init__(self, store: Engine, names: NameIndex) -> None:
         self._store = store
         self._names = names
 

@@ -21,7 +21,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from kg.quotes import SourceTexts, cut
-from kg.store import GraphStore
+from kg.store import Engine
 from kg.terms import Term
 
 __all__ = ["Citation", "Note", "Provenance", "SourceTexts"]
@@ -100,7 +100,7 @@ StatementKey = tuple[str, str, Term]
 class Provenance:
     """All evidence of the store, indexed by statement and by subject; stays in step with the store."""
 
-    def __init__(self, store: GraphStore, sources_dir: Path | None = None) -> None:
+    def __init__(self, store: Engine, sources_dir: Path | None = None) -> None:
         self._store = store
         self._sources = SourceTexts(sources_dir)
         self._lock = threading.Lock()

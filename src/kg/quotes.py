@@ -18,7 +18,7 @@ from kg.namespaces import OA, RDF
 from kg.terms import Term, Triple, iri, literal
 
 if TYPE_CHECKING:
-    from kg.store import GraphStore
+    from kg.store import Engine
 
 _SPANS_QUERY = """
 PREFIX ikg: <https://w3id.org/innokg/ontology#>
@@ -60,7 +60,7 @@ def cut(text: str, start: str | None, end: str | None) -> str | None:
     return text[a:b] if 0 <= a <= b <= len(text) else None
 
 
-def quote_triples(store: GraphStore, sources: SourceTexts) -> dict[str, list[Triple]]:
+def quote_triples(store: Engine, sources: SourceTexts) -> dict[str, list[Triple]]:
     """The oa:TextQuoteSelector triples of every unquoted evidence node whose text is found, by graph."""
     by_graph: dict[str, list[Triple]] = defaultdict(list)
     for graph, evidence, file_name, start, end in store.select_values(_SPANS_QUERY):
@@ -74,7 +74,7 @@ def quote_triples(store: GraphStore, sources: SourceTexts) -> dict[str, list[Tri
     return by_graph
 
 
-def add_quotes(store: GraphStore, sources_dir: Path | None) -> int:
+def add_quotes(store: Engine, sources_dir: Path | None) -> int:
     """Add `oa:exact` quotes to evidence whose report text is in `sources_dir`; returns how many."""
     found = quote_triples(store, SourceTexts(sources_dir))
     for graph, triples in sorted(found.items()):

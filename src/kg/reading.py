@@ -29,7 +29,7 @@ from kg.terms import Term, iri
 
 if TYPE_CHECKING:
     from kg.provenance import Citation, Provenance
-    from kg.store import GraphStore
+    from kg.store import Engine
 
 #: Languages a reading (its document strings and its citation) is written in.
 LANGUAGES = ("zh", "en")
@@ -290,7 +290,7 @@ def _bibtex(citation: Citation, document: Document, permalink: str, author: str,
 class EvidenceReader:
     """Reads evidence nodes in context (see the module docstring)."""
 
-    def __init__(self, store: GraphStore, provenance: Provenance) -> None:
+    def __init__(self, store: Engine, provenance: Provenance) -> None:
         self._store = store
         self._provenance = provenance
 

@@ -52,7 +52,7 @@ from kg.namespaces import (
 )
 from kg.naming import entity_id, entity_iri, local_name, term_iri
 from kg.pages import render
-from kg.store import GraphStore
+from kg.store import Engine
 from kg.terms import Term, iri
 
 #: Candidates per query when the client gives no limit (OpenRefine sends none by default).
@@ -346,7 +346,7 @@ def _other(lang: str) -> str:
 
 # -- the vocabulary ------------------------------------------------------------------------------
 
-def read_vocabulary(store: GraphStore) -> Vocabulary:
+def read_vocabulary(store: Engine) -> Vocabulary:
     """The classes (declared or used as types) and properties (declared or used) of the store."""
     class_rows = store.select(
         f"SELECT DISTINCT ?c WHERE {{ {{ ?c a <{OWL.Class}> }} UNION {{ ?c a <{RDFS.Class}> }} "
@@ -382,7 +382,7 @@ def _is_domain_property(node: str) -> bool:
     return node not in _HIDDEN_PREDICATES and not node.startswith(_META_NAMESPACES)
 
 
-def _comments(store: GraphStore, nodes: set[str]) -> dict[str, str]:
+def _comments(store: Engine, nodes: set[str]) -> dict[str, str]:
     found: dict[str, dict[str, str]] = defaultdict(dict)
     for subject, _, comment in store.triples(predicate=iri(str(RDFS.comment))):
         if subject.value in nodes and comment.is_literal:
@@ -391,7 +391,7 @@ def _comments(store: GraphStore, nodes: set[str]) -> dict[str, str]:
             for node, langs in found.items()}
 
 
-def _pairs(store: GraphStore, predicate: str) -> dict[str, set[str]]:
+def _pairs(store: Engine, predicate: str) -> dict[str, set[str]]:
     pairs: dict[str, set[str]] = defaultdict(set)
     for subject, _, obj in store.triples(predicate=iri(predicate)):
         if subject.is_iri and obj.is_iri:
@@ -444,7 +444,7 @@ class _Scored:
 class Reconciler:
     """Reconciliation, suggest, preview and data extension over one store and its lookup index."""
 
-    def __init__(self, store: GraphStore, lookup: EntityLookup, *, limit_cap: int) -> None:
+    def __init__(self, store: Engine, lookup: EntityLookup, *, limit_cap: int) -> None:
         self._store = store
         self._lookup = lookup
         self._limit_cap = limit_cap

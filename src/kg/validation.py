@@ -22,7 +22,7 @@ from rdflib.query import Result
 
 from kg.errors import LoadError
 from kg.namespaces import to_curie
-from kg.store import GraphStore
+from kg.store import Engine
 
 #: What `validate_store` reports as it goes: one short sentence per stage.
 Progress = Callable[[str], None]
@@ -93,7 +93,7 @@ def load_shapes(path: Path) -> rdflib.Graph:
     return graph
 
 
-def _data_graph(store: GraphStore) -> rdflib.Graph:
+def _data_graph(store: Engine) -> rdflib.Graph:
     # The data graphs plus the ontology (for rdfs:subClassOf in sh:class), as one rdflib graph.
     graph = _QueryCachingGraph()
     graph.parse(data=store.dump("ntriples"), format="nt")
@@ -125,7 +125,7 @@ def _silent(_: str) -> None:
     return None
 
 
-def validate_store(store: GraphStore, shapes_path: Path, *, progress: Progress = _silent) -> ValidationReport:
+def validate_store(store: Engine, shapes_path: Path, *, progress: Progress = _silent) -> ValidationReport:
     """Validate the whole store against the shapes, telling `progress` each stage; violations sorted
     by focus node and path. Raises LoadError for a shapes file that cannot be read."""
     progress(f"reading the shapes ({shapes_path.name})")

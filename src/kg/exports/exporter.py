@@ -28,7 +28,7 @@ from kg.graphview import GraphView, Node, Subgraph
 from kg.naming import entity_id
 from kg.paths import PathFinder, PathQuery
 from kg.provenance import Provenance
-from kg.store import GraphStore
+from kg.store import Engine
 from kg.store.guard import check_query
 from kg.terms import Triple
 from kg.trace import trace
@@ -103,7 +103,7 @@ def cap(subgraph: Subgraph, max_nodes: int) -> Subgraph:
 class Exporter:
     """Writes any scope of the graph in any export format."""
 
-    def __init__(self, store: GraphStore, view: GraphView, provenance: Provenance, *,
+    def __init__(self, store: Engine, view: GraphView, provenance: Provenance, *,
                  finder: PathFinder, max_nodes: int) -> None:
         self._store = store
         self._view = view

@@ -1,6 +1,6 @@
 """RDF exports with provenance: a subgraph's statements plus the evidence nodes that cite them.
 
-The statements are read from the `GraphStore` (so literals keep their exact language tags and
+The statements are read from the store (`kg.store.Engine`) (so literals keep their exact language tags and
 datatypes); rdflib serialises the small result (it is the project's RDF toolkit, docs/engine-notes.md §1).
 TriG keeps every statement in the named graph it came from.
 """
@@ -15,7 +15,7 @@ from rdflib.term import Node as RdfNode
 
 from kg.formats import RDF_FORMATS
 from kg.namespaces import PREFIXES, RDF, SKOS
-from kg.store import GraphStore
+from kg.store import Engine
 from kg.terms import Term, Triple, iri
 
 if TYPE_CHECKING:
@@ -29,14 +29,14 @@ _NODE_PREDICATES = (str(RDF.type), str(SKOS.prefLabel), str(SKOS.altLabel))
 Quad = tuple[Term, Term, Term, str | None]
 
 
-def _evidence_triples(store: GraphStore, evidence_iris: Iterable[str]) -> list[Triple]:
+def _evidence_triples(store: Engine, evidence_iris: Iterable[str]) -> list[Triple]:
     triples: list[Triple] = []
     for evidence in sorted(set(evidence_iris)):
         triples.extend(store.triples(iri(evidence)))
     return triples
 
 
-def subgraph_triples(store: GraphStore, subgraph: Subgraph, provenance: Provenance) -> list[Triple]:
+def subgraph_triples(store: Engine, subgraph: Subgraph, provenance: Provenance) -> list[Triple]:
     """The subgraph's statements (node types and labels, relations) and all their evidence nodes."""
     triples: list[Triple] = []
     evidence: list[str] = []
@@ -51,7 +51,7 @@ def subgraph_triples(store: GraphStore, subgraph: Subgraph, provenance: Provenan
     return _unique(triples)
 
 
-def statement_triples(store: GraphStore, triples: list[Triple], provenance: Provenance) -> list[Triple]:
+def statement_triples(store: Engine, triples: list[Triple], provenance: Provenance) -> list[Triple]:
     """Triples (e.g. of a CONSTRUCT) plus the evidence nodes of those that are cited."""
     evidence = [c.evidence for s, p, o in triples if s.is_iri and p.is_iri
                 for c in provenance.for_statement(s.value, p.value, o)]
@@ -62,7 +62,7 @@ def _unique(triples: list[Triple]) -> list[Triple]:
     return list(dict.fromkeys(triples))
 
 
-def with_graphs(store: GraphStore, triples: list[Triple]) -> list[Quad]:
+def with_graphs(store: Engine, triples: list[Triple]) -> list[Quad]:
     """Each triple in every named graph that holds it; triples held by none go to the default graph."""
     graphs = store.named_graphs()
     quads: list[Quad] = []
@@ -89,7 +89,7 @@ def _bind(graph: Graph) -> None:
         graph.bind(prefix, namespace, override=True)
 
 
-def serialise(store: GraphStore, triples: list[Triple], fmt: str) -> bytes:
+def serialise(store: Engine, triples: list[Triple], fmt: str) -> bytes:
     """The triples in an RDF format (turtle, jsonld, ntriples, trig); TriG keeps source graphs."""
     serializer = RDF_FORMATS[fmt].rdflib
     if fmt == "trig":

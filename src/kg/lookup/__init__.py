@@ -1,7 +1,7 @@
 """Entity lookup: find an entity from a Chinese name, abbreviation, English words, pinyin or a typo.
 
 `LookupIndex` is the search structure over entity labels; `EntityLookup` keeps one in step with a
-`GraphStore` (rebuilt when the store's generation changes) and resolves type filters through the
+store (rebuilt when the store's generation changes) and resolves type filters through the
 ontology's subclass hierarchy.
 """
 

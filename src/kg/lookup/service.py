@@ -12,7 +12,7 @@ from kg.errors import BadRequestError, KGError
 from kg.lookup.index import EntityRecord, LabelRecord, LookupIndex, SearchResult
 from kg.namespaces import DCTERMS, EV, IKG, ORG, OWL, RDF, RDFS, SDO, SH, SKOS, to_curie
 from kg.naming import entity_id, term_iri
-from kg.store import GraphStore
+from kg.store import Engine
 from kg.terms import Term
 
 #: Label properties read into the index, with the kind of label each gives.
@@ -29,7 +29,7 @@ STRUCTURAL_TYPES = frozenset(str(t) for t in (
 ))
 
 
-def entity_records(store: GraphStore) -> list[EntityRecord]:
+def entity_records(store: Engine) -> list[EntityRecord]:
     """Every labelled, non-structural IRI of the store with its labels and types, sorted by IRI."""
     kinds = {iri_: kind for iri_, kind in LABEL_PROPERTIES.items()}
     values = " ".join(f"<{p}>" for p in LABEL_PROPERTIES)
@@ -87,7 +87,7 @@ class EntityLookup:
     a reconciled column of repeated names).
     """
 
-    def __init__(self, store: GraphStore, *, cache_size: int = 0) -> None:
+    def __init__(self, store: Engine, *, cache_size: int = 0) -> None:
         self._store = store
         self._lock = threading.Lock()
         self._index: LookupIndex | None = None
