@@ -4,11 +4,13 @@ missing file, a bad KG_* setting, Ctrl-C."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 
 from kg.cli import main
@@ -135,14 +137,46 @@ def run_kg(args: list[str]) -> subprocess.CompletedProcess[str]:
                           timeout=120, check=False, cwd=PROJECT_ROOT, stdin=subprocess.DEVNULL)
 
 
+#: Commands that write to the store (or hold it for writing): beside a running server, they say why not.
+WRITING_COMMANDS = ["serve", "load"]
+#: Read commands beside a running server: their usual work, quick enough to run them all.
+BESIDE_SERVER = {**WORK, "query": ["query", "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"]}
+
+
 @pytest.mark.e2e
-@pytest.mark.parametrize("command", STORE_COMMANDS)
-def test_the_store_held_by_a_running_server_is_one_line(running_server: tuple[LiveServer, Path],
-                                                        command: str) -> None:
+@pytest.mark.parametrize("command", WRITING_COMMANDS)
+def test_a_write_beside_a_running_server_is_one_line(running_server: tuple[LiveServer, Path],
+                                                      command: str) -> None:
     _, store = running_server
     done = run_kg([*WORK[command], "--data-dir", str(store)])
     assert done.returncode == 1
     assert "is in use by another process" in one_line(done.stderr, command)
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("command", [c for c in STORE_COMMANDS if c not in WRITING_COMMANDS])
+def test_a_read_command_works_beside_a_running_server(running_server: tuple[LiveServer, Path],
+                                                      command: str) -> None:
+    _, store = running_server
+    done = run_kg([*BESIDE_SERVER[command], "--data-dir", str(store)])
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() and "Traceback" not in done.stderr
+
+
+@pytest.mark.e2e
+def test_a_read_beside_a_running_server_sees_its_store(running_server: tuple[LiveServer, Path]) -> None:
+    server, store = running_server
+    done = run_kg(["query", "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }", "--format", "json",
+                   "--data-dir", str(store)])
+    assert done.returncode == 0, done.stderr
+    beside = json.loads(done.stdout)["results"]["bindings"][0]["n"]["value"]
+    served = httpx.get(f"{server.url}/sparql", params={
+        "query": "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"},
+        headers={"Accept": "application/sparql-results+json"}, timeout=30).json()
+    assert beside == served["results"]["bindings"][0]["n"]["value"]
+    hit = json.loads(run_kg(["lookup", "科创办", "--format", "json", "--data-dir", str(store)]).stdout)
+    assert hit["results"][0]["id"] == httpx.get(f"{server.url}/entities", params={"q": "科创办"},
+                                                timeout=30).json()["results"][0]["id"]
 
 
 @pytest.mark.parametrize("command", list(COMMANDS))

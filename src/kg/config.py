@@ -29,6 +29,10 @@ class Settings(BaseSettings):
     in_memory: bool = Field(
         default=False, description="Keep the store in memory (tests); nothing is written to disk."
     )
+    read_only: bool = Field(
+        default=False, description="Open the on-disk store read-only, as it is at start: writes are "
+        "refused. Read commands of the CLI open it so by themselves while a running server holds it."
+    )
     ontology_dir: Path = Field(
         default=PROJECT_ROOT / "ontology", description="Bundled ontology (Turtle) loaded on first start."
     )

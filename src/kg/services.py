@@ -91,6 +91,8 @@ def open_store(settings: Settings) -> GraphStore:
     evidence cut from the report texts when they are at hand (idempotent: quoted evidence is left
     alone, so a store quoted before writes nothing at start). Raises the store's KGErrors."""
     store = GraphStore.open(settings)
+    if settings.read_only:
+        return store  # quoted by the process that holds it for writing, if at all
     added = add_quotes(store, settings.sources_dir)
     if added:
         log.info("quoted %d evidence spans from the report texts in %s", added, settings.sources_dir)

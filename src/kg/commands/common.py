@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import logging
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -10,6 +11,9 @@ from pydantic import ValidationError
 from kg.config import Settings
 from kg.errors import KGError
 from kg.services import Services
+from kg.store.sandboxed import StoreInUseError
+
+log = logging.getLogger(__name__)
 
 
 class SettingError(KGError):
@@ -55,8 +59,19 @@ def describe_invalid_settings(error: ValidationError) -> str:
     return f"Bad {noun} {'; '.join(problems)}. Fix or unset it (the README's Configuration lists them)."
 
 
-def services_from(args: argparse.Namespace, **overrides: object) -> Services:
+def services_from(args: argparse.Namespace, *, writes: bool = False, **overrides: object) -> Services:
     """The services over the store the command works on (kg.services: the one composition root);
     use it as a context manager, so that query workers stop and the store is flushed at the end.
-    Raises SettingError and the store's KGErrors."""
-    return Services.open(settings_from(args, **overrides))
+
+    A command that only reads (`writes=False`) still works while another process (a running
+    `kg serve`) holds the on-disk store: it then opens the store read-only, as it was at that moment.
+    Raises SettingError and the store's KGErrors.
+    """
+    settings = settings_from(args, **overrides)
+    try:
+        return Services.open(settings)
+    except StoreInUseError:
+        if writes or settings.in_memory:
+            raise
+    log.info("the store at %s is held by another process: reading it read-only", settings.data_dir)
+    return Services.open(settings.model_copy(update={"read_only": True}))

@@ -53,7 +53,7 @@ def run(args: argparse.Namespace) -> int:
     """Load each file in turn; stop at the first that fails (earlier files stay loaded)."""
     from kg.namespaces import GRAPH
 
-    with services_from(args) as services:
+    with services_from(args, writes=True) as services:
         store = services.store
         for path in args.files:
             before = len(store)

@@ -38,6 +38,7 @@ from kg.store.results import to_term
 from kg.store.sandboxed import (
     ENGINE_FORMATS,
     QUAD_FORMATS,
+    StoreInUseError,
     open_store,
     progress_reader,
     run_update,
@@ -192,6 +193,9 @@ class GraphStore:
         self._before_listeners: list[Callable[[], None]] = []
         self._count: tuple[int, int] | None = None
         self._graphs: tuple[int, tuple[str, ...]] | None = None
+        #: Opened beside another process that holds the store for writing (`Settings.read_only`):
+        #: this process sees the store as it was when opened, and refuses writes.
+        self.read_only = False
 
     # -- opening -------------------------------------------------------------------------------
 
@@ -200,6 +204,11 @@ class GraphStore:
         """Open the configured store, loading the bundled ontology and data when it is empty."""
         if settings.in_memory:
             graph_store = cls(ox.Store(), location=None, settings=settings)
+        elif settings.read_only:
+            graph_store = cls(_open_reader(settings.data_dir), location=settings.data_dir,
+                              settings=settings)
+            graph_store._handle.writable = False
+            graph_store.read_only = True
         else:
             settings.data_dir.mkdir(parents=True, exist_ok=True)
             store, writable = _open_at_start(str(settings.data_dir))
@@ -559,6 +568,10 @@ class GraphStore:
         InsufficientStorageError."""
         if self._handle.writable or self.location is None:
             return
+        if self.read_only:
+            raise StoreInUseError(
+                f"The store at {self.location} is open read-only (another process, e.g. a running "
+                "`kg serve`, holds it for writing); stop that process, or send the write to its API.")
         with self._handle.away(str(self.location)):
             pass
         if not self._handle.writable:
@@ -567,6 +580,8 @@ class GraphStore:
 
     def flush(self) -> None:
         """Make writes durable (against power loss, not only process death)."""
+        if self.read_only:
+            return  # nothing was written, and a read-only RocksDB handle cannot flush
         with self._handle.reading() as store:
             self._flush(store)
 
@@ -622,6 +637,22 @@ def _open_at_start(location: str) -> tuple[ox.Store, bool]:
     except InsufficientStorageError as exc:
         log.error("%s Serving it read-only until there is space.", exc.detail)
         return open_store(location, read_only=True, tries=5), False
+
+
+class StoreNotFoundError(KGError):
+    """A read-only open found no store where it was told to look."""
+
+    code = "store_not_found"
+    status = 503
+
+
+def _open_reader(location: Path) -> ox.Store:
+    """The store at `location` opened read-only (raises StoreNotFoundError where there is none: a
+    read-only open cannot create and load it)."""
+    if not (location / "CURRENT").is_file():
+        raise StoreNotFoundError(f"There is no store at {location} to open read-only; load one first "
+                                 "(`kg load`, or start `kg serve` once).")
+    return open_store(str(location), read_only=True, tries=20)
 
 
 def _storage_error(exc: OSError, name: str) -> KGError:

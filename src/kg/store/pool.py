@@ -77,6 +77,7 @@ class PooledStore(Protocol):
     """What the pool needs of the store whose copies its workers read (kg.store.embedded.GraphStore)."""
 
     location: Path | None  # None: an in-memory store, whose workers are seeded with its N-Quads
+    read_only: bool  # opened beside another process's writer: no checkpoints
 
     @property
     def generation(self) -> int:
@@ -267,6 +268,10 @@ class QueryRunner:
         location = self._store.location
         if location is None:
             return None
+        if self._store.read_only:
+            # A read-only handle cannot make a checkpoint (its files may be compacted away by the
+            # writer); its workers open the store read-only too, as the reader does.
+            return str(location)
         with self._lock:
             if self._checkpoint_at is not None and self._checkpoint_at[0] == generation:
                 return self._checkpoint_at[1]
