@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 #: The repository root when running from a checkout (src/kg/config.py -> ../../..).
@@ -96,8 +97,21 @@ class Settings(BaseSettings):
         default=4096, ge=0, description="Lookup answers kept for repeated queries (type-ahead, "
         "reconciling a column with repeated values); emptied by every write. 0 switches it off."
     )
+    cache_bytes: int = Field(
+        default=64 * 1024 * 1024, ge=0, description="Bytes of SPARQL answers kept for repeated queries "
+        "(keyed by the exact request and the store's generation; emptied by every write). 0 switches "
+        "the cache off."
+    )
+    cache_ttl: float = Field(
+        default=60.0, gt=0, description="Seconds a kept SPARQL answer, and an ETag, stay valid at most: "
+        "the bound on staleness when a remote engine is written past this service."
+    )
     queries_dir: Path = Field(
         default=PROJECT_ROOT / "queries", description="Directory of the question catalogue (*.rq)."
+    )
+    max_ingest_bytes: int = Field(
+        default=20 * 1024 * 1024, gt=0, description="Largest report file `kg ingest` reads (text, PDF or "
+        "DOCX), in bytes; a larger file is refused before it is read."
     )
     # -- safety (README "Security model") ------------------------------------------------------
     unsafe_network: bool = Field(
@@ -154,9 +168,58 @@ class Settings(BaseSettings):
         "503 at once."
     )
 
+    # -- the store's engine (README "A remote SPARQL engine") ----------------------------------
+    backend: Literal["embedded", "sparql"] = Field(
+        default="embedded", description="Where the store lives: `embedded` (pyoxigraph in this "
+        "process, KG_DATA_DIR or KG_IN_MEMORY) or `sparql` (an existing SPARQL engine reached over "
+        "HTTP at KG_SPARQL_QUERY_URL and KG_SPARQL_UPDATE_URL)."
+    )
+    sparql_query_url: str | None = Field(
+        default=None, description="KG_BACKEND=sparql: the engine's SPARQL 1.1 query endpoint, e.g. "
+        "http://127.0.0.1:7878/query (oxigraph serve) or http://127.0.0.1:8890/sparql (Virtuoso)."
+    )
+    sparql_update_url: str | None = Field(
+        default=None, description="KG_BACKEND=sparql: the engine's SPARQL 1.1 Update endpoint; "
+        "without it the store is read-only (writes answer 403)."
+    )
+    sparql_gsp_url: str | None = Field(
+        default=None, description="KG_BACKEND=sparql: the engine's Graph Store Protocol endpoint "
+        "(optional; without it graph reads and writes go through queries and updates)."
+    )
+    sparql_user: str | None = Field(
+        default=None, description="KG_BACKEND=sparql: the user name sent to the engine (with "
+        "KG_SPARQL_PASSWORD)."
+    )
+    sparql_password: SecretStr | None = Field(
+        default=None, description="KG_BACKEND=sparql: the password sent to the engine (with "
+        "KG_SPARQL_USER); never logged."
+    )
+    sparql_auth: Literal["basic", "digest"] = Field(
+        default="basic", description="KG_BACKEND=sparql: how the credentials are sent: HTTP `basic` "
+        "or `digest` authentication (Virtuoso's /sparql-auth takes digest)."
+    )
+
     @model_validator(mode="after")
     def _guarded_somehow(self) -> Settings:
         if self.unsafe_network and not self.sparql_guard:
             raise ValueError("KG_SPARQL_GUARD=false needs the network sandbox: it cannot be combined "
                              "with KG_UNSAFE_NETWORK=true")
+        return self
+
+    @model_validator(mode="after")
+    def _engine_reachable(self) -> Settings:
+        urls = {"KG_SPARQL_QUERY_URL": self.sparql_query_url,
+                "KG_SPARQL_UPDATE_URL": self.sparql_update_url, "KG_SPARQL_GSP_URL": self.sparql_gsp_url}
+        given = [name for name, url in urls.items() if url]
+        if self.backend == "embedded" and given:
+            raise ValueError(f"{given[0]} is set but KG_BACKEND=embedded; set KG_BACKEND=sparql to "
+                             "use the engine, or unset it")
+        if self.backend == "sparql" and not self.sparql_query_url:
+            raise ValueError("KG_BACKEND=sparql needs KG_SPARQL_QUERY_URL (and KG_SPARQL_UPDATE_URL "
+                             "for writes)")
+        for name, url in urls.items():
+            if url and not url.startswith(("http://", "https://")):
+                raise ValueError(f"{name}={url!r} is not an http:// or https:// URL")
+        if (self.sparql_user is None) != (self.sparql_password is None):
+            raise ValueError("KG_SPARQL_USER and KG_SPARQL_PASSWORD go together: set both or neither")
         return self

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import gc
 import logging
+import secrets
 import threading
 import time
 from collections.abc import Callable
@@ -23,7 +24,7 @@ from typing import TYPE_CHECKING, Generic, Self, TypeVar, cast, overload
 
 from kg.config import Settings
 from kg.quotes import add_quotes
-from kg.store import GraphStore
+from kg.store import Engine, GraphStore
 
 if TYPE_CHECKING:
     from kg.analytics import Analytics
@@ -86,11 +87,17 @@ def service(build: Callable[[Services], T]) -> _Service[T]:
     return _Service(build)
 
 
-def open_store(settings: Settings) -> GraphStore:
+def open_store(settings: Settings) -> Engine:
     """The configured store, with the bundled graph loaded on first start and the quotes of its
     evidence cut from the report texts when they are at hand (idempotent: quoted evidence is left
     alone, so a store quoted before writes nothing at start). Raises the store's KGErrors."""
-    store = GraphStore.open(settings)
+    store: Engine
+    if settings.backend == "sparql":
+        from kg.store.remote import RemoteStore
+
+        store = RemoteStore.open(settings)
+    else:
+        store = GraphStore.open(settings)
     if settings.read_only:
         return store  # quoted by the process that holds it for writing, if at all
     added = add_quotes(store, settings.sources_dir)
@@ -102,7 +109,7 @@ def open_store(settings: Settings) -> GraphStore:
 class Services:
     """Settings, one store, and every service over them."""
 
-    def __init__(self, settings: Settings, store: GraphStore, *, owns_store: bool = False) -> None:
+    def __init__(self, settings: Settings, store: Engine, *, owns_store: bool = False) -> None:
         self.settings = settings
         self.store = store
         #: Whether closing these services closes the store too (they opened it), or only stops
@@ -111,6 +118,16 @@ class Services:
         self._lock = threading.RLock()  # reentrant: a service's build asks for the ones it needs
         #: Set when the warm-up has built the indexes (or at once when there is none): readiness.
         self.ready = threading.Event()
+        #: Tells these services' answers apart from another process's or an earlier start's, whose
+        #: store generations count from their own start (see `state_tag`).
+        self._instance = secrets.token_hex(8)
+
+    def state_tag(self) -> str:
+        """A token that changes whenever an answer of these services may change: with every write
+        through them (the store's generation), at every start, and every `Settings.cache_ttl` seconds,
+        which bounds how long a write made past the service (on a remote engine) can go unseen."""
+        window = int(time.time() // self.settings.cache_ttl)
+        return f"{self._instance}.{self.store.generation}.{window}"
 
     @classmethod
     def open(cls, settings: Settings | None = None) -> Self:

@@ -10,16 +10,17 @@ from fastapi.middleware.cors import CORSMiddleware
 
 import kg
 from kg.api.admission import install_admission
+from kg.api.conditional import ConditionalGetMiddleware
 from kg.api.errors import install_error_handlers
 from kg.api.head import HeadMiddleware
 from kg.api.limits import BodyLimitMiddleware
 from kg.api.routes import ROUTERS
 from kg.config import Settings
 from kg.services import Services, open_store
-from kg.store import GraphStore
+from kg.store import Engine
 
 
-def create_app(settings: Settings | None = None, *, store: GraphStore | None = None) -> FastAPI:
+def create_app(settings: Settings | None = None, *, store: Engine | None = None) -> FastAPI:
     """Build the service for `settings` (read from KG_* variables when omitted), over `store` (the
     configured one when omitted)."""
     settings = settings or Settings()
@@ -48,6 +49,7 @@ def create_app(settings: Settings | None = None, *, store: GraphStore | None = N
     if settings.allow_updates:
         _ = services.write_tokens  # a malformed KG_WRITE_TOKENS(_FILE) stops the start, not a first write
     app.add_middleware(HeadMiddleware)  # innermost: HEAD answered as GET where a route lacks it
+    app.add_middleware(ConditionalGetMiddleware, services=services)  # ETag, 304 (kg.api.conditional)
     origins, methods, headers = _cors_policy(settings.cors_origins)
     app.add_middleware(CORSMiddleware, allow_origins=origins, allow_methods=methods,
                        allow_headers=headers, allow_credentials=False, expose_headers=["*"])

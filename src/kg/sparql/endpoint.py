@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from kg.config import Settings
 from kg.errors import BadRequestError, ForbiddenError, QueryRefusedError
 from kg.formats import RDF_FORMATS, RDF_OFFERS, RESULT_FORMATS, RESULT_OFFERS, negotiate
+from kg.sparql.cache import CacheKey, ResultCache
 from kg.sparql.protocol import ProtocolRequest, is_absolute_iri
 from kg.sparql.service_description import render_description
 from kg.store import Engine, QueryAnswer, QueryRequest, guard
@@ -53,6 +54,10 @@ class SparqlEndpoint:
         self._store = store
         self._settings = settings
         self._graphs: tuple[int, frozenset[str]] | None = None
+        #: Answers kept for repeated queries, exactly (kg.sparql.cache); emptied by every write.
+        self.cache = ResultCache(settings.cache_bytes, settings.cache_ttl)
+        if self.cache.enabled:
+            store.on_change(self.cache.clear)
 
     def graphs(self) -> frozenset[str]:
         """IRIs of the store's named graphs (cached until the next write)."""
@@ -74,7 +79,9 @@ class SparqlEndpoint:
               base_iri: str | None = None) -> SparqlAnswer:
         """Run a query in a worker, relative IRIs resolved against `base_iri` (the endpoint's URL);
         raises QueryRefused/QuerySyntax/QueryTimeout/NotAcceptableError."""
-        return _to_answer(self._store.run(self._prepare(request, accept, base_iri)))
+        prepared = self._prepare(request, accept, base_iri)
+        key, found = self._recall(prepared)
+        return _to_answer(found or self._keep(key, self._store.run(prepared)))
 
     async def query_async(self, request: ProtocolRequest, *, accept: str | None,
                           base_iri: str | None = None) -> SparqlAnswer:
@@ -83,7 +90,21 @@ class SparqlEndpoint:
             # The guard's lexer is linear in the text (~0.2 µs a character), and this one would be
             # lexed twice: long texts take the blocking path in a thread, off the event loop.
             return await asyncio.to_thread(self.query, request, accept=accept, base_iri=base_iri)
-        return _to_answer(await self._store.run_async(self._prepare(request, accept, base_iri)))
+        prepared = self._prepare(request, accept, base_iri)
+        key, found = self._recall(prepared)
+        return _to_answer(found or self._keep(key, await self._store.run_async(prepared)))
+
+    def _recall(self, prepared: QueryRequest) -> tuple[CacheKey | None, QueryAnswer | None]:
+        """The cache key of a prepared request (None: not to be kept) and its kept answer, if any."""
+        if not self.cache.enabled:
+            return None, None
+        key = self.cache.key(prepared, self._store.generation)
+        return key, (self.cache.get(key) if key is not None else None)
+
+    def _keep(self, key: CacheKey | None, answer: QueryAnswer) -> QueryAnswer:
+        if key is not None:
+            self.cache.put(key, answer, generation=self._store.generation)
+        return answer
 
     def _prepare(self, request: ProtocolRequest, accept: str | None,
                  base_iri: str | None) -> QueryRequest:
