@@ -57,9 +57,9 @@ def wait_healthy(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
 
 @contextmanager
 def serve_live(workdir: Path, *, env: dict[str, str] | None = None,
-               data_dir: Path | None = None) -> Iterator[LiveServer]:
-    """Start `kg serve` on a free port with short limits (in memory, or over `data_dir`) and the
-    extra `env` variables; stop it on exit."""
+               data_dir: Path | None = None, args: tuple[str, ...] = ()) -> Iterator[LiveServer]:
+    """Start `kg serve` on a free port with short limits (in memory, or over `data_dir`), the
+    extra `env` variables and `kg serve` options `args`; stop it on exit."""
     port = free_port()
     log = workdir / "server.log"
     full_env = {**os.environ, "KG_QUERY_TIMEOUT": str(LIVE_QUERY_TIMEOUT),
@@ -69,7 +69,7 @@ def serve_live(workdir: Path, *, env: dict[str, str] | None = None,
     with log.open("wb") as output:
         process = subprocess.Popen(
             [sys.executable, "-m", "kg.cli", "serve", *store, "--host", "127.0.0.1",
-             "--port", str(port)],
+             "--port", str(port), *args],
             cwd=PROJECT_ROOT, env=full_env, stdout=output, stderr=subprocess.STDOUT,
         )
     url = f"http://127.0.0.1:{port}"

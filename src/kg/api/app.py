@@ -14,18 +14,30 @@ from kg.api.conditional import ConditionalGetMiddleware
 from kg.api.errors import install_error_handlers
 from kg.api.head import HeadMiddleware
 from kg.api.limits import BodyLimitMiddleware
+from kg.api.replica import ForwardWritesMiddleware, LeaderRole, RefreshMiddleware, ReplicaRole
 from kg.api.routes import ROUTERS
 from kg.config import Settings
 from kg.services import Services, open_store
-from kg.store import Engine
+from kg.store import Engine, GraphStore
+from kg.store.replicas import Publisher
 
 
-def create_app(settings: Settings | None = None, *, store: Engine | None = None) -> FastAPI:
+def create_app(settings: Settings | None = None, *, store: Engine | None = None,
+               role: LeaderRole | ReplicaRole | None = None) -> FastAPI:
     """Build the service for `settings` (read from KG_* variables when omitted), over `store` (the
-    configured one when omitted)."""
+    configured one when omitted). With a `role`, the app is one process of several over one embedded
+    store (kg.api.replica): the leader publishes its store's states, a replica reads them."""
     settings = settings or Settings()
-    services = (Services(settings, store) if store is not None
-                else Services(settings, open_store(settings), owns_store=True))
+    if isinstance(role, ReplicaRole):
+        services = Services(settings, role.store, owns_store=True)
+    elif store is not None:
+        services = Services(settings, store)
+    else:
+        services = Services(settings, open_store(settings), owns_store=True)
+    if isinstance(role, LeaderRole):
+        if not isinstance(services.store, GraphStore):
+            raise TypeError("only the embedded store has a leader")
+        Publisher(services.store, role.root, grace=role.grace)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -50,6 +62,10 @@ def create_app(settings: Settings | None = None, *, store: Engine | None = None)
         _ = services.write_tokens  # a malformed KG_WRITE_TOKENS(_FILE) stops the start, not a first write
     app.add_middleware(HeadMiddleware)  # innermost: HEAD answered as GET where a route lacks it
     app.add_middleware(ConditionalGetMiddleware, services=services)  # ETag, 304 (kg.api.conditional)
+    if isinstance(role, ReplicaRole):  # outside the ETag: a tag is computed on the newest state
+        app.add_middleware(RefreshMiddleware, follower=role.follower)
+        app.add_middleware(ForwardWritesMiddleware, leader_socket=role.leader_socket,
+                           timeout=settings.query_timeout * 6 + 30)
     origins, methods, headers = _cors_policy(settings.cors_origins)
     app.add_middleware(CORSMiddleware, allow_origins=origins, allow_methods=methods,
                        allow_headers=headers, allow_credentials=False, expose_headers=["*"])

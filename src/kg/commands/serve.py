@@ -30,6 +30,9 @@ def register(subparsers: Subparsers) -> None:
     add_store_options(parser)
     parser.add_argument("--host", help="interface to bind (default: KG_HOST or 127.0.0.1)")
     parser.add_argument("--port", type=port_number, help="port (default: KG_PORT or 8000)")
+    parser.add_argument("--workers", type=worker_count, default=1,
+                        help="server processes sharing the port (default 1); over the embedded store one "
+                        "of them takes the writes and the others read what it publishes")
     parser.set_defaults(handler=run)
 
 
@@ -39,6 +42,14 @@ def port_number(text: str) -> int:
     if not 0 <= port <= 65535:
         raise ValueError(text)
     return port
+
+
+def worker_count(text: str) -> int:
+    """A number of server processes, 1 to 64; argparse reports a ValueError."""
+    count = int(text)
+    if not 1 <= count <= 64:
+        raise ValueError(text)
+    return count
 
 
 def bind(settings: Settings) -> socket.socket:
@@ -68,18 +79,29 @@ def run(args: argparse.Namespace) -> int:
     overrides = {k: v for k, v in (("host", args.host), ("port", args.port)) if v is not None}
     if overrides:
         settings = settings.model_copy(update=overrides)
+    if args.workers > 1:
+        from kg.api.cluster import Plan
+
+        Plan.of(settings, args.workers)  # refused before the port is taken
     sock = bind(settings)
     from kg.store.sandbox import apply_or_warn
 
     apply_or_warn(unsafe=settings.unsafe_network)
 
+    if not settings.in_memory and not _holds_a_store(settings.data_dir):
+        print(f"kg serve: first start: loading the bundled graph into {settings.data_dir}…", flush=True)
+    port = sock.getsockname()[1]  # the one chosen when --port 0 asked for any free port
+    if args.workers > 1:
+        from kg.api.cluster import serve_workers
+
+        print(f"kg: serving on http://{settings.host}:{port}/ with {args.workers} processes  "
+              "(docs at /docs)", flush=True)
+        return serve_workers(settings, sock, args.workers)
+
     from kg.api.app import create_app
     from kg.api.server import run_server
 
-    if not settings.in_memory and not _holds_a_store(settings.data_dir):
-        print(f"kg serve: first start: loading the bundled graph into {settings.data_dir}…", flush=True)
     app = create_app(settings)
-    port = sock.getsockname()[1]  # the one chosen when --port 0 asked for any free port
     print(f"kg: serving on http://{settings.host}:{port}/  (docs at /docs)", flush=True)
     run_server(app, settings, sockets=[sock])
     return 0

@@ -219,6 +219,27 @@ class GraphStore:
         return graph_store
 
     @classmethod
+    def open_replica(cls, settings: Settings, state: Path) -> GraphStore:
+        """A read-only store over a published checkpoint of the leader's (kg.store.replicas), which
+        `switch_to` moves on to the next one."""
+        graph_store = cls(_open_reader(state), location=state, settings=settings)
+        graph_store._handle.writable = False
+        graph_store.read_only = True
+        return graph_store
+
+    def switch_to(self, state: Path) -> None:
+        """Answer from another checkpoint from now on, as after a write: the generation moves, the
+        listeners hear it (caches empty, query workers of the old state are replaced). Reads in
+        flight finish on the old handle. Raises the open's KGError, and then nothing changed."""
+        if not self.read_only:
+            raise StoreInUseError("Only a read-only replica switches to another state.")
+        opened = _open_reader(state)
+        with self._writing():
+            with self._handle._cond:
+                self._handle.store = opened
+            self.location = state
+
+    @classmethod
     def in_memory(cls, settings: Settings | None = None) -> GraphStore:
         """An empty in-memory store (tests, scratch work); `settings` give its query limits (KG_*
         settings when omitted); nothing bundled is loaded."""
