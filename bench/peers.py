@@ -151,11 +151,11 @@ def _stop(proc: subprocess.Popen[bytes]) -> None:
         proc.wait(timeout=10)
 
 
-def kg_server(data_dir: Path) -> tuple[list[str], int, dict[str, str]]:
-    """Command, port and environment of `kg serve` over a persisted store."""
+def kg_server(data_dir: Path, workers: int = 1) -> tuple[list[str], int, dict[str, str]]:
+    """Command, port and environment of `kg serve` over a persisted store, with `workers` processes."""
     port = free_port()
     cmd = [str(VENV_BIN / "kg"), "serve", "--data-dir", str(data_dir), "--host", "127.0.0.1",
-           "--port", str(port)]
+           "--port", str(port), "--workers", str(workers)]
     return cmd, port, kg_env(data_dir)
 
 
