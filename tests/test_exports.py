@@ -30,13 +30,14 @@ from kg.exports.jsongraph import write_cytoscape, write_nodelink
 from kg.exports.palette import colour_of
 from kg.exports.presentation import present
 from kg.exports.tables import write_csv_edges, write_csv_nodes
-from kg.graphview import Subgraph
+from kg.graphview import PropertyFilter, Subgraph, TypeFilter
 from kg.store import GraphStore
 from support import services_over
 
 GEXF_XSD = Path(__file__).resolve().parents[2] / "shared" / "schemas" / "gexf-1.3" / "gexf.xsd"
 GEXF_NS, VIZ_NS = "http://gexf.net/1.3", "http://gexf.net/1.3/viz"
 REPORT_GRAPH = "https://w3id.org/innokg/graph/fixture-report"
+IKG = "https://w3id.org/innokg/ontology#"
 
 #: A small graph in the project's model: entities with zh/en labels, relations with evidence nodes,
 #: and awkward names (quotes, backslashes, line breaks, markup) that every writer must escape.
@@ -627,6 +628,12 @@ def test_export_api_exports_what_a_page_shows_by_repeated_node_parameters(client
     ("format=csv-edges&layout=dot", 400, "layout=dot: format=csv-edges carries no positions"),
     ("format=gexf&max_nodes=5001", 400, "max_nodes=5001 is out of range"),
     ("format=gexf&max_nodes=0", 400, "max_nodes: must be at least 1"),
+    ("scope=path&source=ndrc&target=most&format=gexf&max_hops=99", 400, "max_hops=99 is out of range"),
+    ("scope=path&source=ndrc&target=most&format=gexf&avoid_property=leads", 400, "avoid_property 'leads'"),
+    ("scope=all&format=gexf&max_hops=2", 400, "max_hops does not apply to scope=all"),
+    ("scope=trace&entity=ndrc&format=gexf&avoid_property=ikg:leads", 400,
+     "avoid_property does not apply to scope=trace"),
+    ("scope=nodes&node=ndrc&format=gexf&directed=true", 400, "directed does not apply to scope=nodes"),
 ])
 def test_export_api_refuses_bad_parameters_naming_them(client: TestClient, query: str, status: int,
                                                         says: str) -> None:
@@ -676,3 +683,142 @@ def test_a_pair_the_store_declares_inverse_is_drawn_from_its_subject() -> None:
     # Two statements of one fact are one edge; a statement stated only the other way is turned;
     # org:hasUnit (ORG's pair, decided by the table) is drawn as org:unitOf.
     assert drawn == {("a", "oversees", "b"), ("b", "oversees", "c"), ("c", "unitOf", "b")}
+
+
+# -- walk options: what a page hides stays out, paths as GET /paths finds them ---------------------
+
+def _nodelink(exporter: Exporter, scope: ExportScope) -> nx.MultiDiGraph:
+    return nx.node_link_graph(json.loads(export(exporter, "nodelink", scope)), edges="links")
+
+
+def test_nodes_scope_leaves_out_the_relations_a_filter_leaves_out(exporter: Exporter) -> None:
+    chosen = ("ndrc", "lg", "office")
+    avoided = _nodelink(exporter, ExportScope("nodes", nodes=chosen,
+                                              relations=PropertyFilter(avoid=frozenset({IKG + "leads"}))))
+    assert sorted(avoided.nodes) == ["lg", "ndrc", "office"]  # a hidden relation hides no node
+    assert sorted(avoided.edges()) == [("office", "lg")]
+    only = _nodelink(exporter, ExportScope("nodes", nodes=chosen,
+                                           relations=PropertyFilter(follow=frozenset({IKG + "leads"}))))
+    assert sorted(only.edges()) == [("ndrc", "lg")]
+    turtle = Graph().parse(data=export(exporter, "turtle", ExportScope(
+        "nodes", nodes=chosen, relations=PropertyFilter(avoid=frozenset({IKG + "leads"})))), format="turtle")
+    assert (None, URIRef(IKG + "leads"), None) not in turtle
+    assert (None, URIRef(IKG + "handlesDailyWorkOf"), None) in turtle
+
+
+def test_neighbourhood_scope_walks_with_the_relation_and_type_filters(exporter: Exporter) -> None:
+    def ids(**options: Any) -> list[str]:
+        return sorted(_nodelink(exporter, ExportScope("neighbourhood", entity="lg", **options)).nodes)
+
+    assert ids() == ["lg", "ndrc", "office", "office.b"]
+    assert ids(relations=PropertyFilter(avoid=frozenset({IKG + "leads"}))) == ["lg", "office", "office.b"]
+    assert ids(types=TypeFilter(avoid=frozenset({IKG + "CoordinationOffice"}))) == ["lg", "ndrc"]
+
+
+@pytest.mark.parametrize(("options", "edges"), [
+    ({}, [("ndrc", "lg"), ("office", "lg")]),
+    ({"k": 1, "max_hops": 2}, [("ndrc", "lg"), ("office", "lg")]),
+    ({"max_hops": 1}, []),  # the only path has two hops
+    ({"directed": True}, []),  # it walks office → lg backwards
+    ({"relations": PropertyFilter(avoid=frozenset({IKG + "handlesDailyWorkOf"}))}, []),
+    ({"types": TypeFilter(avoid=frozenset({IKG + "LeadingGroup"}))}, []),
+], ids=["default", "k-and-hops", "too-few-hops", "directed", "avoid-property", "avoid-type"])
+def test_path_scope_searches_with_the_options_of_get_paths(exporter: Exporter, options: dict[str, Any],
+                                                            edges: list[tuple[str, str]]) -> None:
+    graph = _nodelink(exporter, ExportScope("path", source="ndrc", target="office", **options))
+    assert sorted(graph.edges()) == edges
+    assert {"ndrc", "office"} <= set(graph.nodes)  # the ends are there even when no path joins them
+
+
+@pytest.mark.parametrize(("scope", "option"), [
+    (ExportScope("all", max_hops=2), "max_hops"),
+    (ExportScope("neighbourhood", entity="ndrc", directed=True), "directed"),
+    (ExportScope("nodes", nodes=("ndrc",), types=TypeFilter(through=frozenset({IKG + "LeadingGroup"}))),
+     "type"),
+    (ExportScope("construct", query="CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }",
+                 relations=PropertyFilter(avoid=frozenset({IKG + "leads"}))), "avoid_property"),
+])
+def test_a_walk_option_a_scope_cannot_use_is_refused(exporter: Exporter, scope: ExportScope,
+                                                     option: str) -> None:
+    with pytest.raises(ExportScopeError, match=f"{option} does not apply to scope={scope.kind}"):
+        exporter.export(ExportRequest("gexf", scope))
+
+
+SCREEN = ["shanghai-stc-office", "stc-office-science-platform-division",
+          "stc-office-industry-promotion-division", "ndrc", "zjnsc-council"]
+
+
+def _edge_keys(client: TestClient, **params: Any) -> list[str]:
+    answer = client.get("/export", params={"scope": "nodes", "node": SCREEN, "format": "cytoscape", **params})
+    assert answer.status_code == 200, answer.text
+    return sorted(f"{e['data']['source']}|{e['data']['property']}|{e['data']['target']}"
+                  for e in answer.json()["elements"]["edges"])
+
+
+def test_a_download_of_the_screen_leaves_out_a_hidden_relation_both_ways(client: TestClient) -> None:
+    shown = _edge_keys(client)
+    assert any("|org:unitOf|" in key for key in shown)
+    hidden = _edge_keys(client, avoid_property="org:unitOf")
+    assert hidden == [key for key in shown if "|org:unitOf|" not in key] and hidden
+    # org:hasUnit and org:unitOf are one relation: hiding either direction hides the pair.
+    assert _edge_keys(client, avoid_property="org:hasUnit") == hidden
+    statements = Graph().parse(data=client.get("/export", params={
+        "scope": "nodes", "node": SCREEN, "format": "ntriples", "avoid_property": "org:unitOf"}).content,
+        format="nt")
+    org = "http://www.w3.org/ns/org#"
+    assert (None, URIRef(org + "unitOf"), None) not in statements
+    assert (None, URIRef(org + "hasUnit"), None) not in statements
+
+
+@pytest.mark.parametrize("options", [
+    {"source": "ndrc", "target": "shanghai-stc-office"},
+    {"source": "ndrc", "target": "shanghai-stc-office", "k": 5, "max_hops": 4},
+    {"source": "ndrc", "target": "shanghai-stc-office", "avoid_property": ["ikg:coLeads"]},
+    {"source": "shanghai-stc-office", "target": "xi-2014-directive", "directed": "true"},
+    {"source": "ndrc", "target": "shanghai-stc-office", "max_hops": 1},
+], ids=["default", "k-and-hops", "avoid", "directed", "no-path"])
+def test_a_path_export_holds_the_paths_get_paths_finds(client: TestClient, options: dict[str, Any]) -> None:
+    found = client.get("/paths", params=options).json()
+    hops = [(h["from"]["id"], h["to"]["id"]) for p in found["paths"] for h in p["hops"]]
+    answer = client.get("/export", params={"scope": "path", "format": "nodelink", **options})
+    assert answer.status_code == 200, answer.text
+    document = answer.json()
+    ends = {found["source"]["id"], found["target"]["id"]}
+    assert {n["id"] for n in document["nodes"]} == {i for hop in hops for i in hop} | ends
+    joined = {frozenset((link["source"], link["target"])) for link in document["links"]}
+    assert joined == {frozenset(hop) for hop in hops}
+
+
+def test_kg_export_takes_the_path_options_of_kg_path(client: TestClient, tmp_path: Path,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    from kg.cli import main
+
+    out = tmp_path / "paths.json"
+    options = {"k": 2, "max_hops": 4, "avoid_property": "ikg:coLeads"}
+    assert main(["export", "nodelink", "--scope", "path", "--source", "ndrc", "--target", "科创办",
+                 "-k", "2", "--max-hops", "4", "--avoid-property", "ikg:coLeads",
+                 "-o", str(out), "--memory"]) == 0
+    served = client.get("/export", params={"scope": "path", "source": "ndrc", "target": "科创办",
+                                           "format": "nodelink", **options}).json()
+    assert json.loads(out.read_text(encoding="utf-8")) == served
+    plain = client.get("/export", params={"scope": "path", "source": "ndrc", "target": "科创办",
+                                          "format": "nodelink"}).json()
+    assert served["links"] and "national-stc-leading-group" in {n["id"] for n in plain["nodes"]}
+    assert "national-stc-leading-group" not in {n["id"] for n in served["nodes"]}  # reached by ikg:coLeads
+    capsys.readouterr()
+    assert main(["export", "nodelink", "--scope", "path", "--source", "ndrc", "--target", "科创办",
+                 "--max-hops", "99", "-o", str(out), "--memory"]) != 0
+    error = capsys.readouterr().err.strip()
+    assert len(error.splitlines()) == 1 and "max_hops=99 is out of range" in error
+
+
+def test_kg_export_exports_chosen_nodes_less_a_hidden_relation(client: TestClient, tmp_path: Path) -> None:
+    from kg.cli import main
+
+    out = tmp_path / "screen.cyjs"
+    nodes = [arg for node in SCREEN for arg in ("--node", node)]
+    assert main(["export", "cytoscape", "--scope", "nodes", *nodes, "--avoid-property", "org:unitOf",
+                 "-o", str(out), "--memory"]) == 0
+    edges = sorted(f"{e['data']['source']}|{e['data']['property']}|{e['data']['target']}"
+                   for e in json.loads(out.read_text(encoding="utf-8"))["elements"]["edges"])
+    assert edges == _edge_keys(client, avoid_property="org:unitOf")

@@ -4,10 +4,12 @@ loudly when a variable it uses is missing."""
 
 from __future__ import annotations
 
+import re
 from html.parser import HTMLParser
 
 import jinja2
 import pytest
+from fastapi.testclient import TestClient
 
 from kg.entities import Alias, EntityView, Fact, Name, Value
 from kg.linked_data import entity_html, not_found_html, ontology_html
@@ -16,6 +18,7 @@ from kg.pages import environment, render
 from kg.provenance import Citation
 from kg.reconcile import Preview, PreviewFact
 from kg.terms import iri, literal
+from support import SOURCE_REPORT, require_shared
 
 #: Markup, a double quote and an ampersand: shown as text when escaped, an element when not.
 EVIL = '<script>alert(1)</script> "quoted" & co'
@@ -111,6 +114,37 @@ def test_entity_page_keeps_alternate_links_lang_and_citations() -> None:
                                               "application/rdf+xml"]
     assert page.attribute("html", "lang") == ["zh"]
     assert page.text.count(f"[1, 2){EVIL}") == 3  # the entity's citation, and each fact's
+
+
+# -- quotes ---------------------------------------------------------------------------------------------
+
+def _quotes(page: str) -> list[str]:
+    """The texts of a page's quotes (blockquote elements), entities decoded."""
+    return [_Page(quote).text for quote in re.findall(r"<blockquote>(.*?)</blockquote>", page, re.S)]
+
+
+def test_entity_page_shows_quotes_without_the_reports_stray_spaces(client: TestClient) -> None:
+    require_shared(SOURCE_REPORT)  # the quotes are cut from the report, which stays in ../shared
+    answer = client.get("/id/stc-office-science-platform-division", headers={"Accept": "text/html"})
+    assert answer.status_code == 200
+    citations = client.get("/entities/stc-office-science-platform-division").json()["citations"]
+    exact = {c["text"] for c in citations}
+    assert "科 学平台处" in exact  # the JSON answer keeps the report's text: its span points into it
+    quotes = _quotes(answer.text)
+    assert "科学平台处" in quotes and "科学平台处胥喆处长" in quotes
+    assert [q for q in quotes if re.search("[\u4e00-\u9fff] [\u4e00-\u9fff]", q)] == []
+    # A source spelling is a name, shown as the report spells it (search finds it so), not a quote.
+    assert '<span lang="zh">科 学平台处</span> (zh) <small>source spelling</small>' in answer.text
+
+
+def test_a_normalised_quote_is_still_escaped() -> None:
+    citation = Citation(evidence=str(ID) + "ev/x", document=str(ID) + "report", document_title=None,
+                        section="一.1", section_title=None, start=1, end=2, text=f"科 学{EVIL}平\n\n台")
+    view = EntityView(name=Name(str(ID) + "x", "某", None), aliases=(), types=(), outgoing=(), incoming=(),
+                      citations=(citation,))
+    page = _inert(entity_html(view))
+    assert _quotes(entity_html(view)) == [f"科学{EVIL}平台"]
+    assert f"科学{EVIL}平台" in page.text
 
 
 def test_not_found_page_shows_a_hostile_identifier_as_text() -> None:

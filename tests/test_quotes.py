@@ -17,7 +17,7 @@ from kg.exports.exporter import ExportRequest
 from kg.exports.scope import ExportScope
 from kg.namespaces import GRAPH, ID, IKG, OA, RDF
 from kg.provenance import Provenance
-from kg.quotes import add_quotes
+from kg.quotes import add_quotes, display_quote
 from kg.store import GraphStore
 from kg.terms import iri
 from kg.validation import validate_store
@@ -112,3 +112,39 @@ def test_quoted_graph_still_conforms_to_the_shapes(quoted: tuple[GraphStore, int
     store, _ = quoted
     report = validate_store(store, PROJECT_ROOT / "ontology" / "shapes.ttl")
     assert report.conforms, "\n".join(map(str, report.violations))
+
+
+# -- the display form ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("exact", "shown"), [
+    ("科 学平台处", "科学平台处"),  # the extraction's stray space inside a word
+    ("上海 科创办(以下简称\"科创办\")", "上海科创办(以下简称\"科创办\")"),
+    ("习近\n\n平总书记", "习近平总书记"),  # a page break inside a name
+    ("基础 \n 设施", "基础设施"),
+    ("科\u3000学", "科学"),  # an ideographic space
+    ("Z 箍缩设施", "Z 箍缩设施"),  # a Latin letter next to Han keeps its space
+    ("National Development and Reform Commission", "National Development and Reform Commission"),
+    ("2020年 5月", "2020年 5月"),  # a digit is no Han character
+    ("科  学", "科  学"),  # two spaces are layout, not a stray space
+    ("", ""),
+])
+def test_display_quote_drops_a_stray_break_between_two_han_characters_only(exact: str, shown: str) -> None:
+    assert display_quote(exact) == shown
+
+
+def test_display_quote_mends_the_bundled_reports_stray_spaces(quoted: tuple[GraphStore, int],
+                                                             source: str) -> None:
+    store, _ = quoted
+    rows = store.select(f"""
+        SELECT ?exact WHERE {{
+          ?ev <{OA.exact}> ?exact ; <{RDF.subject}> <{ID['stc-office-science-platform-division']}> ;
+              <{RDF.predicate}> <http://www.w3.org/ns/org#unitOf> .
+        }}""")
+    exact = rows[0]["exact"].value
+    assert exact == "科 学平台处" and exact in source  # the report's own typesetting, kept in the store
+    assert display_quote(exact) == "科学平台处"
+    spaced = {r["exact"].value for r in store.select(_SPANS) if "exact" in r
+              and re.search(r"[\u4e00-\u9fff] [\u4e00-\u9fff]", r["exact"].value)}
+    assert len(spaced) > 5
+    assert [q for q in map(display_quote, spaced) if re.search(r"[\u4e00-\u9fff] [\u4e00-\u9fff]", q)] == []

@@ -3,7 +3,8 @@
 `Exporter.export(ExportRequest(format, scope, lang, layout=, max_nodes=))` picks a scope of the graph
 (all, a neighbourhood, paths, a trace, a CONSTRUCT result, chosen nodes) and writes it in one of
 `FORMATS`, laid out by one of `LAYOUTS` if asked; each format family has its module (graphml, gexf,
-jsongraph, graphviz, tables, rdf), all fed the same `Presentation`.
+jsongraph, graphviz, tables, rdf), all fed the same `Presentation`. `kg.exports.relations` says how a
+drawn graph treats an inverse pair (one edge, one relation to a filter); the neighbourhood answer uses it.
 """
 
 from kg.errors import (

@@ -2,9 +2,12 @@
 
 Graph formats draw each inverse pair of relations once, in its primary direction (`GraphView.folded`:
 org:unitOf, not org:unitOf and org:hasUnit), so that Gephi or igraph count a fact once; RDF formats
-keep every statement as the store holds it, with its evidence. Every export is capped at `max_nodes`
-(at most Settings.max_export_nodes); a cut export says so in `ExportFile.truncated` (the
-`KG-Truncated` header) and, where the format has room, in the file itself.
+keep every statement as the store holds it, with its evidence. A relation filter (`ExportScope.relations`)
+leaves a relation out with its inverse (kg.exports.relations), in every format; a path search takes it
+exactly as GET /paths does, so the export holds the paths the page shows.
+
+Every export is capped at `max_nodes` (at most Settings.max_export_nodes); a cut export says so in
+`ExportFile.truncated` (the `KG-Truncated` header) and, where the format has room, in the file itself.
 """
 
 from __future__ import annotations
@@ -22,11 +25,12 @@ from kg.exports.jsongraph import write_cytoscape, write_nodelink
 from kg.exports.layout import check_layout, lay_out
 from kg.exports.presentation import Presentation, check_lang, present
 from kg.exports.rdf import serialise, statement_triples, subgraph_triples
+from kg.exports.relations import kept, paired
 from kg.exports.scope import ExportScope, file_stem
 from kg.exports.tables import write_csv_edges, write_csv_nodes
-from kg.graphview import GraphView, Node, Subgraph
+from kg.graphview import GraphView, Node, PropertyFilter, Subgraph
 from kg.naming import entity_id
-from kg.paths import PathFinder, PathQuery
+from kg.paths import DEFAULT_MAX_HOPS, PathFinder, PathQuery
 from kg.provenance import Provenance
 from kg.store import Engine
 from kg.store.guard import check_query
@@ -158,44 +162,55 @@ class Exporter:
         """The subgraph of a checked scope (at most `max_nodes` nodes where the scope is walked or
         listed; the ceiling when None) and its ids; raises the entity, limit or query KGError."""
         limit = self._max_nodes if max_nodes is None else max_nodes
+        relations = paired(scope.relations, self._view.projection().primary_of)
         if scope.kind == "all":
-            whole = self._view.whole(limit=limit)
+            whole = kept(self._view.whole(limit=limit), relations)
             return Selection(whole, (), len(self._view.projection().iris))
         if scope.kind == "construct":
             triples, truncated = self._construct(scope)
             drawn = construct_subgraph(self._view, triples)
             return Selection(replace(drawn, truncated=truncated), (), len(drawn.nodes))
         if scope.kind == "nodes":
-            return self._chosen(scope.nodes, limit)
+            return self._chosen(scope.nodes, limit, relations)
         if scope.kind == "path":
-            result = self._finder.find_paths(PathQuery(scope.source or "", scope.target or "",
-                                                       k=scope.k, max_hops=self._finder.settings.max_hops))
-            ends = (result.source.node, result.target.node)
-            subgraph = self._view.path_subgraph([p.iris() for p in result.paths])
-            return Selection(_including(subgraph, ends, result.truncated),
-                             tuple(entity_id(n.iri) for n in ends))
+            return self._paths(scope)
         node = self._finder.resolve(scope.entity or "").node
         if scope.kind == "neighbourhood":
             hops = self._finder.settings.max_hops
             if scope.depth > hops:
                 raise ExportScopeError(f"depth={scope.depth} is out of range; use 1 to {hops} "
                                        "(KG_MAX_HOPS).")
-            subgraph = self._view.neighbourhood(node.iri, scope.depth, limit=limit)
+            subgraph = self._view.neighbourhood(node.iri, scope.depth, limit=limit, keep=relations,
+                                                types=scope.types)
             return Selection(subgraph, (entity_id(node.iri),))
         traced = trace(self._finder, node.iri, scope.direction)
         subgraph = self._view.path_subgraph([c.iris() for c in traced.chains])
         return Selection(_including(subgraph, (node,), traced.truncated), (entity_id(node.iri),))
 
-    def _chosen(self, texts: tuple[str, ...], limit: int) -> Selection:
-        """The entities named by `texts` (any form kg.naming reads) and every relation among them;
-        raises ExportScopeError past `limit` distinct entities, EntityNotFoundError for an unknown one."""
+    def _paths(self, scope: ExportScope) -> Selection:
+        """The k shortest paths of a path scope, searched as GET /paths searches them (same options,
+        same defaults), and the statements along them the relation filter allows; raises the entity or
+        limit KGError."""
+        settings = self._finder.settings
+        hops = min(DEFAULT_MAX_HOPS, settings.max_hops) if scope.max_hops is None else scope.max_hops
+        result = self._finder.find_paths(PathQuery(
+            scope.source or "", scope.target or "", k=scope.k, max_hops=hops, directed=scope.directed,
+            properties=scope.relations, types=scope.types))
+        ends = (result.source.node, result.target.node)
+        subgraph = kept(self._view.path_subgraph([p.iris() for p in result.paths]), scope.relations)
+        return Selection(_including(subgraph, ends, result.truncated), tuple(entity_id(n.iri) for n in ends))
+
+    def _chosen(self, texts: tuple[str, ...], limit: int, relations: PropertyFilter) -> Selection:
+        """The entities named by `texts` (any form kg.naming reads) and every relation among them that
+        `relations` allows; raises ExportScopeError past `limit` distinct entities, EntityNotFoundError
+        for an unknown one."""
         projection = self._view.projection()
         members = {projection.index[self._finder.resolve(text).node.iri] for text in dict.fromkeys(texts)}
         if len(members) > limit:
             raise ExportScopeError(f"scope=nodes names {len(members)} entities; an export holds at most "
                                    f"{limit} (max_nodes, at most KG_MAX_EXPORT_NODES): send fewer node= "
                                    "values, or a larger max_nodes.")
-        subgraph = self._view.subgraph(projection, members)
+        subgraph = self._view.subgraph(projection, members, relations)
         return Selection(subgraph, tuple(sorted(entity_id(n.iri) for n in subgraph.nodes)), len(members))
 
     def _construct(self, scope: ExportScope) -> tuple[list[Triple], bool]:

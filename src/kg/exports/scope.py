@@ -1,13 +1,20 @@
 """What part of the graph an export covers: the whole graph, a neighbourhood, paths, a trace, a SPARQL
-CONSTRUCT, or chosen nodes (what a page shows) and every relation among them."""
+CONSTRUCT, or chosen nodes (what a page shows) and every relation among them.
+
+Paths are searched with the options of GET /paths (k, max_hops, directed, the relation and type filters),
+so a download of a path view holds the paths the page shows. The relation filter also thins what the
+whole graph, a neighbourhood and chosen nodes draw (a relation hidden on screen stays out of the
+download of the screen); an option a scope cannot use is refused, never silently ignored.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from kg.errors import ExportScopeError
+from kg.graphview import PropertyFilter, TypeFilter
 
 SCOPES = ("all", "neighbourhood", "path", "trace", "construct", "nodes")
 DIRECTIONS = ("down", "up")
@@ -27,6 +34,10 @@ class ExportScope:
     direction: str = "down"
     query: str | None = None
     nodes: tuple[str, ...] = ()  # scope=nodes: the chosen entities, in any form kg.naming reads
+    max_hops: int | None = None  # path: longest path (None: as GET /paths)
+    directed: bool = False  # path: follow statements only from subject to object
+    relations: PropertyFilter = field(default_factory=PropertyFilter)  # property= / avoid_property=
+    types: TypeFilter = field(default_factory=TypeFilter)  # path, neighbourhood: type= / avoid_type=
 
     def checked(self) -> ExportScope:
         """The scope itself when its kind is known and has what it needs; raises ExportScopeError."""
@@ -49,7 +60,18 @@ class ExportScope:
             raise ExportScopeError(f"Unknown trace direction {self.direction!r}; use up or down.")
         if self.depth < 1 or self.k < 1:
             raise ExportScopeError("depth and k must be at least 1.")
+        for option in self._options():
+            if self.kind not in _TAKES[option]:
+                raise ExportScopeError(f"{option} does not apply to scope={self.kind}; it applies to scope="
+                                       f"{' or '.join(_TAKES[option])}.")
         return self
+
+    def _options(self) -> list[str]:
+        """The walk options given (by parameter name), whichever scope they apply to."""
+        given = {"max_hops": self.max_hops is not None, "directed": self.directed,
+                 "property": bool(self.relations.follow), "avoid_property": bool(self.relations.avoid),
+                 "type": bool(self.types.through), "avoid_type": bool(self.types.avoid)}
+        return [option for option, set_ in given.items() if set_]
 
 
 _EXAMPLES = {
@@ -58,6 +80,13 @@ _EXAMPLES = {
     "path": "scope=path&source=ndrc&target=shanghai-stc-office&k=3",
     "construct": "scope=construct&query=CONSTRUCT { ?s ?p ?o } WHERE { ... }",
     "nodes": "scope=nodes&node=ndrc&node=shanghai-stc-office",
+}
+#: The scopes each walk option applies to.
+_TAKES = {
+    "max_hops": ("path",), "directed": ("path",),
+    "property": ("all", "neighbourhood", "path", "nodes"),
+    "avoid_property": ("all", "neighbourhood", "path", "nodes"),
+    "type": ("neighbourhood", "path"), "avoid_type": ("neighbourhood", "path"),
 }
 #: The query parameter of a scope field, where the two names differ.
 _PARAMETERS = {"nodes": "node"}

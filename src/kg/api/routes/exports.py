@@ -1,5 +1,6 @@
 """GET /export: the graph, a neighbourhood, paths, a trace, a CONSTRUCT result or chosen nodes (what a
-page shows: `scope=nodes&node=…&node=…`) as a file download, optionally laid out."""
+page shows: `scope=nodes&node=…&node=…`, less the relations hidden on screen: `avoid_property=…`) as a
+file download, optionally laid out. Paths take the options of GET /paths."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel
 
 from kg.api.deps import ServicesDep
+from kg.api.params import AvoidProperties, AvoidTypes, Properties, Types, walk_filters
 from kg.api.truncation import truncation_header
 from kg.exports import FORMATS, LAYOUTS, POSITIONED, SCOPES, ExportRequest, ExportScope
 
@@ -63,7 +65,14 @@ def export(
     depth: Annotated[int, Query(ge=1, description="neighbourhood: hops around the entity")] = 1,
     source: Annotated[str | None, Query(description="path: where paths start")] = None,
     target: Annotated[str | None, Query(description="path: where paths end")] = None,
-    k: Annotated[int, Query(ge=1, description="path: how many shortest paths")] = 3,
+    k: Annotated[int, Query(ge=1, description="path: how many shortest paths (≤ KG_MAX_PATHS)")] = 3,
+    max_hops: Annotated[int | None, Query(
+        ge=1, description="path: longest path (≤ KG_MAX_HOPS; default as GET /paths)")] = None,
+    directed: Annotated[bool, Query(description="path: follow statements only subject → object")] = False,
+    prop: Properties = None,
+    avoid_property: AvoidProperties = None,
+    type_: Types = None,
+    avoid_type: AvoidTypes = None,
     direction: Annotated[str, Query(description="trace: up or down")] = "down",
     query: Annotated[str | None, Query(description="construct: a SPARQL CONSTRUCT or DESCRIBE")] = None,
     node: Annotated[list[str] | None, Query(
@@ -77,10 +86,15 @@ def export(
     max_nodes: Annotated[int | None, Query(
         ge=1, description="most nodes the export holds (default and ceiling: KG_MAX_EXPORT_NODES)")] = None,
 ) -> Response:
-    """Download a scope of the graph in an export format; 400 for a bad format, scope or parameter,
-    404 for an entity that names nothing. `KG-Truncated: true` (and the file, where the format has
-    room) says a cap cut it."""
-    scope_of = ExportScope(scope, entity, depth, source, target, k, direction, query, tuple(node or ()))
+    """Download a scope of the graph in an export format; 400 for a bad format, scope or parameter (or
+    a walk option the scope does not take), 404 for an entity that names nothing. The relation filter
+    (property, avoid_property) applies to scope=all, neighbourhood, nodes (an inverse pair as one
+    relation) and path (searched as GET /paths searches); the type filter to neighbourhood and path;
+    max_hops and directed to path.
+    `KG-Truncated: true` (and the file, where the format has room) says a cap cut it."""
+    relations, types = walk_filters(prop, avoid_property, type_, avoid_type)
+    scope_of = ExportScope(scope, entity, depth, source, target, k, direction, query, tuple(node or ()),
+                           max_hops=max_hops, directed=directed, relations=relations, types=types)
     request = ExportRequest(format, scope_of, lang=lang, bom=bom, layout=layout, max_nodes=max_nodes)
     result = services.exporter.export(request)
     headers = {

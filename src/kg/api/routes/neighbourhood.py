@@ -1,4 +1,6 @@
-"""GET /entities/{id}/neighbourhood: the ego network of an entity."""
+"""GET /entities/{id}/neighbourhood: the ego network of an entity, as a graph draws it: each inverse pair
+of relations (内设 / 内设于, org:hasUnit / org:unitOf) one edge in its primary direction, citing the
+evidence of both statements, as the graph exports draw it (kg.exports.relations)."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ from kg.api.deps import ServicesDep
 from kg.api.models import SubgraphOut
 from kg.api.params import AvoidProperties, AvoidTypes, Properties, Types, walk_filters
 from kg.errors import BadRequestError
+from kg.exports.relations import drawn_neighbourhood
 
 router = APIRouter(tags=["tracing"])
 
@@ -28,7 +31,8 @@ def neighbourhood(
     limit: Annotated[int | None, Query(ge=1, description="most nodes (≤ KG_MAX_NEIGHBOURHOOD_NODES)")]
     = None,
 ) -> dict[str, object]:
-    """Nodes within `depth` hops and the statements among them; `truncated` when capped."""
+    """Nodes within `depth` hops and the relations among them, each inverse pair once (a relation
+    filter naming one direction names the pair); `truncated` when capped."""
     settings = services.settings
     if depth > settings.max_hops:
         raise BadRequestError(f"depth={depth} is out of range; use 1 to {settings.max_hops} "
@@ -42,5 +46,5 @@ def neighbourhood(
     keep, types = walk_filters(prop, avoid_property, type_, avoid_type)
     finder = services.path_finder
     node = finder.resolve(id).node
-    return finder.view.neighbourhood(node.iri, depth, limit=limit or cap, keep=keep,
-                                     types=types).to_dict()
+    return drawn_neighbourhood(finder.view, node.iri, depth, limit=limit or cap, relations=keep,
+                               types=types).to_dict()
