@@ -98,3 +98,14 @@ def test_neighbourhood_limit_is_reported_and_capped(client: TestClient) -> None:
     assert too_big.status_code == 400
     missing = client.get("/entities/no-such-body/neighbourhood")
     assert missing.status_code == 404
+
+
+def test_avoiding_one_direction_of_an_inverse_pair_avoids_the_fact(client: TestClient) -> None:
+    # 科创办 内设 科学平台处 is stated both ways (org:hasUnit, org:unitOf): one fact, one relation.
+    params = {"source": "shanghai-stc-office", "target": "stc-office-science-platform-division", "k": 3}
+    found = client.get("/paths", params=params).json()["paths"]
+    assert [h["property"]["curie"] for h in found[0]["hops"]] == ["org:hasUnit"]
+    for avoided in ("org:unitOf", "org:hasUnit"):
+        paths = client.get("/paths", params={**params, "avoid_property": avoided}).json()["paths"]
+        hops = {h["property"]["curie"] for path in paths for h in path["hops"]}
+        assert paths and not hops & {"org:unitOf", "org:hasUnit"}, (avoided, hops)

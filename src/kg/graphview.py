@@ -22,7 +22,7 @@ import re
 import sys
 import threading
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import pairwise
 from typing import TYPE_CHECKING
@@ -643,6 +643,22 @@ class PropertyFilter:
     def allows(self, prop: str) -> bool:
         """Whether a statement with property `prop` may be followed."""
         return prop not in self.avoid and (not self.follow or prop in self.follow)
+
+    def paired(self, primary_of: Mapping[str, str]) -> PropertyFilter:
+        """This filter with the inverse of each relation it follows or avoids added to the same side
+        (`primary_of`: {the other direction: the primary one}, `Projection.primary_of`): an inverse pair
+        states one fact both ways (org:hasUnit / org:unitOf), so avoiding one direction avoids the fact."""
+        if not (self.follow or self.avoid):
+            return self
+        partners: dict[str, set[str]] = defaultdict(set)
+        for other, primary in primary_of.items():
+            partners[other].add(primary)
+            partners[primary].add(other)
+
+        def widen(names: Iterable[str]) -> frozenset[str]:
+            return frozenset(names).union(*(partners.get(n, ()) for n in names))
+
+        return PropertyFilter(widen(self.follow), widen(self.avoid))
 
 
 @dataclass(frozen=True)

@@ -313,7 +313,9 @@ class _Search:
         self.hubs_skipped: set[int] = set()
         self.type_blocked = False
         self._ticks = 0
-        allowed = [query.properties.allows(prop) for prop in projection.properties]
+        # One fact stated both ways is one relation: avoiding 内设于 avoids 内设 too (as the exports do).
+        relations = query.properties.paired(projection.primary_of)
+        allowed = [relations.allows(prop) for prop in projection.properties]
         self.all_allowed = all(allowed)
         self.allowed_keys = frozenset(k for k, ok in enumerate(allowed) if ok)
         self._passable: dict[int, bool] = {}
@@ -505,8 +507,9 @@ def _joins(projection: Projection, a: int, b: int, query: PathQuery) -> list[tup
     forward = [(projection.properties[k], FORWARD) for k in projection.properties_between(a, b)]
     backward = [] if query.directed else [
         (projection.properties[k], BACKWARD) for k in projection.properties_between(b, a)]
-    joins = sorted(j for j in forward if query.properties.allows(j[0]))
-    joins += sorted(j for j in backward if query.properties.allows(j[0]))
+    relations = query.properties.paired(projection.primary_of)
+    joins = sorted(j for j in forward if relations.allows(j[0]))
+    joins += sorted(j for j in backward if relations.allows(j[0]))
     return joins
 
 

@@ -25,7 +25,7 @@ from kg.exports.jsongraph import write_cytoscape, write_nodelink
 from kg.exports.layout import check_layout, lay_out
 from kg.exports.presentation import Presentation, check_lang, present
 from kg.exports.rdf import serialise, statement_triples, subgraph_triples
-from kg.exports.relations import kept, paired
+from kg.exports.relations import kept
 from kg.exports.scope import ExportScope, file_stem
 from kg.exports.tables import write_csv_edges, write_csv_nodes
 from kg.graphview import GraphView, Node, PropertyFilter, Subgraph
@@ -162,7 +162,7 @@ class Exporter:
         """The subgraph of a checked scope (at most `max_nodes` nodes where the scope is walked or
         listed; the ceiling when None) and its ids; raises the entity, limit or query KGError."""
         limit = self._max_nodes if max_nodes is None else max_nodes
-        relations = paired(scope.relations, self._view.projection().primary_of)
+        relations = scope.relations.paired(self._view.projection().primary_of)
         if scope.kind == "all":
             whole = kept(self._view.whole(limit=limit), relations)
             return Selection(whole, (), len(self._view.projection().iris))

@@ -8,25 +8,9 @@ of a pair must name the other too: hiding 内设于 on screen hides the statemen
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable, Mapping
 from dataclasses import replace
 
 from kg.graphview import GraphView, PropertyFilter, Subgraph, TypeFilter
-
-
-def paired(relations: PropertyFilter, primary_of: Mapping[str, str]) -> PropertyFilter:
-    """`relations` with the inverse of each relation it follows or avoids added to the same side
-    (`primary_of`: {the other direction: the primary one}, `Projection.primary_of`)."""
-    partners: dict[str, set[str]] = defaultdict(set)
-    for other, primary in primary_of.items():
-        partners[other].add(primary)
-        partners[primary].add(other)
-
-    def widen(names: Iterable[str]) -> frozenset[str]:
-        return frozenset(names).union(*(partners.get(n, ()) for n in names))
-
-    return PropertyFilter(widen(relations.follow), widen(relations.avoid))
 
 
 def kept(subgraph: Subgraph, relations: PropertyFilter) -> Subgraph:
@@ -41,5 +25,5 @@ def drawn_neighbourhood(view: GraphView, iri: str, depth: int, *, limit: int,
                         types: TypeFilter | None = None) -> Subgraph:
     """The ego network of `iri` as a graph draws it: walked and filtered with each inverse pair as one
     relation, each pair one edge in its primary direction; raises EntityNotFoundError."""
-    keep = paired(relations, view.projection().primary_of) if relations is not None else None
+    keep = relations.paired(view.projection().primary_of) if relations is not None else None
     return view.folded(view.neighbourhood(iri, depth, limit=limit, keep=keep, types=types))
