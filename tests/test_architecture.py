@@ -28,7 +28,8 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
                "kg.quotes", "kg.catalogue")),
     ("use cases", ("kg.exports", "kg.trace", "kg.timeline", "kg.reconcile", "kg.linked_data",
                    "kg.deployments", "kg.analytics", "kg.graph_store", "kg.validation", "kg.synth",
-                   "kg.auth", "kg.pages", "kg.reading", "kg.browsing")),
+                   "kg.auth", "kg.pages", "kg.reading", "kg.browsing", "kg.review",
+                   "kg.ingest")),
     ("services", ("kg.services",)),
     ("entry points", ("kg.api", "kg.commands", "kg.cli")),
 )

@@ -19,7 +19,7 @@ from kg.config import PROJECT_ROOT
 from live import LiveServer, serve_live
 
 #: Commands that read no setting and open no store.
-STORELESS = ("synth", "token")
+STORELESS = ("synth", "token", "eval")
 STORE_COMMANDS = [c for c in COMMANDS if c not in STORELESS]
 
 #: For each command, arguments that make it do its usual work (store options added by the tests).
@@ -39,6 +39,11 @@ WORK: dict[str, list[str]] = {
     "export": ["export", "graphml", "-o", "-"],
     "synth": ["synth", "--entities", "3000000"],
     "token": ["token", "--digest", "-"],
+    "review": ["review", "list"],
+    "ingest": ["ingest", str(PROJECT_ROOT / "tests" / "fixtures" / "ingest" / "synthetic-report.txt"),
+               "-o", "-"],
+    "eval": ["eval", "--gold", str(PROJECT_ROOT / "data" / "zhangjiang-2020.trig"),
+             "--candidates", str(PROJECT_ROOT / "data" / "zhangjiang-2020.trig")],
 }
 #: Each command that takes an entity, given one that does not exist.
 UNKNOWN_ENTITY: dict[str, list[str]] = {
@@ -56,6 +61,8 @@ MISSING_FILE: dict[str, list[str]] = {
     "validate": ["validate", "--shapes", "/no/such/shapes.ttl"],
     "export": ["export", "turtle", "--scope", "construct", "--query-file", "/no/such/query.rq"],
     "synth": ["synth", "--entities", "50", "--out", "/no/such/dir/graph.nq"],
+    "ingest": ["ingest", "/no/such/report.txt"],
+    "eval": ["eval", "--gold", "/no/such/gold.trig", "--candidates", "/no/such/candidates.trig"],
 }
 
 
@@ -108,7 +115,7 @@ def test_an_unknown_entity_is_one_line(capsys: pytest.CaptureFixture[str], comma
 
 @pytest.mark.parametrize("command", list(MISSING_FILE))
 def test_a_missing_file_is_one_line(capsys: pytest.CaptureFixture[str], command: str) -> None:
-    extra = [] if command == "synth" else ["--memory"]
+    extra = [] if command in ("synth", "eval") else ["--memory"]
     status, err = run_here(capsys, [*MISSING_FILE[command], *extra])
     assert status == 1
     assert "/no/such/" in one_line(err, command)

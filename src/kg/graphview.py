@@ -226,7 +226,7 @@ def _read_facts(store: Engine) -> _Facts:
     for s, p, v, literal, lang in store.select_values(_FACT_QUERY):
         if s is None or p is None or v is None:
             continue  # the query binds all three; this only tells the type checker
-        is_literal = literal == "true"
+        is_literal = literal in ("true", "1")  # Virtuoso answers isLiteral() with 1 (docs/engine-notes.md §5)
         if p == rdf_type and not is_literal:
             facts.types[intern(s)].add(intern(v))
         elif p == sub_class and not is_literal:

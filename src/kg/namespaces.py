@@ -21,6 +21,9 @@ EV = Namespace(BASE + "id/ev/")
 #: Named graphs: one per source document, plus the ontology.
 GRAPH = Namespace(BASE + "graph/")
 ONTOLOGY_GRAPH = GRAPH["ontology"]
+#: Named graphs under this prefix hold what `kg ingest` extracted from a report, until a curator
+#: accepts it (kg.review): they are outside the default graph, reached only by name (GRAPH, FROM NAMED).
+CANDIDATE_GRAPHS = f"{GRAPH}candidates/"
 
 ORG = Namespace("http://www.w3.org/ns/org#")
 OA = Namespace("http://www.w3.org/ns/oa#")

@@ -102,7 +102,7 @@ class Provenance:
 
     def __init__(self, store: Engine, sources_dir: Path | None = None) -> None:
         self._store = store
-        self._sources = SourceTexts(sources_dir)
+        self._sources = SourceTexts(sources_dir, store)  # the store's copy of a text first
         self._lock = threading.Lock()
         self._generation = -1
         self._by_statement: dict[StatementKey, list[Citation]] = {}
@@ -136,7 +136,7 @@ class Provenance:
         def opt(name: str) -> str | None:
             return row[name].value if name in row else None
 
-        source = self._sources.find_text(opt("file"))
+        source = self._sources.find_text(opt("file"), document=row["doc"].value)
         text = cut(source, opt("start"), opt("end")) if source is not None else opt("exact")
         zh, en = opt("noteZh"), opt("noteEn") or opt("noteOther")
         return Citation(
@@ -173,6 +173,7 @@ class Provenance:
         unique = {key: citation for key, citation in self._by_evidence.get(evidence, ())}
         return sorted(unique.items(), key=lambda item: (item[0][0], item[0][1], item[0][2].value))
 
-    def source_text(self, file_name: str | None) -> str | None:
-        """The whole text of a report's source file, as the citations quote it (None when absent)."""
-        return self._sources.find_text(file_name)
+    def source_text(self, file_name: str | None, *, document: str | None = None) -> str | None:
+        """The whole text of a report (`document`, else by its source file's name), as the citations
+        quote it: the store's copy first, else the file (None when neither is at hand)."""
+        return self._sources.find_text(file_name, document=document)

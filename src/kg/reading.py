@@ -337,7 +337,7 @@ class EvidenceReader:
         if document.source_file is None:
             return None, ["The report names no source file (ikg:sourceFile): the paragraph around the "
                           "span cannot be located."]
-        text = self._provenance.source_text(document.source_file)
+        text = self._provenance.source_text(document.source_file, document=document.iri)
         if text is None:
             return None, [f"The report's text ({document.source_file}) is not on this server "
                           "(KG_SOURCES_DIR): the paragraph around the span cannot be shown; the cited "

@@ -23,7 +23,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Generic, Self, TypeVar, cast, overload
 
 from kg.config import Settings
-from kg.quotes import add_quotes
+from kg.quotes import add_quotes, add_source_texts
 from kg.store import Engine, GraphStore
 
 if TYPE_CHECKING:
@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from kg.exports.exporter import Exporter
     from kg.graph_store import GraphStoreService
     from kg.graphview import GraphView
+    from kg.ingest.linking import StoreLinker
     from kg.linked_data import LinkedData
     from kg.lookup.service import EntityLookup
     from kg.naming import EntityResolver
@@ -43,6 +44,7 @@ if TYPE_CHECKING:
     from kg.provenance import Provenance
     from kg.reading import EvidenceReader
     from kg.reconcile import Reconciler
+    from kg.review import Review
     from kg.sparql.endpoint import SparqlEndpoint
 
 log = logging.getLogger(__name__)
@@ -100,6 +102,11 @@ def open_store(settings: Settings) -> Engine:
         store = GraphStore.open(settings)
     if settings.read_only:
         return store  # quoted by the process that holds it for writing, if at all
+    # The report texts go into the store (graph:sources) first, so that quotes and reading in context
+    # no longer need the directory once loaded (issue 15, part 3); idempotent like the quotes.
+    kept = add_source_texts(store, settings.sources_dir)
+    if kept:
+        log.info("kept the text of %d report(s) from %s in the store", kept, settings.sources_dir)
     added = add_quotes(store, settings.sources_dir)
     if added:
         log.info("quoted %d evidence spans from the report texts in %s", added, settings.sources_dir)
@@ -219,6 +226,13 @@ class Services:
         return EvidenceReader(self.store, self.provenance)
 
     @service
+    def linker(self) -> StoreLinker:
+        """Links names of an ingested report to the store's entities, through the shared lookup index."""
+        from kg.ingest.linking import StoreLinker
+
+        return StoreLinker(self.store, self.lookup)
+
+    @service
     def reconciler(self) -> Reconciler:
         """The Reconciliation Service API (OpenRefine), over the shared lookup index."""
         from kg.reconcile import Reconciler
@@ -252,6 +266,13 @@ class Services:
         from kg.deployments import Deployments
 
         return Deployments(self.path_finder)
+
+    @service
+    def review(self) -> Review:
+        """The review of ingested candidates: list, accept, reject, edit, merge (kg.review)."""
+        from kg.review import Review
+
+        return Review(self.store)
 
     @service
     def write_tokens(self) -> WriteTokens:

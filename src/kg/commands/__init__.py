@@ -28,4 +28,7 @@ COMMANDS: dict[str, str] = {
     "export": "export the graph or part of it (GraphML, GEXF, Cytoscape, DOT, CSV, RDF...)",
     "synth": "generate a deterministic synthetic graph (benchmarks, scale tests)",
     "token": "make a write token and its digest (for KG_WRITE_TOKENS)",
+    "review": "review ingested candidates: list, show, accept, reject, edit, merge",
+    "ingest": "extract a report's entities and relations, with their spans, into a candidate graph",
+    "eval": "score a candidate graph against a gold graph (precision, recall, F1)",
 }

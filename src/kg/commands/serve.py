@@ -84,11 +84,15 @@ def run(args: argparse.Namespace) -> int:
 
         Plan.of(settings, args.workers)  # refused before the port is taken
     sock = bind(settings)
-    from kg.store.sandbox import apply_or_warn
+    if settings.backend == "embedded":
+        from kg.store.sandbox import apply_or_warn
 
-    apply_or_warn(unsafe=settings.unsafe_network)
+        apply_or_warn(unsafe=settings.unsafe_network)
+    # else: the web process must reach the remote engine (KG_BACKEND=sparql); the engine runs client
+    # text in its own process, whose egress the operator blocks (docs/architecture.md, "The remote
+    # backend"); the query workers, parser and update processes here keep their sandbox.
 
-    if not settings.in_memory and not _holds_a_store(settings.data_dir):
+    if settings.backend == "embedded" and not settings.in_memory and not _holds_a_store(settings.data_dir):
         print(f"kg serve: first start: loading the bundled graph into {settings.data_dir}…", flush=True)
     port = sock.getsockname()[1]  # the one chosen when --port 0 asked for any free port
     if args.workers > 1:

@@ -29,7 +29,7 @@ import re
 import threading
 import time
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from kg.store import QueryAnswer, QueryRequest
 
@@ -89,9 +89,7 @@ class ResultCache:
             return None
         stripped = request.query.strip()
         if stripped != request.query:
-            request = QueryRequest(stripped, request.solutions_format, request.graph_format,
-                                   request.default_graphs, request.named_graphs,
-                                   request.query_dataset, request.limit, request.base_iri)
+            request = replace(request, query=stripped)
         return (request, generation)
 
     def get(self, key: CacheKey) -> QueryAnswer | None:

@@ -13,7 +13,7 @@ import logging
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import cast
 
@@ -30,7 +30,7 @@ from kg.errors import (
     QuerySyntaxError,
 )
 from kg.formats import RDF_FORMATS, by_extension
-from kg.namespaces import GRAPH, ONTOLOGY_GRAPH
+from kg.namespaces import CANDIDATE_GRAPHS, GRAPH, ONTOLOGY_GRAPH
 from kg.store import guard
 from kg.store.engine import Engine, QueryAnswer, QueryRequest
 from kg.store.pool import QueryRunner
@@ -292,9 +292,19 @@ class GraphStore:
         self._graphs = (generation, tuple(graphs))
         return graphs
 
-    @staticmethod
-    def _run(store: ox.Store, query: str, union: bool) -> object:
+    def default_graphs(self) -> tuple[str, ...] | None:
+        """The named graphs whose union is the default graph, or None for all of them: candidate
+        graphs (kg.namespaces.CANDIDATE_GRAPHS) are left out, so that nothing a curator has not
+        accepted reads as a fact of the graph (lookup, entity pages, paths, SPARQL's default graph)."""
+        graphs = self.named_graphs()
+        if not any(g.startswith(CANDIDATE_GRAPHS) for g in graphs):
+            return None  # the common case: the engine's own union, its fastest path
+        return tuple(g for g in graphs if not g.startswith(CANDIDATE_GRAPHS))
+
+    def _run(self, store: ox.Store, query: str, union: bool) -> object:
         try:
+            if union and (graphs := self.default_graphs()) is not None:
+                return store.query(query, default_graph=[ox.NamedNode(g) for g in graphs])
             return store.query(query, use_default_graph_as_union=union)
         except SyntaxError as exc:
             raise QuerySyntaxError(f"SPARQL syntax error: {exc}") from exc
@@ -347,10 +357,12 @@ class GraphStore:
             return iter(())  # no triple has a literal subject or a non-IRI predicate
         pattern = (_subject(subject) if subject else None, _predicate(predicate) if predicate else None,
                    to_node(obj) if obj else None, ox.NamedNode(graph) if graph else None)
+        hidden = graph is None and self.default_graphs() is not None
         # Read all under the handle, so that no caller holds the store while it consumes them.
         with self._handle.reading() as store:
             found = dict.fromkeys((q.subject, q.predicate, q.object)
-                                  for q in store.quads_for_pattern(*pattern))
+                                  for q in store.quads_for_pattern(*pattern)
+                                  if not (hidden and _is_candidate(q.graph_name)))
         return ((to_term(s), to_term(p), to_term(o)) for s, p, o in found)
 
     def dump(self, fmt: str, *, graph: str | None = None) -> bytes:
@@ -361,9 +373,11 @@ class GraphStore:
             with self._handle.reading() as store:
                 if graph is not None:
                     return store.dump(format=rdf_format, from_graph=ox.NamedNode(graph)) or b""
-                if fmt not in QUAD_FORMATS:
+                if fmt not in QUAD_FORMATS:  # the default graph: the union, candidates left out
+                    hidden = self.default_graphs() is not None
                     triples = (ox.Triple(q.subject, q.predicate, q.object)
-                               for q in store.quads_for_pattern(None, None, None, None))
+                               for q in store.quads_for_pattern(None, None, None, None)
+                               if not (hidden and _is_candidate(q.graph_name)))
                     return ox.serialize(triples, format=rdf_format) or b""
                 return store.dump(format=rdf_format) or b""
         except (OSError, ValueError) as exc:  # the writer's refusal, e.g. "JSON-LD does not support RDF 1.2"
@@ -376,7 +390,11 @@ class GraphStore:
         """A client's query guarded, run in a sandboxed worker, serialised and capped (the workers
         start on first use); raises QueryRefusedError, QuerySyntaxError, NestingTooDeepError,
         NotAcceptableError, QueryTimeoutError, ServiceBusyError, QueryFailedError."""
-        return self._query_runner().run(request)
+        return self._query_runner().run(self._with_default_graphs(request))
+
+    def _with_default_graphs(self, request: QueryRequest) -> QueryRequest:
+        graphs = self.default_graphs()
+        return request if graphs is None else replace(request, union_graphs=graphs)
 
     async def run_async(self, request: QueryRequest) -> QueryAnswer:
         """Like `run`, awaited on the running event loop: no thread is held while the query runs."""
@@ -385,7 +403,7 @@ class GraphStore:
             # Starting the workers takes a moment, and the guard's lexer is linear in the text
             # (~0.2 µs a character): neither may hold up the event loop.
             return await asyncio.to_thread(self.run, request)
-        return await runner.run_async(request)
+        return await runner.run_async(self._with_default_graphs(request))
 
     @property
     def workers_started(self) -> bool:
@@ -665,6 +683,10 @@ class StoreNotFoundError(KGError):
 
     code = "store_not_found"
     status = 503
+
+
+def _is_candidate(graph: object) -> bool:
+    return isinstance(graph, ox.NamedNode) and graph.value.startswith(CANDIDATE_GRAPHS)
 
 
 def _open_reader(location: Path) -> ox.Store:

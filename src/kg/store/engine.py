@@ -34,6 +34,9 @@ class QueryRequest:
     query_dataset: bool = False  # the query's own FROM / FROM NAMED define its dataset
     limit: int | None = None  # the query's own LIMIT (set from the guard's reading of the text)
     base_iri: str | None = None  # resolves the text's relative IRIs (None: they are syntax errors)
+    #: The graphs whose union is the default graph when the request names no dataset (None: all);
+    #: set by the store, which leaves candidate graphs out (kg.namespaces.CANDIDATE_GRAPHS).
+    union_graphs: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)

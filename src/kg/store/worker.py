@@ -89,7 +89,11 @@ def _answer(store: ox.Store, request: QueryRequest, max_rows: int,
 def _dataset_options(request: QueryRequest) -> dict[str, Any]:
     if request.default_graphs is None and request.named_graphs is None:
         # pyoxigraph lets use_default_graph_as_union override the query's own FROM clauses.
-        return {} if request.query_dataset else {"use_default_graph_as_union": True}
+        if request.query_dataset:
+            return {}
+        if request.union_graphs is not None:  # every named graph stays reachable by GRAPH
+            return {"default_graph": [ox.NamedNode(g) for g in request.union_graphs]}
+        return {"use_default_graph_as_union": True}
     return {
         "default_graph": [ox.NamedNode(g) for g in request.default_graphs or ()],
         "named_graphs": [ox.NamedNode(g) for g in request.named_graphs or ()],

@@ -20,6 +20,7 @@ from kg.api.routes import (
     neighbourhood,
     paths,
     reconcile,
+    review,
     sparql,
     timeline,
     trace,
@@ -43,6 +44,7 @@ ROUTERS: list[APIRouter] = [
     exports.router,
     evidence.router,
     browse.router,
+    review.router,
     docs.router,
     web.router,
 ]

@@ -6,6 +6,7 @@ from fastapi import APIRouter
 
 import kg
 from kg.api.deps import ServicesDep
+from kg.store import Engine, GraphStore
 
 router = APIRouter(tags=["service"])
 
@@ -19,5 +20,12 @@ def health(services: ServicesDep) -> dict[str, object]:
         "version": kg.__version__,
         "triples": len(services.store),
         "graphs": services.store.named_graphs(),
-        "store": "memory" if services.store.location is None else "disk",
+        "store": _kind_of(services.store),
     }
+
+
+def _kind_of(store: Engine) -> str:
+    """Where the store lives: memory or disk (embedded), or sparql (a remote engine)."""
+    if not isinstance(store, GraphStore):
+        return "sparql"
+    return "memory" if store.location is None else "disk"

@@ -1,0 +1,139 @@
+"""The remote backend against the engine it runs on: SPARQL mix latency and load time.
+
+    .venv/bin/python bench/bench_remote.py [--triples 100000] [--reps 15] [--seed 42]
+
+Generates a synthetic graph (kg.synth), then:
+- load: `kg load` over KG_BACKEND=sparql into a fresh `oxigraph serve`, vs `oxigraph load` of the
+  same file into a fresh directory (both in fresh processes, wall time);
+- SPARQL mix: each query of bench/queries.py's mix sent to `kg serve` (KG_BACKEND=sparql) and to the
+  same `oxigraph serve` directly (with `union-default-graph`, the dataset kg asks for), median of
+  `--reps` runs after one warm-up; printed as ms and ratio, with the issue's target
+  (kg <= 1.3 x direct + 2 ms).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+import pyoxigraph as ox
+
+import queries
+from kg.synth import entities_for_triples, write_file
+
+BIN = Path(sys.executable).parent
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait(url: str, process: subprocess.Popen[bytes], limit: float = 300.0) -> None:
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit(f"{url}: the server exited")
+        try:
+            if httpx.get(url, timeout=2.0).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.2)
+    raise SystemExit(f"{url}: not ready in {limit:g} s")
+
+
+def median_ms(call: object, reps: int) -> float:
+    call()  # type: ignore[operator]
+    times = []
+    for _ in range(reps):
+        started = time.perf_counter()
+        call()  # type: ignore[operator]
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--triples", type=int, default=100_000)
+    parser.add_argument("--reps", type=int, default=15)
+    parser.add_argument("--seed", type=int, default=42)
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="kg-bench-remote-"))
+    data = work / "synth.nq"
+    write_file(data, entities=entities_for_triples(args.triples), seed=args.seed)
+    processes: list[subprocess.Popen[bytes]] = []
+    try:
+        started = time.perf_counter()
+        subprocess.run([BIN / "oxigraph", "load", "--location", work / "direct", "--file", data],
+                       check=True, capture_output=True)
+        direct_load = time.perf_counter() - started
+
+        port = free_port()
+        engine = f"http://127.0.0.1:{port}"
+        processes.append(subprocess.Popen([BIN / "oxigraph", "serve", "--location", work / "engine",
+                                           "--bind", f"127.0.0.1:{port}"],
+                                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        wait(f"{engine}/query?query=ASK%7B%7D", processes[-1])
+        env = {**os.environ, "KG_BACKEND": "sparql", "KG_SPARQL_QUERY_URL": f"{engine}/query",
+               "KG_SPARQL_UPDATE_URL": f"{engine}/update", "KG_WARM_UP": "false",
+               "KG_CACHE_BYTES": "0"}  # every answer from the engine, none from the result cache
+        # The first open loads the bundled graph; `kg load` is timed on an engine that has it.
+        subprocess.run([BIN / "kg", "stats"], env=env, check=True, capture_output=True)
+        started = time.perf_counter()
+        subprocess.run([BIN / "kg", "load", str(data), "--quiet"], env=env, check=True,
+                       capture_output=True)
+        remote_load = time.perf_counter() - started
+
+        kg_port = free_port()
+        processes.append(subprocess.Popen([BIN / "kg", "serve", "--port", str(kg_port)],
+                                          env={**env, "KG_WARM_UP": "true"},
+                                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        kg = f"http://127.0.0.1:{kg_port}"
+        wait(f"{kg}/health", processes[-1])
+        store = ox.Store()
+        store.bulk_load(path=str(data), format=ox.RdfFormat.N_QUADS)
+        mix = queries.query_mix(queries.pick_targets(store, random.Random(args.seed)))
+        accept = {"Accept": "application/sparql-results+json"}
+        rows = []
+        with httpx.Client(timeout=60.0) as client:
+            for name, query in mix.items():
+                def direct(q: str = query) -> None:
+                    client.post(f"{engine}/query", data={"query": q, "union-default-graph": ""},
+                                headers=accept).raise_for_status()
+
+                def through_kg(q: str = query) -> None:
+                    client.post(f"{kg}/sparql", data={"query": q}, headers=accept).raise_for_status()
+
+                rows.append((name, median_ms(direct, args.reps), median_ms(through_kg, args.reps)))
+    finally:
+        for process in processes:
+            process.terminate()
+            process.wait(10)
+    print(f"{args.triples} triples (kg synth, seed {args.seed})")
+    print(f"load: kg load over oxigraph serve {remote_load:.2f} s; oxigraph load {direct_load:.2f} s; "
+          f"ratio {remote_load / direct_load:.2f}")
+    print(f"{'query':<28}{'direct ms':>10}{'kg ms':>10}{'ratio':>8}{'target ms':>11}")
+    for name, direct_ms, kg_ms in rows:
+        print(f"{name:<28}{direct_ms:>10.2f}{kg_ms:>10.2f}{kg_ms / direct_ms:>8.2f}"
+              f"{1.3 * direct_ms + 2:>11.2f}{'' if kg_ms <= 1.3 * direct_ms + 2 else '  over'}")
+    direct_med = statistics.median(r[1] for r in rows)
+    kg_med = statistics.median(r[2] for r in rows)
+    print(f"median of the mix: direct {direct_med:.2f} ms, kg {kg_med:.2f} ms, "
+          f"ratio {kg_med / direct_med:.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

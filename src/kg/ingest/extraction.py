@@ -1,0 +1,146 @@
+"""Extraction: from the text of a report to its sections, entities and facts, each fact with its span.
+
+The steps: normalise the text (kg.ingest.text), find its sections (on the original), find mentions
+(kg.ingest.mentions), group them into entities (one per name, declared short forms and spellings of
+places joined), then read the masthead, the recipients and the relations of each sentence
+(kg.ingest.relations). Spans stay in the normalised text here; `Extraction.original_span` maps them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from kg.ingest.facts import REPORT, Fact, Value
+from kg.ingest.mentions import (
+    Entity,
+    EntityGroups,
+    Mention,
+    find_mentions,
+    person_mentions,
+    short_forms,
+)
+from kg.ingest.relations import find_relations, masthead_facts
+from kg.ingest.sections import Section, find_sections
+from kg.ingest.text import MatchText, normalise_text
+
+#: Kinds whose mentions nested in a longer name are names of their own (the area of a committee, the
+#: body of a unit); nested mentions of other kinds (a plan inside a group's name) are not.
+_NESTED_KINDS = frozenset({
+    "schema:AdministrativeArea", "ikg:InnovationArea", "ikg:NationalScienceCenter", "ikg:GovernmentBody",
+    "ikg:ManagementCommittee", "ikg:LeadingGroup", "ikg:CoordinationOffice", "ikg:ResearchOrganization",
+    "ikg:Council", "org:OrganizationalUnit",
+})
+#: A nested name followed by one of these is the object of the longer name's work, not a name of its
+#: own (上海推进科技创新中心|建设办公室).
+_NESTED_NOT_BEFORE = ("建设", "发展", "管理", "推进")
+
+
+@dataclass
+class Extraction:
+    """Everything extracted from one report."""
+
+    original: str
+    match: MatchText
+    sections: list[Section]
+    entities: dict[str, Entity] = field(default_factory=dict)
+    facts: list[Fact] = field(default_factory=list)
+
+    def original_span(self, start: int, end: int) -> tuple[int, int]:
+        """The span of the original text that the normalised span came from."""
+        return self.match.original_span(start, end)
+
+
+def _kept(mentions: list[Mention], text: str) -> list[Mention]:
+    """Mentions less those nested in a longer one that are no names of their own."""
+    kept = []
+    for mention in mentions:
+        outer = [m for m in mentions if m.start <= mention.start and mention.end <= m.end and m != mention]
+        if outer and (mention.kind not in _NESTED_KINDS
+                      or text.startswith(_NESTED_NOT_BEFORE, mention.end)):
+            continue
+        kept.append(mention)
+    return kept
+
+
+def extract(original: str) -> Extraction:
+    """Sections, entities and facts of the report text `original` (as extracted, not normalised)."""
+    sections = find_sections(original)
+    heading_ends = {s.start + len(s.title) for s in sections}
+    match = normalise_text(original, breaks=_line_ends(original, heading_ends))
+    text = match.text
+    result = Extraction(original, match, sections)
+    entities = EntityGroups()
+    mentions = _kept(find_mentions(text), text)
+    for named, short in short_forms(text, mentions):
+        entities.alias_of[short.label] = entities.key_of(named.label)
+        mentions.append(short)
+    _merge_abbreviations(entities, mentions)
+    keys = {m: entities.add(m) for m in sorted(mentions)}
+    facts: list[Fact] = []
+    for post, body, person in person_mentions(text, mentions):
+        facts += _post_facts(entities, post, body, person)
+    for key, entity in entities.by_key.items():
+        first = min(entity.mentions)
+        facts.append(Fact(key, "rdf:type", Value(entity.kind, "type"), first.start, first.end, 0.8))
+        for alias in sorted(entity.aliases):
+            where = next(m for m in entity.mentions if m.label == alias)
+            facts.append(Fact(key, "skos:altLabel", Value(alias, "@zh"), where.start, where.end, 0.8))
+    facts += find_relations(text, mentions, keys, entities.by_key)
+    facts += masthead_facts(original, match, sections, entities)
+    result.entities = entities.by_key
+    result.facts = sorted(set(facts))
+    return result
+
+
+def _line_ends(original: str, heading_ends: Iterable[int]) -> set[int]:
+    """Offsets of the white space that ends each heading line (kept as a break when normalising)."""
+    found = set()
+    for end in heading_ends:
+        newline = original.find("\n", end)
+        if newline != -1:
+            start = newline
+            while start > 0 and original[start - 1].isspace():
+                start -= 1
+            found.add(start)
+    return found
+
+
+def _in_order(short: str, long: str) -> bool:
+    position = 0
+    for char in short:
+        position = long.find(char, position) + 1
+        if position == 0:
+            return False
+    return True
+
+
+def _merge_abbreviations(entities: EntityGroups, mentions: list[Mention]) -> None:
+    """Join a shortened spelling to the full name it abbreviates (国家发改委 ~ 国家发展改革委): same
+    kind, same first and last characters, its characters in order, at least 60 % as long."""
+    labels = sorted({(m.label, m.kind) for m in mentions}, key=lambda lk: -len(lk[0]))
+    for short, kind in labels:
+        if short in entities.alias_of or len(short) < 4:
+            continue
+        for long, other in labels:
+            if (other == kind and len(long) > len(short) and len(short) >= 0.6 * len(long)
+                    and long[0] == short[0] and long[-1] == short[-1] and _in_order(short, long)):
+                entities.alias_of[short] = entities.key_of(long)
+                break
+
+
+def _post_facts(entities: EntityGroups, post: Mention | None, body: Mention | None,
+                person: Mention | None) -> list[Fact]:
+    facts: list[Fact] = []
+    person_key = entities.add(person) if person is not None else None
+    if post is None or body is None:
+        return facts
+    post_key = entities.add(post)
+    facts.append(Fact(post_key, "org:postIn", entities.add(body), post.start, post.end, 0.8))
+    if person is not None and person_key is not None:
+        start, end = min(post.start, person.start), max(post.end, person.end)
+        facts.append(Fact(person_key, "org:holds", post_key, start, end, 0.8))
+    return facts
+
+
+__all__ = ["REPORT", "Extraction", "extract"]

@@ -1,0 +1,282 @@
+"""Mentions of entities in the normalised text of a report, and the entities they group into.
+
+A mention is found by its head (kg.ingest.lexicon.HEADS: …领导小组, …科学城) and grown leftwards over
+the characters of the name until a word that stands between names (a verb, a preposition) or a mark;
+titles in 《》 are plans and policies; places are found by name (上海, 陕西省, 西安市); posts and
+people by titles (处长, 总书记) and the names beside them; industries from a list. Short forms the text
+declares (`(以下简称"科创办")`) become aliases of the name before them. Offsets here are positions in
+the normalised text (kg.ingest.text.MatchText); the caller maps them back to the original.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from kg.ingest.lexicon import (
+    BOUNDARY_WORDS,
+    HEADS,
+    INDUSTRIES,
+    LEADING_TRIM,
+    MIN_LEAD,
+    MUNICIPALITIES,
+    NOT_AFTER,
+    NOT_BEFORE,
+    POST_TITLES,
+    PROVINCES,
+    SURNAMES,
+)
+from kg.ingest.text import is_cjk
+
+#: Longest name grown from a head, in characters.
+MAX_NAME = 30
+_HEAD_PATTERN = re.compile("|".join(sorted(map(re.escape, HEADS), key=len, reverse=True)))
+_BOUNDARY_LONGEST = max(map(len, BOUNDARY_WORDS))
+_TITLE = re.compile(r"《([^《》\n]{2,60})》")
+_SHORT_FORM = re.compile(r"\(\s*(?:以下)?简称\s*[\"“”「『]?([^\"“”」』()]{1,20}?)[\"“”」』]?\s*\)")
+_PLACE = re.compile("(" + "|".join(sorted(PROVINCES, key=len, reverse=True)) + ")(省|市|自治区)?")
+_CITY = re.compile(r"([\u4e00-\u9fff]{2,3})(市)(?=[\u4e00-\u9fff])")
+_INDUSTRY = re.compile("|".join(sorted(map(re.escape, INDUSTRIES), key=len, reverse=True)))
+_POST = re.compile("|".join(sorted(map(re.escape, POST_TITLES), key=len, reverse=True)))
+#: Characters that may be part of a name besides CJK ideographs (Z箍缩设施, 5G, 街办(镇)).
+_NAME_EXTRA = re.compile(r"[A-Za-z0-9]")
+
+
+@dataclass(frozen=True, order=True)
+class Mention:
+    """A name in the normalised text: [start, end), its text and its class (CURIE)."""
+
+    start: int
+    end: int
+    label: str
+    kind: str
+
+
+@dataclass
+class Entity:
+    """Mentions that name one thing; `label` is its fullest name, `aliases` the other names used."""
+
+    label: str
+    kind: str
+    mentions: list[Mention] = field(default_factory=list)
+    aliases: set[str] = field(default_factory=set)
+
+
+class EntityGroups:
+    """Mentions grouped into entities by key (their fullest label)."""
+
+    def __init__(self) -> None:
+        self.by_key: dict[str, Entity] = {}
+        self.alias_of: dict[str, str] = {}
+
+    def key_of(self, label: str) -> str:
+        """The key of the entity `label` names (a declared short form: the full name's)."""
+        label = full_place(label)
+        return self.alias_of.get(label, label)
+
+    def add(self, mention: Mention, *, alias: bool = False) -> str:
+        """Add `mention` to its entity (made when new); returns the entity's key."""
+        key = self.key_of(mention.label)
+        entity = self.by_key.get(key)
+        if entity is None:
+            entity = self.by_key[key] = Entity(key, mention.kind)
+        entity.mentions.append(mention)
+        if mention.label != key or alias:
+            entity.aliases.add(mention.label)
+        return key
+
+
+def _boundary_before(text: str, position: int) -> int:
+    """Length of the longest boundary word ending at `position` (0 if none)."""
+    for size in range(min(_BOUNDARY_LONGEST, position), 0, -1):
+        if text[position - size:position] in BOUNDARY_WORDS:
+            return size
+    return 0
+
+
+def _name_char(char: str) -> bool:
+    return is_cjk(char) or bool(_NAME_EXTRA.match(char))
+
+
+def grow_left(text: str, head_start: int, limit: int = 0) -> int:
+    """Where the name ending in the head at `head_start` starts: leftwards over name characters until
+    a boundary word, a mark or `limit`."""
+    position = head_start
+    while position > limit and head_start - position < MAX_NAME and _name_char(text[position - 1]):
+        if _boundary_before(text, position):
+            break
+        position -= 1
+    return position
+
+
+#: Heads of organisations, which end a name: one at the start of a longer name is the end of the
+#: name before it (任领导小组科创中心领导小组).
+_ORG_HEADS = sorted((h for h, k in HEADS.items() if k.startswith(("ikg:LeadingGroup", "ikg:Council",
+                     "ikg:ManagementCommittee", "ikg:CoordinationOffice", "ikg:WorkingGroup"))
+                     and len(h) > 1), key=len, reverse=True)
+
+
+def _trim(label: str, head: str) -> str:
+    """`label` without leading words no name starts with (verbs, bare heads of a name before it)."""
+    changed = True
+    while changed:
+        changed = False
+        for word in LEADING_TRIM:
+            if label.startswith(word) and len(label) - len(word) >= len(head) + 1:
+                label, changed = label[len(word):], True
+                break
+        for word in _ORG_HEADS:
+            if label.startswith(word) and len(label) - len(word) >= 2 and label != word:
+                label, changed = label[len(word):], True
+                break
+    return label
+
+
+def head_mentions(text: str) -> Iterator[Mention]:
+    """Names ending in a head of kg.ingest.lexicon.HEADS."""
+    for match in _HEAD_PATTERN.finditer(text):
+        head, end = match.group(), match.end()
+        after = text[end:end + 1]
+        before = text[match.start() - 1:match.start()]
+        if after and after in NOT_AFTER.get(head, ""):
+            continue
+        if before and before in NOT_BEFORE.get(head, ""):
+            continue
+        start = grow_left(text, match.start())
+        label = _trim(text[start:end], head)
+        start = end - len(label)
+        if len(label) - len(head) < MIN_LEAD.get(head, 1):
+            continue
+        yield Mention(start, end, label, HEADS[head])
+
+
+def title_mentions(text: str) -> Iterator[Mention]:
+    """Titles in 《》: plans (…规划, …计划, …方案, …纲要) and policies (everything else)."""
+    for match in _TITLE.finditer(text):
+        title = match.group(1).strip()
+        kind = "ikg:Plan" if title.endswith(("规划", "计划", "方案", "纲要")) else "ikg:Policy"
+        yield Mention(match.start(1), match.end(1), title, kind)
+
+
+def place_mentions(text: str) -> Iterator[Mention]:
+    """Provinces and municipalities by name, and cities named X市 (not inside a longer word)."""
+    for match in _PLACE.finditer(text):
+        inside_word = is_cjk(text[match.start() - 1]) if match.start() > 0 else False
+        if inside_word and not _boundary_before(text, match.start()):
+            previous = text[max(0, match.start() - 3):match.start()]
+            if not previous.endswith(("中国", "国家", "全国")):
+                continue
+        yield Mention(match.start(), match.end(), match.group(), "schema:AdministrativeArea")
+    for match in _CITY.finditer(text):
+        name = match.group(1)
+        if (_PLACE.search(name) or any(c in name for c in "市省区县") or name[0] in BOUNDARY_WORDS
+                or (match.start() > 0 and is_cjk(text[match.start() - 1])
+                    and not _boundary_before(text, match.start()))):
+            continue
+        yield Mention(match.start(), match.end(2), match.group(1) + "市", "schema:AdministrativeArea")
+
+
+def industry_mentions(text: str) -> Iterator[Mention]:
+    """Industries of kg.ingest.lexicon.INDUSTRIES."""
+    for match in _INDUSTRY.finditer(text):
+        yield Mention(match.start(), match.end(), match.group(), "ikg:Industry")
+
+
+def short_forms(text: str, mentions: list[Mention]) -> list[tuple[Mention, Mention]]:
+    """Each declared short form (`(以下简称"Y")`) as (the mention it abbreviates, the short form)."""
+    found = []
+    for match in _SHORT_FORM.finditer(text):
+        named = max((m for m in mentions if m.end == match.start()), key=lambda m: m.end - m.start,
+                    default=None)
+        if named is not None:
+            short = match.group(1).strip()
+            found.append((named, Mention(match.start(1), match.start(1) + len(short), short, named.kind)))
+    return found
+
+
+#: A post found: the post (None when the text names no body it is in), its body, the person holding it.
+PostMention = tuple[Mention | None, Mention | None, Mention | None]
+
+
+def person_mentions(text: str, mentions: list[Mention]) -> Iterator[PostMention]:
+    """Posts (a title after the body it is in: 国家发改委副主任, 产业促进处处长) and the people who
+    hold them (李祖兴 after, 胥喆 before the title; 习近平总书记), as (post, body, person)."""
+    ends = {m.end: m for m in sorted(mentions, key=lambda m: m.start - m.end)
+            if m.kind != "ikg:Industry"}
+    for match in _POST.finditer(text):
+        title_start, title_end = match.start(), match.end()
+        if text[title_end:title_end + 1] in ("处", "会", "室"):
+            continue  # 书记处, a body
+        person = None
+        body = ends.get(title_start)
+        # A name of two or three characters between the body and the title: 科学平台处胥喆处长.
+        for size in (3, 2):
+            lead = title_start - size
+            if body is None and lead > 0 and text[lead] in SURNAMES and ends.get(lead):
+                body, person = ends[lead], Mention(lead, title_start, text[lead:title_start], "foaf:Person")
+                break
+        if person is None:
+            person = _name_after(text, title_end) or _name_before(text, title_start)
+        if body is None and match.group() in ("市长", "省长", "副市长", "副省长"):
+            body = _place_government(text, title_start, match.group())
+        if body is not None:
+            yield Mention(body.start, title_end, text[body.start:body.end] + match.group(), "org:Post"), \
+                body, person
+        elif person is not None:
+            yield None, None, person
+
+
+def _place_government(text: str, title_start: int, title: str) -> Mention | None:
+    """The government a mayor or governor's post is in, when the place is named before the title
+    (上海市长: the post is in 上海市人民政府; the span is the place's name)."""
+    for size in (3, 2):
+        place = _PLACE.fullmatch(text, max(0, title_start - size), title_start)
+        if place:
+            level = "市" if title.endswith("市长") else "省"
+            label = place.group(1) + level + "人民政府"
+            return Mention(place.start(), title_start, label, "ikg:GovernmentBody")
+    return None
+
+
+def _name_after(text: str, position: int) -> Mention | None:
+    if position < len(text) and text[position] in SURNAMES:
+        for size in (3, 2):
+            name = text[position:position + size]
+            rest = text[position + size:position + size + 2]
+            if len(name) == size and all(is_cjk(c) for c in name) and (
+                    not rest or not is_cjk(rest[0]) or rest.startswith(("同志", "等"))):
+                return Mention(position, position + size, name, "foaf:Person")
+    return None
+
+
+def _name_before(text: str, position: int) -> Mention | None:
+    for size in (3, 2):
+        start = position - size
+        named = start >= 0 and text[start] in SURNAMES and all(is_cjk(c) for c in text[start:position])
+        if named and (start == 0 or not is_cjk(text[start - 1]) or _boundary_before(text, start)):
+            return Mention(start, position, text[start:position], "foaf:Person")
+    return None
+
+
+def find_mentions(text: str) -> list[Mention]:
+    """Every mention of the text (heads, titles, places, industries), sorted, without duplicates."""
+    found = {*head_mentions(text), *title_mentions(text), *place_mentions(text), *industry_mentions(text)}
+    return sorted(found)
+
+
+def place_key(label: str) -> str:
+    """One key for the spellings of a place: 上海, 上海市 → 上海."""
+    match = _PLACE.fullmatch(label)
+    return match.group(1) if match else label
+
+
+def full_place(label: str) -> str:
+    """The full name of a province-level place: 上海 → 上海市, 陕西 → 陕西省."""
+    match = _PLACE.fullmatch(label)
+    if not match:
+        return label
+    name = match.group(1)
+    if name in MUNICIPALITIES:
+        return name + "市"
+    return name + ("自治区" if name in ("内蒙古", "广西", "西藏", "宁夏", "新疆") else "省")

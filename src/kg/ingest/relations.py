@@ -1,0 +1,526 @@
+"""Relations read from the sentences of a report, the masthead and the recipients.
+
+Each pattern is a trigger word of the ontology's relations (批复 approves, 成立/组建 establishes,
+更名为 renamedTo, 牵头 leads/coLeads, 落实/贯彻 implements, 执行机构 executiveBodyOf, 日常工作
+handlesDailyWorkOf, 下设/处 unitOf, 位于 and names led by a place locatedIn) with the mentions around
+it in its sentence; dated triggers make events (视察, 考察, 批复, 更名, 重组, 调研) with their dates
+typed as precisely as the text gives them. Amounts (亿元, 万元) and counts (N个…) become values.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from kg.ingest.facts import REPORT, Fact, Value
+from kg.ingest.mentions import Entity, EntityGroups, Mention, full_place, place_key
+from kg.ingest.romanise import romanise
+from kg.ingest.sections import Section
+
+if TYPE_CHECKING:
+    from kg.ingest.text import MatchText
+
+_ORGS = frozenset({"ikg:GovernmentBody", "ikg:LeadingGroup", "ikg:CoordinationOffice",
+                   "ikg:ManagementCommittee", "ikg:Council", "ikg:ResearchOrganization", "ikg:WorkingGroup",
+                   "ikg:Enterprise", "org:OrganizationalUnit"})
+_PLACES = frozenset({"schema:AdministrativeArea", "ikg:InnovationArea", "ikg:NationalScienceCenter"})
+_SENTENCE = re.compile(r"[^。!?\n]+[。!?]?")
+_FULL_DATE = re.compile(r"(\d{4})年(?:(\d{1,2})月(?:(\d{1,2})日)?)?|(\d{1,2})月(\d{1,2})日")
+_YEARS = re.compile(r"(\d{4})\s*[-—~至到]\s*(\d{4})\s*年")
+_AMOUNT = re.compile(r"(\d+(?:\.\d+)?)\s*(亿|万)?\s*元")
+_AREA = re.compile(r"(\d+(?:\.\d+)?)\s*(平方公里|平方千米)")
+_COUNT = re.compile(r"(\d+|[一二三四五六七八九十]{1,3})\s*(?:个|项|条|家|座)\s*"
+                    r"([\u4e00-\u9fff]{2,10}?)(?=[,。;、和及等]|$)")
+_NUMERALS = {c: i for i, c in enumerate("一二三四五六七八九十", 1)}
+#: Triggers of dated events a sentence reports.
+_VISITS = (("视察", "ikg:Inspection"), ("考察", "ikg:StudyVisit"), ("大调研", "ikg:Survey"))
+#: Most characters between units listed after one body that they all belong to (…处, …处 and …处).
+_SIBLING_DISTANCE = 80
+#: Counted things that are major facilities (ikg:facilityCount); other counts are schema:numberOfItems.
+_FACILITY_WORDS = ("大科学装置", "大科学设施", "重大科技基础设施", "科技基础设施", "大装置")
+
+
+def _number(text: str) -> int:
+    if text.isdigit():
+        return int(text)
+    if text == "十":
+        return 10
+    if text.startswith("十"):
+        return 10 + _NUMERALS[text[1]]
+    if "十" in text:
+        tens, _, units = text.partition("十")
+        return _NUMERALS[tens] * 10 + (_NUMERALS[units] if units else 0)
+    return _NUMERALS[text]
+
+
+def _sentences(text: str) -> Iterator[tuple[int, int]]:
+    for match in _SENTENCE.finditer(text):
+        yield match.start(), match.end()
+
+
+def _outermost(mentions: list[Mention]) -> list[Mention]:
+    return [m for m in mentions
+            if not any(o.start <= m.start and m.end <= o.end and o != m for o in mentions)]
+
+
+def _slug(*parts: str) -> str:
+    return hashlib.sha1("|".join(parts).encode("utf-8")).hexdigest()[:8]  # noqa: S324 - a name, not a secret
+
+
+def find_relations(text: str, mentions: list[Mention], keys: dict[Mention, str],
+                   entities: dict[str, Entity]) -> list[Fact]:
+    """Facts of every sentence of `text` (normalised), between the entities of `keys`."""
+    facts: list[Fact] = []
+    context = _Context(text, keys, entities, facts)
+    for start, end in _sentences(text):
+        inside = sorted(m for m in mentions if start <= m.start and m.end <= end)
+        context.sentence(start, end, inside)
+    facts += _located(keys, entities)
+    facts += _units(text, mentions, keys)
+    return facts
+
+
+class _Context:
+    """The relation patterns, applied sentence by sentence; facts accumulate in `facts`."""
+
+    def __init__(self, text: str, keys: dict[Mention, str], entities: dict[str, Entity],
+                 facts: list[Fact]) -> None:
+        self.text, self.keys, self.entities, self.facts = text, keys, entities, facts
+        self.year: str | None = None
+
+    def add(self, subject: str, predicate: str, obj: str | Value, start: int, end: int,
+            confidence: float = 0.7) -> None:
+        self.facts.append(Fact(subject, predicate, obj, start, end, confidence))
+
+    def event(self, kind: str, label: str, start: int, end: int) -> str:
+        key = f"{kind}|{label}"
+        if key not in self.entities:
+            self.entities[key] = Entity(label, kind)
+            self.entities[key].mentions.append(Mention(start, end, label, kind))
+        self.add(key, "rdf:type", Value(kind, "type"), start, end, 0.7)
+        return key
+
+    def sentence(self, start: int, end: int, mentions: list[Mention]) -> None:
+        text = self.text[start:end]
+        outer = _outermost(mentions)
+        date = self._date(text, start)
+        for trigger in ("批复", "批准"):
+            at = text.find(trigger)
+            if at != -1:
+                self._approval(start, end, start + at, outer, date)
+                break
+        for trigger in ("成立", "组建", "设立"):
+            at = text.find(trigger)
+            if at != -1:
+                self._pair("ikg:establishes", start, start + at, start + at + len(trigger), end, outer)
+        at = text.find("更名为")
+        if at != -1:
+            self._renaming(start, end, start + at, outer, date)
+        at = text.find("重组")
+        if at != -1:
+            self._reorganisation(start, end, start + at, outer, date)
+        if "牵头" in text:
+            self._leads(start, end, start + text.find("牵头"), mentions)
+        if "执行机构" in text:
+            self._executive(start, start + text.find("执行机构"), outer)
+        if "日常工作" in text:
+            self._daily_work(start, end, outer)
+        for trigger in ("落实", "贯彻"):
+            at = text.find(trigger)
+            if at != -1:
+                self._pair("ikg:implements", start, start + at, start + at + len(trigger), end, outer,
+                           objects=("ikg:Directive", "ikg:Plan", "ikg:Policy"))
+        self._visit(start, end, text, outer, date)
+        self._amounts(start, text, outer)
+        self._counts(start, text, outer)
+
+    # -- dates --------------------------------------------------------------------------------------
+
+    def _date(self, text: str, offset: int) -> tuple[Value, int, int] | None:
+        """The first date of the sentence, typed by its precision (a day without a year takes the
+        year last seen)."""
+        match = _FULL_DATE.search(text)
+        if match is None:
+            return None
+        year, month, day = match.group(1), match.group(2), match.group(3)
+        if year is None:
+            year, month, day = self.year, match.group(4), match.group(5)
+            if year is None:
+                return None
+        self.year = year
+        if day:
+            value = Value(f"{year}-{int(month):02d}-{int(day):02d}", "xsd:date")
+        elif month:
+            value = Value(f"{year}-{int(month):02d}", "xsd:gYearMonth")
+        else:
+            value = Value(year, "xsd:gYear")
+        return value, offset + match.start(), offset + match.end()
+
+    def _dated(self, event: str, date: tuple[Value, int, int] | None) -> None:
+        if date is None:
+            return
+        value, start, end = date
+        self.add(event, "dcterms:date", value, start, end, 0.8)
+        padding = {"xsd:date": "", "xsd:gYearMonth": "-01", "xsd:gYear": "-01-01"}[value.datatype]
+        first = value.lexical + padding
+        self.add(event, "ikg:sortDate", Value(first, "xsd:date"), start, end, 0.8)
+
+    # -- patterns -----------------------------------------------------------------------------------
+
+    def _before(self, outer: list[Mention], start: int, at: int, kinds: frozenset[str]) -> list[Mention]:
+        clause_start = max(self.text.rfind(",", start, at), self.text.rfind(";", start, at)) + 1
+        return [m for m in outer if max(start, clause_start) <= m.start and m.end <= at and m.kind in kinds]
+
+    def _approval(self, start: int, end: int, at: int, outer: list[Mention],
+                  date: tuple[Value, int, int] | None) -> None:
+        agents = self._before(outer, start, at, _ORGS)
+        target = next((m for m in outer if m.start >= at and m.kind not in _ORGS | {"ikg:Industry"}), None)
+        if not agents or target is None:
+            return
+        span = (agents[0].start, target.end)
+        event = self.event("ikg:Approval", "批复" + target.label, *span)
+        self._dated(event, date)
+        self.add(event, "ikg:approvedThing", self.keys[target], *span)
+        for agent in agents:
+            self.add(self.keys[agent], "ikg:approves", self.keys[target], *span)
+            self.add(event, "prov:wasAssociatedWith", self.keys[agent], *span)
+
+    def _pair(self, predicate: str, start: int, at: int, after: int, end: int, outer: list[Mention],
+              objects: tuple[str, ...] = ("ikg:LeadingGroup", "ikg:CoordinationOffice", "ikg:Council",
+                                          "ikg:Fund", "ikg:WorkingGroup", "ikg:ManagementCommittee",
+                                          "ikg:Platform", "ikg:ResearchOrganization")) -> None:
+        agents = self._before(outer, start, at, _ORGS)
+        target = next((m for m in outer if m.start >= after and m.start - after <= 2), None)
+        if not agents or target is None or target.kind not in objects:
+            return
+        for agent in agents:
+            self.add(self.keys[agent], predicate, self.keys[target], agents[0].start, target.end)
+
+    def _renaming(self, start: int, end: int, at: int, outer: list[Mention],
+                  date: tuple[Value, int, int] | None) -> None:
+        old = next((m for m in reversed(outer) if m.end == at and m.kind in _ORGS), None)
+        new = next((m for m in outer if m.start == at + 3 and m.kind in _ORGS), None)
+        if old is None or new is None:
+            return
+        span = (old.start, new.end)
+        self.add(self.keys[old], "ikg:renamedTo", self.keys[new], *span, 0.8)
+        event = self.event("ikg:Renaming", self.keys[old] + "更名为" + self.keys[new], *span)
+        self._dated(event, date)
+        self.add(event, "org:originalOrganization", self.keys[old], *span)
+        self.add(event, "org:resultingOrganization", self.keys[new], *span)
+        self.add(self.keys[old], "org:changedBy", event, *span)
+        self.add(self.keys[new], "org:resultedFrom", event, *span)
+        self._agents(event, start, old.start, outer)
+
+    def _reorganisation(self, start: int, end: int, at: int, outer: list[Mention],
+                        date: tuple[Value, int, int] | None) -> None:
+        target = next((m for m in outer if m.start == at + 2 and m.kind in _ORGS), None)
+        if target is None:
+            return
+        span = (at, target.end)
+        event = self.event("ikg:Reorganisation", "重组" + self.keys[target], *span)
+        self._dated(event, date)
+        self.add(event, "org:originalOrganization", self.keys[target], *span)
+        self.add(event, "org:resultingOrganization", self.keys[target], *span)
+        self.add(self.keys[target], "org:changedBy", event, *span)
+        self._agents(event, start, at, outer)
+
+    def _agents(self, event: str, start: int, at: int, outer: list[Mention]) -> None:
+        """Bodies that decided an event: government bodies before it in its sentence (…决定…)."""
+        for agent in (m for m in outer
+                      if start <= m.start and m.end <= at and m.kind == "ikg:GovernmentBody"):
+            self.add(event, "prov:wasAssociatedWith", self.keys[agent], agent.start, agent.end, 0.6)
+
+    def _leads(self, start: int, end: int, at: int, mentions: list[Mention]) -> None:
+        group = next((m for m in mentions if m.start > at and m.kind == "ikg:LeadingGroup"), None)
+        if group is None:
+            return
+        opened = self.text.rfind("由", start, at)
+        before = [m for m in mentions if m.end <= at and m.start >= max(start, opened)]
+        leaders = [m for m in _outermost(before)
+                   if m.kind in _ORGS or m.kind in ("schema:AdministrativeArea", "org:Post")]
+        # Posts that "共同任" the group's heads co-lead it too (国家发改委副主任、上海市长共同任领导小组).
+        posts = [m for m in mentions if at < m.start < group.start and m.kind == "org:Post"]
+        together = "共同" in self.text[start:group.start] or len(leaders) + len(posts) > 1
+        predicate = "ikg:coLeads" if together else "ikg:leads"
+        for leader in [*leaders, *posts]:
+            key = self.keys[leader]
+            if leader.kind == "schema:AdministrativeArea":
+                key = self._government(leader)
+            self.add(key, predicate, self.keys[group], leader.start, group.end, 0.7)
+
+    def _government(self, place: Mention) -> str:
+        """The people's government of a place named as an actor (上海市 共同牵头: its government)."""
+        label = full_place(place.label) + "人民政府" if place_key(place.label) != place.label else \
+            place.label + "人民政府"
+        if label not in self.entities:
+            self.entities[label] = Entity(label, "ikg:GovernmentBody")
+            self.entities[label].mentions.append(Mention(place.start, place.end, label, "ikg:GovernmentBody"))
+            self.add(label, "rdf:type", Value("ikg:GovernmentBody", "type"), place.start, place.end, 0.5)
+        return label
+
+    def _executive(self, start: int, at: int, outer: list[Mention]) -> None:
+        before = [m for m in outer if start <= m.start and m.end <= at and m.kind in _ORGS]
+        if len(before) >= 2:
+            self.add(self.keys[before[0]], "ikg:executiveBodyOf", self.keys[before[-1]],
+                     before[0].start, at + 4, 0.8)
+
+    def _daily_work(self, start: int, end: int, outer: list[Mention]) -> None:
+        orgs = [m for m in outer if m.kind in _ORGS]
+        if not orgs:
+            return
+        subject = orgs[0]
+        for match in re.finditer(r"承担([^;。]*?)(?:的)?日常工作", self.text[start:end]):
+            a, b = start + match.start(), start + match.end()
+            groups = [m for m in orgs if a <= m.start and m.end <= b]
+            if "下设" in match.group(1) and len(groups) >= 2:
+                self.add(self.keys[groups[-1]], "org:unitOf", self.keys[groups[-2]], groups[-2].start,
+                         groups[-1].end, 0.7)
+                groups = groups[-1:]
+            for group in groups:
+                self.add(self.keys[subject], "ikg:handlesDailyWorkOf", self.keys[group], a, b, 0.8)
+
+    def _visit(self, start: int, end: int, text: str, outer: list[Mention],
+               date: tuple[Value, int, int] | None) -> None:
+        for trigger, kind in _VISITS:
+            at = text.find(trigger)
+            if at == -1:
+                continue
+            years = _YEARS.search(text)
+            if date is None and years is None:
+                continue
+            label = text[:at + len(trigger)].split(",")[-1].strip()
+            event = self.event(kind, label or trigger, start, start + at + len(trigger))
+            if years is not None:
+                first, last = years.group(1), years.group(2)
+                span = (start + years.start(), start + years.end())
+                self.add(event, "schema:startDate", Value(first, "xsd:gYear"), *span, 0.8)
+                self.add(event, "schema:endDate", Value(last, "xsd:gYear"), *span, 0.8)
+                self.add(event, "ikg:sortDate", Value(f"{first}-01-01", "xsd:date"), *span, 0.8)
+            else:
+                self._dated(event, date)
+            for place in (m for m in outer if m.start > start + at - 12 and m.kind in _PLACES | _ORGS):
+                if place.start >= start + at:
+                    self.add(event, "ikg:visited", self.keys[place], place.start, place.end, 0.6)
+            break
+
+    def _amounts(self, start: int, text: str, outer: list[Mention]) -> None:
+        for match in _AMOUNT.finditer(text):
+            unit = {"亿": 100_000_000, "万": 10_000, None: 1}[match.group(2)]
+            value = round(float(match.group(1)) * unit)
+            holder = next((m for m in reversed(outer) if m.end <= start + match.start()
+                           and m.kind in ("ikg:Fund", "ikg:Platform", "ikg:Enterprise")), None)
+            if holder is None:
+                continue
+            span = (holder.start, start + match.end())
+            amount = f"ikg:MonetaryAmount|{value}|{self.keys[holder]}"
+            if amount not in self.entities:
+                self.entities[amount] = Entity(match.group(), "schema:MonetaryAmount")
+                self.entities[amount].mentions.append(Mention(*span, match.group(), "schema:MonetaryAmount"))
+            self.add(amount, "rdf:type", Value("schema:MonetaryAmount", "type"), *span)
+            self.add(amount, "schema:value", Value(str(value), "xsd:decimal"), *span, 0.8)
+            self.add(amount, "schema:currency", Value("CNY", "xsd:string"), *span, 0.8)
+            self.add(self.keys[holder], "ikg:amount", amount, *span)
+
+    def _counts(self, start: int, text: str, outer: list[Mention]) -> None:
+        for match in _COUNT.finditer(text):
+            things = match.group(2)
+            count = Value(str(_number(match.group(1))), "xsd:integer")
+            span = (start + match.start(), start + match.end())
+            if any(word in things for word in _FACILITY_WORDS) or things.endswith(("装置", "设施")):
+                holder = next((m for m in reversed(outer) if m.end <= span[0] and m.kind in _PLACES), None)
+                if holder is not None:
+                    self.add(self.keys[holder], "ikg:facilityCount", count, holder.start, span[1])
+
+
+def _located(keys: dict[Mention, str], entities: dict[str, Entity]) -> list[Fact]:
+    """An organisation or area whose name starts with the name of a place or area of the report is
+    located in it (陕西省人民政府 in 陕西省, 张江科学城规划展示中心 in 张江科学城)."""
+    places: dict[str, str] = {}
+    for mention, key in keys.items():
+        if mention.kind in _PLACES:
+            places.setdefault(mention.label, key)
+    facts = []
+    for mention, key in keys.items():
+        if mention.kind not in _ORGS | _PLACES | {"ikg:Venue"} or mention.kind == "org:OrganizationalUnit":
+            continue
+        host = max((p for p in places if mention.label.startswith(p) and len(p) < len(mention.label)
+                    and places[p] != key), key=len, default=None)
+        if host is not None and entities[places[host]].kind in _PLACES:
+            span = (mention.start, mention.start + len(host))
+            facts.append(Fact(key, "ikg:locatedIn", places[host], *span, 0.6))
+    return facts
+
+
+def _units(text: str, mentions: list[Mention], keys: dict[Mention, str]) -> list[Fact]:
+    """Units (…处, …室) of the body named just before them, or inside their own name."""
+    facts = []
+    parent: Mention | None = None
+    orgs = [m for m in mentions if m.kind in _ORGS]
+    for mention in sorted(orgs):
+        is_unit = mention.kind == "org:OrganizationalUnit" or mention.label.endswith(("研究室", "办事机构"))
+        if not is_unit:
+            continue
+        inner = [m for m in orgs if m.start == mention.start and m.end < mention.end
+                 and m.kind != "org:OrganizationalUnit"]
+        if inner:
+            host = max(inner, key=lambda m: m.end)
+            facts.append(Fact(keys[mention], "org:unitOf", keys[host], host.start, mention.end, 0.7))
+            continue
+        before = [m for m in orgs if m.end <= mention.start and m.kind != "org:OrganizationalUnit"
+                  and not re.search(r"[\u4e00-\u9fff]", re.sub(r"\([^)]*\)", "", text[m.end:mention.start]))]
+        if before:
+            parent = max(before, key=lambda m: m.end)
+            facts.append(Fact(keys[mention], "org:unitOf", keys[parent], parent.start, mention.end, 0.7))
+        elif (parent is not None and mention.kind == "org:OrganizationalUnit"
+              and mention.start - parent.end < _SIBLING_DISTANCE):
+            facts.append(Fact(keys[mention], "org:unitOf", keys[parent], mention.start, mention.end, 0.5))
+    return facts
+
+
+# -- the masthead and the recipients ----------------------------------------------------------------
+
+_ISSUE = re.compile(r"第\s*(\d+)\s*期")
+_CUMULATIVE = re.compile(r"总\s*第\s*(\d+)\s*期")
+_SERIES = re.compile(r"^[-—–\s]*(.+?)\s*[((]([一二三四五六七八九十\d]+)[))]\s*$")
+_PUBLISHER_HEADS = ("研究院", "研究所", "研究室", "研究中心", "办公室", "委员会", "政府")
+_CREATOR_HEADS = ("组", "课题组", "调研组", "研究组", "工作组")
+_RECIPIENT_TAIL = re.compile(r"(班子成员及部门|班子成员|各部门|及部门|领导|同志)$")
+
+
+def masthead_facts(original: str, match: MatchText, sections: list[Section],
+                   entities: EntityGroups) -> list[Fact]:
+    """The report's own facts: issue numbers, date, title, series, publisher, authors, recipients."""
+    facts: list[Fact] = []
+    masthead = next((s for s in sections if s.number == "报头"), None)
+    if masthead is not None:
+        facts += _masthead(original, match, masthead, entities)
+    recipients = next((s for s in sections if s.number == "报送"), None)
+    if recipients is not None:
+        facts += _recipients(original, match, recipients, entities)
+    return facts
+
+
+def _span(match: MatchText, start: int, end: int) -> tuple[int, int]:
+    """The normalised span of the original span [start, end)."""
+    a = match.index_of(start)
+    b = match.index_of(end)
+    return a, max(b, a + 1)
+
+
+def _line_spans(original: str, start: int, end: int) -> Iterator[tuple[int, int, str]]:
+    offset = start
+    for raw in original[start:end].split("\n"):
+        stripped = raw.strip()
+        if stripped:
+            at = offset + raw.index(stripped[0])
+            yield at, at + len(stripped), stripped
+        offset += len(raw) + 1
+
+
+def _masthead(original: str, match: MatchText, masthead: Section, entities: EntityGroups) -> list[Fact]:
+    facts: list[Fact] = []
+    lines = list(_line_spans(original, masthead.start, masthead.end))
+    title_at = next((i for i, (_, _, t) in enumerate(lines) if t.startswith("关于") or t.endswith("报告")),
+                    None)
+    if title_at is None and lines:
+        title_at = max(range(len(lines)), key=lambda i: len(lines[i][2]))
+
+    def add(predicate: str, obj: str | Value, a: int, b: int, confidence: float = 0.9) -> None:
+        facts.append(Fact(REPORT, predicate, obj, *_span(match, a, b), confidence))
+
+    for index, (a, b, line) in enumerate(lines):
+        issue, cumulative = _ISSUE.search(line), _CUMULATIVE.search(line)
+        if cumulative:
+            add("ikg:cumulativeIssueNumber", Value(cumulative.group(1), "xsd:integer"),
+                a + cumulative.start(), a + cumulative.end())
+        if issue and (not cumulative or issue.start() != cumulative.start() + 1):
+            add("ikg:issueNumber", Value(issue.group(1), "xsd:integer"), a + issue.start(), a + issue.end())
+        date = re.fullmatch(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日", line)
+        if date:
+            add("dcterms:issued", Value(f"{date.group(1)}-{int(date.group(2)):02d}-{int(date.group(3)):02d}",
+                                        "xsd:date"), a, b)
+        if index == title_at:
+            add("dcterms:title", Value(line, "@zh"), a, b)
+            add("skos:prefLabel", Value(line, "@zh"), a, b)
+            add("skos:prefLabel", Value(romanise(line), "@en"), a, b, 0.5)
+            add("rdf:type", Value("ikg:Report", "type"), a, b)
+        elif title_at is not None and index < title_at and line.endswith(_PUBLISHER_HEADS):
+            add("dcterms:publisher", _body(entities, match, line, a, b), a, b, 0.8)
+        elif title_at is not None and index > title_at:
+            series = _SERIES.match(line)
+            if series and line.startswith(("—", "-", "–")):
+                name = series.group(1).lstrip("—-– ")
+                add("dcterms:alternative", Value(line.lstrip("—-– "), "@zh"), a, b)
+                key = _thing(entities, match, name, "ikg:ReportSeries", a + line.index(name),
+                             a + line.index(name) + len(name))
+                add("dcterms:isPartOf", key, a, b, 0.8)
+                add("schema:position", Value(str(_number(series.group(2))), "xsd:integer"), a, b, 0.8)
+            elif line.endswith(_CREATOR_HEADS):
+                add("dcterms:creator", _body(entities, match, line, a, b), a, b, 0.8)
+    return facts
+
+
+def _body(entities: EntityGroups, match: MatchText, line: str, a: int, b: int) -> str:
+    """The entity a whole line names (a publisher, an author), added when not found yet."""
+    key = entities.key_of(line)
+    if key not in entities.by_key:
+        from kg.ingest.lexicon import HEADS
+
+        kind = next((HEADS[h] for h in sorted(HEADS, key=len, reverse=True) if line.endswith(h)),
+                    "ikg:WorkingGroup")
+        start, end = _span(match, a, b)
+        entities.add(Mention(start, end, line, kind))
+    return key
+
+
+def _thing(entities: EntityGroups, match: MatchText, label: str, kind: str, a: int, b: int) -> str:
+    start, end = _span(match, a, b)
+    key = entities.add(Mention(start, end, label, kind))
+    entities.by_key[key].kind = kind
+    return key
+
+
+def _recipients(original: str, match: MatchText, section: Section, entities: EntityGroups) -> list[Fact]:
+    """送: (sent to) and 发: (distributed to) lists; each item an entity of the report."""
+    facts: list[Fact] = []
+    predicate = "ikg:sentTo"
+    text = original[section.start:section.end]
+    for item in re.finditer(r"[^、,，;；。\n:：]+|[:：]", text):
+        word = item.group().strip()
+        if word in (":", "："):
+            head = text[:item.start()].rstrip()[-2:]
+            predicate = "ikg:distributedTo" if head.endswith(("发", "分送", "抄送")) else "ikg:sentTo"
+            continue
+        if word in ("送", "发", "报", "抄送", "分送") or not word:
+            continue
+        name = _RECIPIENT_TAIL.sub("", word)
+        if len(name) < 2:
+            continue
+        a = section.start + item.start() + item.group().index(word[0])
+        key = _recipient(entities, match, name, a)
+        if key is not None:
+            facts.append(Fact(REPORT, predicate, key, *_span(match, a, a + len(word)), 0.8))
+    return facts
+
+
+def _recipient(entities: EntityGroups, match: MatchText, name: str, start: int) -> str | None:
+    from kg.ingest.lexicon import HEADS, POST_TITLES
+
+    if name.endswith(POST_TITLES):
+        # A post needs the body it is in: only one the mention patterns found is a recipient.
+        found = entities.key_of(name)
+        return found if found in entities.by_key else None
+    kind = next((HEADS[h] for h in sorted(HEADS, key=len, reverse=True) if name.endswith(h)), None)
+    if kind is None:
+        return None
+    key = entities.key_of(name)
+    if key not in entities.by_key:
+        a, b = _span(match, start, start + len(name))
+        entities.add(Mention(a, b, name, kind))
+    return key
+
+
+__all__ = ["find_relations", "masthead_facts"]

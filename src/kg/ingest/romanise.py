@@ -1,0 +1,30 @@
+"""English labels of new candidates: the Chinese name in pinyin, word by word, until a curator
+translates it (the shapes ask every entity for a label in @en)."""
+
+from __future__ import annotations
+
+import logging
+from functools import cache
+from typing import Any
+
+
+def romanise(label: str) -> str:
+    """A pinyin rendering of a Chinese name, words capitalised (jieba's words): the English label a
+    candidate carries until a curator translates it."""
+    from pypinyin import lazy_pinyin
+
+    words = []
+    for word in _tokenizer().cut(label):
+        if word.strip():
+            syllables = "".join(lazy_pinyin(word))
+            words.append(syllables[:1].upper() + syllables[1:])
+    return " ".join(words) or label
+
+
+@cache
+def _tokenizer() -> Any:
+    """jieba's tokenizer, built once (its dictionary ships inside the package: nothing is downloaded)."""
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    return jieba.Tokenizer()
