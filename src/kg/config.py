@@ -45,6 +45,12 @@ class Settings(BaseSettings):
         description="Directory holding the source report texts; when present, answers quote the "
         "cited spans.",
     )
+    persist_indexes: bool = Field(
+        default=True, description="Keep the lookup index, the evidence index and the relation graph of "
+        "the on-disk store beside it, so that a restart loads them (seconds) instead of rebuilding them "
+        "(most of a minute at a million triples); they are keyed by the store's state, which every write "
+        "changes."
+    )
     warm_up: bool = Field(
         default=True, description="At start, build the lookup index, the evidence index and the graph "
         "projection in the background, so that first requests do not wait for them."

@@ -38,6 +38,7 @@ from kg.terms import iri as iri_term
 if TYPE_CHECKING:
     from kg.provenance import Citation, Provenance
     from kg.store import Engine
+    from kg.store.index_files import IndexFiles
 
 #: Types whose instances are structure of the graph, not entities. Posts (org:Post) are kept as
 #: nodes, like events: in the data they carry relations of their own (a post co-leads a leading
@@ -345,6 +346,25 @@ class Projection:
         ]
         self._nodes: dict[int, Node] = {}
 
+    def __getstate__(self) -> dict[str, object]:
+        # Kept on disk by kg.store.index_files: without the label reader (a closure over the store)
+        # and the lock, which `attach` gives back after loading.
+        state = dict(self.__dict__)
+        del state["_read_labels"], state["_labels_lock"]
+        return state
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__dict__.update(state)
+        self._read_labels = None
+        self._labels_lock = threading.Lock()
+
+    def attach(self, generation: int, read_labels: LabelReader) -> Projection:
+        """This snapshot (loaded from a file) for the store's current `generation`, reading labels
+        through `read_labels`."""
+        self.generation = generation
+        self._read_labels = read_labels
+        return self
+
     def _edge_triples(self, edges: Iterable[tuple[str, str, str]]) -> list[tuple[int, int, int]]:
         triples = []
         for s, p, o in edges:
@@ -503,9 +523,11 @@ class Projection:
 class GraphView:
     """The entity graph of a store as networkx, rebuilt whenever the store changes."""
 
-    def __init__(self, store: Engine, provenance: Provenance | None = None) -> None:
+    def __init__(self, store: Engine, provenance: Provenance | None = None, *,
+                 files: IndexFiles | None = None) -> None:
         self.store = store
         self.provenance = provenance
+        self._files = files  # the relation graph of the store's state kept on disk, loaded at a restart
         self._lock = threading.Lock()
         self._projection: Projection | None = None
 
@@ -523,6 +545,17 @@ class GraphView:
             return current
 
     def _build(self, generation: int) -> Projection:
+        if self._files is None:
+            return self._read(generation)
+        state = self._files.state()
+        found = self._files.load("relations", Projection)
+        if found is not None:
+            return found.attach(generation, _store_labels(self.store))
+        built = self._read(generation)
+        self._files.save("relations", built, state)
+        return built
+
+    def _read(self, generation: int) -> Projection:
         facts = _read_facts(self.store)
         intern = sys.intern
         # A statement asserted in two graphs is one edge: de-duplicated here, cheaper than DISTINCT.

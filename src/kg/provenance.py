@@ -22,6 +22,7 @@ from pathlib import Path
 
 from kg.quotes import SourceTexts, cut
 from kg.store import Engine
+from kg.store.index_files import IndexFiles
 from kg.terms import Term
 
 __all__ = ["Citation", "Note", "Provenance", "SourceTexts"]
@@ -97,11 +98,22 @@ class Citation:
 StatementKey = tuple[str, str, Term]
 
 
+@dataclass(frozen=True)
+class EvidenceIndex:
+    """Every citation of the store by statement, by subject and by evidence node."""
+
+    by_statement: dict[StatementKey, list[Citation]]
+    by_subject: dict[str, dict[tuple[str, Term], list[Citation]]]
+    by_evidence: dict[str, list[tuple[StatementKey, Citation]]]
+
+
 class Provenance:
     """All evidence of the store, indexed by statement and by subject; stays in step with the store."""
 
-    def __init__(self, store: Engine, sources_dir: Path | None = None) -> None:
+    def __init__(self, store: Engine, sources_dir: Path | None = None, *,
+                 files: IndexFiles | None = None) -> None:
         self._store = store
+        self._files = files  # the index of the store's state kept on disk, loaded at a restart
         self._sources = SourceTexts(sources_dir, store)  # the store's copy of a text first
         self._lock = threading.Lock()
         self._generation = -1
@@ -114,23 +126,32 @@ class Provenance:
             if self._generation == self._store.generation:
                 return
             generation = self._store.generation
-            by_statement: dict[StatementKey, list[Citation]] = defaultdict(list)
-            for row in self._store.select(_EVIDENCE_QUERY):
-                if not (row["start"].value.isdigit() and row["end"].value.isdigit()):
-                    continue  # malformed offsets (SHACL flags them): no citation rather than a crash
-                key = (row["s"].value, row["p"].value, row["o"])
-                by_statement[key].append(self._citation(row))
-            by_subject: dict[str, dict[tuple[str, Term], list[Citation]]] = defaultdict(dict)
-            by_evidence: dict[str, list[tuple[StatementKey, Citation]]] = defaultdict(list)
-            for (s, p, o), citations in by_statement.items():
-                citations.sort(key=lambda c: (c.start, c.end, c.evidence))
-                by_subject[s][(p, o)] = citations
-                for citation in citations:
-                    by_evidence[citation.evidence].append(((s, p, o), citation))
-            self._by_statement = dict(by_statement)
-            self._by_subject = dict(by_subject)
-            self._by_evidence = dict(by_evidence)
+            state = self._files.state() if self._files is not None else None
+            found = self._files.load("evidence", EvidenceIndex) if self._files is not None else None
+            if found is None:
+                found = self._build()
+                if self._files is not None:
+                    self._files.save("evidence", found, state)
+            self._by_statement = found.by_statement
+            self._by_subject = found.by_subject
+            self._by_evidence = found.by_evidence
             self._generation = generation
+
+    def _build(self) -> EvidenceIndex:
+        by_statement: dict[StatementKey, list[Citation]] = defaultdict(list)
+        for row in self._store.select(_EVIDENCE_QUERY):
+            if not (row["start"].value.isdigit() and row["end"].value.isdigit()):
+                continue  # malformed offsets (SHACL flags them): no citation rather than a crash
+            key = (row["s"].value, row["p"].value, row["o"])
+            by_statement[key].append(self._citation(row))
+        by_subject: dict[str, dict[tuple[str, Term], list[Citation]]] = defaultdict(dict)
+        by_evidence: dict[str, list[tuple[StatementKey, Citation]]] = defaultdict(list)
+        for (s, p, o), citations in by_statement.items():
+            citations.sort(key=lambda c: (c.start, c.end, c.evidence))
+            by_subject[s][(p, o)] = citations
+            for citation in citations:
+                by_evidence[citation.evidence].append(((s, p, o), citation))
+        return EvidenceIndex(dict(by_statement), dict(by_subject), dict(by_evidence))
 
     def _citation(self, row: dict[str, Term]) -> Citation:
         def opt(name: str) -> str | None:

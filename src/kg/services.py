@@ -46,6 +46,7 @@ if TYPE_CHECKING:
     from kg.reconcile import Reconciler
     from kg.review import Review
     from kg.sparql.endpoint import SparqlEndpoint
+    from kg.store.index_files import IndexFiles
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -145,18 +146,30 @@ class Services:
     # -- the model ---------------------------------------------------------------------------------
 
     @service
+    def index_files(self) -> IndexFiles | None:
+        """Where the indexes of the on-disk store's state are kept for the next start (None: in
+        memory, on a remote engine, or KG_PERSIST_INDEXES=false)."""
+        from kg.store.index_files import IndexFiles
+
+        settings = self.settings
+        if settings.in_memory or settings.backend != "embedded" or not settings.persist_indexes:
+            return None
+        data_dir = self.settings.data_dir
+        return IndexFiles(data_dir.parent / f".{data_dir.name}.indexes", self.store)
+
+    @service
     def provenance(self) -> Provenance:
         """The evidence index, quoting the source texts when they are at hand."""
         from kg.provenance import Provenance
 
-        return Provenance(self.store, self.settings.sources_dir)
+        return Provenance(self.store, self.settings.sources_dir, files=self.index_files)
 
     @service
     def lookup(self) -> EntityLookup:
         """The entity lookup index (names, abbreviations, pinyin, typos)."""
         from kg.lookup.service import EntityLookup
 
-        return EntityLookup(self.store, cache_size=self.settings.lookup_cache)
+        return EntityLookup(self.store, cache_size=self.settings.lookup_cache, files=self.index_files)
 
     @service
     def resolver(self) -> EntityResolver:
@@ -170,7 +183,7 @@ class Services:
         """The networkx projection of entity-to-entity relations."""
         from kg.graphview import GraphView
 
-        return GraphView(self.store, self.provenance)
+        return GraphView(self.store, self.provenance, files=self.index_files)
 
     @service
     def entity_views(self) -> EntityViews:

@@ -168,6 +168,6 @@ def _run_child(index: int, plan: Plan, settings: Settings, sock: socket.socket, 
 
         root = replicas_dir(settings.data_dir)
         current = wait_for_published(root, timeout=LEADER_START_TIMEOUT)
-        store = GraphStore.open_replica(settings, current.path)
+        store = GraphStore.open_replica(settings, current.path, current.state_id)
         app = create_app(settings, role=ReplicaRole(store, Follower(store, root, current), leader_socket))
     run_server(app, settings, sockets=sockets)

@@ -13,6 +13,7 @@ from kg.lookup.index import EntityRecord, LabelRecord, LookupIndex, SearchResult
 from kg.namespaces import DCTERMS, EV, IKG, ORG, OWL, RDF, RDFS, SDO, SH, SKOS, to_curie
 from kg.naming import entity_id, term_iri
 from kg.store import Engine
+from kg.store.index_files import IndexFiles
 from kg.terms import Term
 
 #: Label properties read into the index, with the kind of label each gives.
@@ -87,8 +88,9 @@ class EntityLookup:
     a reconciled column of repeated names).
     """
 
-    def __init__(self, store: Engine, *, cache_size: int = 0) -> None:
+    def __init__(self, store: Engine, *, cache_size: int = 0, files: IndexFiles | None = None) -> None:
         self._store = store
+        self._files = files  # the index of the store's state kept on disk, loaded at a restart
         self._lock = threading.Lock()
         self._index: LookupIndex | None = None
         self._generation = -1
@@ -117,10 +119,20 @@ class EntityLookup:
         with self._lock:
             if self._index is None or self._generation != generation:
                 # Searches in flight keep the old index: it is immutable, so swapping is safe.
-                self._index = LookupIndex(entity_records(self._store))
+                self._index = self._load_or_build()
                 self._subclasses = {}
                 self._generation = generation
             return self._index
+
+    def _load_or_build(self) -> LookupIndex:
+        if self._files is None:
+            return LookupIndex(entity_records(self._store))
+        state = self._files.state()
+        index = self._files.load("lookup", LookupIndex)
+        if index is None:
+            index = LookupIndex(entity_records(self._store))
+            self._files.save("lookup", index, state)
+        return index
 
     def search(self, query: str, *, limit: int, offset: int = 0, lang: str | None = None,
                type_: str | None = None) -> SearchResult:

@@ -10,6 +10,8 @@ from __future__ import annotations
 import asyncio
 import errno
 import logging
+import os
+import secrets
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -193,6 +195,7 @@ class GraphStore:
         self._before_listeners: list[Callable[[], None]] = []
         self._count: tuple[int, int] | None = None
         self._graphs: tuple[int, tuple[str, ...]] | None = None
+        self._state_id: str | None = None
         #: Opened beside another process that holds the store for writing (`Settings.read_only`):
         #: this process sees the store as it was when opened, and refuses writes.
         self.read_only = False
@@ -209,25 +212,28 @@ class GraphStore:
                               settings=settings)
             graph_store._handle.writable = False
             graph_store.read_only = True
+            graph_store._read_state()
         else:
             settings.data_dir.mkdir(parents=True, exist_ok=True)
             store, writable = _open_at_start(str(settings.data_dir))
             graph_store = cls(store, location=settings.data_dir, settings=settings)
             graph_store._handle.writable = writable
+            graph_store._read_state()
         if graph_store.is_empty() and graph_store._handle.writable:
             graph_store.load_bundled(settings)
         return graph_store
 
     @classmethod
-    def open_replica(cls, settings: Settings, state: Path) -> GraphStore:
+    def open_replica(cls, settings: Settings, state: Path, state_id: str | None = None) -> GraphStore:
         """A read-only store over a published checkpoint of the leader's (kg.store.replicas), which
-        `switch_to` moves on to the next one."""
+        `switch_to` moves on to the next one; `state_id` is the leader's id of that state."""
         graph_store = cls(_open_reader(state), location=state, settings=settings)
         graph_store._handle.writable = False
         graph_store.read_only = True
+        graph_store._state_id = state_id
         return graph_store
 
-    def switch_to(self, state: Path) -> None:
+    def switch_to(self, state: Path, state_id: str | None = None) -> None:
         """Answer from another checkpoint from now on, as after a write: the generation moves, the
         listeners hear it (caches empty, query workers of the old state are replaced). Reads in
         flight finish on the old handle. Raises the open's KGError, and then nothing changed."""
@@ -238,6 +244,7 @@ class GraphStore:
             with self._handle._cond:
                 self._handle.store = opened
             self.location = state
+        self._state_id = state_id
 
     @classmethod
     def in_memory(cls, settings: Settings | None = None) -> GraphStore:
@@ -449,12 +456,56 @@ class GraphStore:
         with self._write_lock:
             for listener in self._before_listeners:
                 listener()
+            previous = self._state_id
+            self._set_state(None)  # a write under way: no index file matches a half-known state
             try:
                 yield
                 self._generation += 1
+                self._set_state(secrets.token_hex(12))
+            except BaseException:
+                self._set_state(previous)  # writes are atomic: a failed one changed nothing
+                raise
             finally:
                 for listener in self._listeners:
                     listener()
+
+    # -- the state's identity across restarts ----------------------------------------------------
+
+    @property
+    def state_id(self) -> str | None:
+        """An id of the store's content that survives restarts (None for an in-memory store, or while
+        a write is under way): what persisted indexes are keyed by (kg.store.index_files). It changes
+        with every write, and is kept in a file beside the store."""
+        return self._state_id
+
+    def _state_file(self) -> Path | None:
+        if self.location is None or self.read_only:
+            return None
+        return self.location.parent / f".{self.location.name}.state"
+
+    def _set_state(self, state: str | None) -> None:
+        if self.location is None:
+            return  # in memory: nothing survives a restart, so nothing is keyed by a state
+        self._state_id = state
+        path = self._state_file()
+        if path is None:
+            return
+        temporary = path.with_name(f"{path.name}.{os.getpid()}")
+        temporary.write_text(state or _WRITING, encoding="ascii")
+        os.replace(temporary, path)  # atomic: a reader sees the old state or the new one
+
+    def _read_state(self) -> None:
+        """At open: the state id the file beside the store names, or a new one (forgetting any index
+        files) when there is none or a write was cut short."""
+        path = self.location.parent / f".{self.location.name}.state" if self.location else None
+        try:
+            found = path.read_text(encoding="ascii").strip() if path is not None else None
+        except OSError:
+            found = None
+        if found and found != _WRITING and found.isalnum():
+            self._state_id = found
+        elif not self.read_only and self.location is not None:
+            self._set_state(secrets.token_hex(12))
 
     def _parse(self, *, data: bytes | None = None, path: Path | None = None, fmt: str,
                graph: str | None, name: str, timeout: float | None) -> bytes:
@@ -647,6 +698,15 @@ class GraphStore:
         self.stop_workers()
         self.flush()
 
+    def release(self) -> None:
+        """Close, and let go of the engine's files (RocksDB's lock), so that this process (or another)
+        can open the same store again; every later use raises QueryFailedError."""
+        self.close()
+        with self._handle._cond:
+            self._handle.store = None
+            self._handle.failure = QueryFailedError("The store was released.")
+            self._handle._cond.notify_all()
+
     def checkpoint(self, path: Path) -> None:
         """A consistent copy of the on-disk store at `path`, made of hard links (milliseconds), for
         readers in other processes; raises InsufficientStorageError or QueryFailedError."""
@@ -683,6 +743,10 @@ class StoreNotFoundError(KGError):
 
     code = "store_not_found"
     status = 503
+
+
+#: What the state file says while a write is under way.
+_WRITING = "writing"
 
 
 def _is_candidate(graph: object) -> bool:

@@ -60,6 +60,12 @@ class Engine(Protocol):
         """A counter bumped by every write: caches compare it to know they are stale."""
         ...
 
+    @property
+    def state_id(self) -> str | None:
+        """An id of the store's content that survives restarts, or None when there is none (in
+        memory, a write under way, an engine written by others): persisted indexes are keyed by it."""
+        ...
+
     def __len__(self) -> int: ...
 
     def is_empty(self) -> bool:

@@ -179,6 +179,11 @@ class RemoteStore:
     # -- the generation ---------------------------------------------------------------------------
 
     @property
+    def state_id(self) -> None:
+        """None: the engine may be written past this service, so no index is kept across restarts."""
+        return None
+
+    @property
     def generation(self) -> int:
         """The engine's write counter, read at most every GENERATION_TTL seconds (a read that fails
         keeps the last value: the next one tries again)."""

@@ -51,13 +51,15 @@ class Published:
 
     serial: int
     path: Path
+    state_id: str | None = None  # the leader's `GraphStore.state_id` of this state
 
 
 def read_published(root: Path) -> Published | None:
     """The state last published under `root`, or None when none is (yet)."""
     try:
         found = json.loads((root / CURRENT).read_text(encoding="utf-8"))
-        return Published(int(found["serial"]), Path(found["path"]))
+        state = found.get("state")
+        return Published(int(found["serial"]), Path(found["path"]), state if isinstance(state, str) else None)
     except (OSError, ValueError, KeyError, TypeError):
         return None
 
@@ -91,7 +93,9 @@ class Publisher:
             path = self.root / f"state-{serial}"
             self._store.checkpoint(path)
             temporary = self.root / f".{CURRENT}.{os.getpid()}"
-            temporary.write_text(json.dumps({"serial": serial, "path": str(path)}), encoding="utf-8")
+            state = self._store.state_id
+            temporary.write_text(json.dumps({"serial": serial, "path": str(path), "state": state}),
+                                 encoding="utf-8")
             previous = read_published(self.root)
             os.replace(temporary, self.root / CURRENT)  # atomic: readers see the old file or the new
             now = time.monotonic()
@@ -104,7 +108,7 @@ class Publisher:
                 else:
                     kept.append((replaced_at, old))
             self._older = kept
-            return Published(serial, path)
+            return Published(serial, path, state)
 
 
 class Follower:
@@ -148,7 +152,7 @@ class Follower:
                 self._seen = stamp
                 return False
             try:
-                self._store.switch_to(published.path)
+                self._store.switch_to(published.path, published.state_id)
             except KGError:
                 log.exception("cannot open the published state %s; answering from the previous one",
                               published.path)

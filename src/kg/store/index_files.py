@@ -1,0 +1,81 @@
+"""Indexes built from one state of the store, kept beside it, so a restart loads instead of rebuilding.
+
+The lookup index, the evidence index and the relation graph take most of a minute to build at a million
+triples and seconds to load from a file (docs/engine-notes.md §4.6). Each is saved, after it was built,
+under the store's `state_id` (which every write changes and which survives restarts, kg.store.embedded)
+and loaded at the next start when the state is still the same. A file that does not match the state,
+cannot be read or holds something else is ignored (and the index rebuilt); only the latest state's
+files are kept.
+
+The files are pickles written by this service into its own data directory, next to the store files:
+whoever can write there can change the store itself, so reading them trusts nothing more than the store
+already does. Pickle is the format because the indexes are plain Python structures, and its load of the
+largest (150 MB at 1M triples) is a few seconds.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import pickle
+import shutil
+import threading
+from pathlib import Path
+from typing import TypeVar
+
+from kg.store.engine import Engine
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+class IndexFiles:
+    """Index files of `store` under `root/<state id>/<name>.pickle`."""
+
+    def __init__(self, root: Path, store: Engine) -> None:
+        self.root = root
+        self._store = store
+        self._lock = threading.Lock()
+
+    def state(self) -> str | None:
+        """The state an index built now would belong to (read it before building)."""
+        return self._store.state_id
+
+    def load(self, name: str, kind: type[T]) -> T | None:
+        """The index `name` of the store's current state, if a file holds one of type `kind`."""
+        state = self._store.state_id
+        if state is None:
+            return None
+        path = self.root / state / f"{name}.pickle"
+        try:
+            with path.open("rb") as file:
+                found = pickle.load(file)  # noqa: S301 - our own file, beside our own store (docstring)
+        except FileNotFoundError:
+            return None
+        except Exception:  # a file cut short or of another version: rebuild rather than fail
+            log.warning("ignoring the index file %s (unreadable); rebuilding it", path, exc_info=True)
+            return None
+        if not isinstance(found, kind) or self._store.state_id != state:
+            return None
+        return found
+
+    def save(self, name: str, index: object, state: str | None) -> None:
+        """Keep `index`, built from state `state`, unless the store has moved on since; drop the files
+        of other states. A failure (full disk) is logged: the index is only not kept."""
+        if state is None or self._store.state_id != state:
+            return
+        with self._lock:
+            directory = self.root / state
+            temporary = directory / f".{name}.{os.getpid()}.tmp"
+            try:
+                directory.mkdir(parents=True, exist_ok=True)
+                with temporary.open("wb") as file:
+                    pickle.dump(index, file, protocol=pickle.HIGHEST_PROTOCOL)
+                os.replace(temporary, directory / f"{name}.pickle")
+            except (OSError, pickle.PicklingError, TypeError, AttributeError):
+                log.warning("could not keep the %s index on disk", name, exc_info=True)
+                temporary.unlink(missing_ok=True)
+                return
+            for other in self.root.iterdir():
+                if other.name != state and other.is_dir():
+                    shutil.rmtree(other, ignore_errors=True)
