@@ -15,6 +15,7 @@ largest (150 MB at 1M triples) is a few seconds.
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import pickle
@@ -47,6 +48,10 @@ class IndexFiles:
         if state is None:
             return None
         path = self.root / state / f"{name}.pickle"
+        # The cyclic collector would walk the growing heap again and again while millions of objects
+        # are made (a load of seconds took several times longer with it on): off for the load.
+        collecting = gc.isenabled()
+        gc.disable()
         try:
             with path.open("rb") as file:
                 found = pickle.load(file)  # noqa: S301 - our own file, beside our own store (docstring)
@@ -55,6 +60,9 @@ class IndexFiles:
         except Exception:  # a file cut short or of another version: rebuild rather than fail
             log.warning("ignoring the index file %s (unreadable); rebuilding it", path, exc_info=True)
             return None
+        finally:
+            if collecting:
+                gc.enable()
         if not isinstance(found, kind) or self._store.state_id != state:
             return None
         return found

@@ -1,0 +1,96 @@
+"""Start and restart of `kg serve` over one on-disk store: seconds until ready, and memory per process.
+
+The first start builds the lookup index, the evidence index and the relation graph and keeps them
+beside the store (KG_PERSIST_INDEXES); a restart of the same state loads them. Printed: seconds from
+the process's start until `/health` says `ready: true` (20 answers in a row, on new connections, so
+every server process of `--workers N` is counted), and the unique memory (USS: what the process alone
+holds) of each server process and of the query workers under it.
+
+    .venv/bin/python bench/bench_restart.py --size 1m --workers 1
+    .venv/bin/python bench/bench_restart.py --store /tmp/m1/store --workers 2   # an existing store
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from contextlib import ExitStack
+from pathlib import Path
+
+import httpx
+import psutil
+
+import peers
+from kg.synth import entities_for_triples, write_file
+
+SIZES = {"10k": 10_000, "100k": 100_000, "1m": 1_000_000}
+
+
+def ready_after(base_url: str, started: float, timeout: float = 900.0) -> float:
+    streak = 0
+    while time.monotonic() - started < timeout:
+        try:
+            ready = httpx.get(f"{base_url}/health", timeout=5).json().get("ready")
+        except (httpx.HTTPError, ValueError):
+            ready = False
+        streak = streak + 1 if ready else 0
+        if streak >= 20:
+            return time.monotonic() - started
+        time.sleep(0.02 if ready else 0.1)
+    raise RuntimeError(f"not ready after {timeout} s")
+
+
+def memory(pid: int) -> dict[str, float]:
+    """USS in MB of each server process (the parent's children with --workers > 1) and their workers."""
+    root = psutil.Process(pid)
+    found: dict[str, float] = {}
+    for proc in [root, *root.children(recursive=True)]:
+        try:
+            uss = proc.memory_full_info().uss / 2**20
+            found[f"{proc.pid} {' '.join(proc.cmdline()[1:4])[:60]}"] = round(uss, 1)
+        except psutil.Error:
+            continue
+    return found
+
+
+def run_once(kg_dir: Path, workers: int, work: Path, label: str) -> tuple[float, dict[str, float]]:
+    with ExitStack() as stack:
+        cmd, port, env = peers.kg_server(kg_dir, workers=workers)
+        started = time.monotonic()
+        kg = stack.enter_context(peers.serve(f"kg-{label}", cmd, port=port, query_path="/sparql",
+                                             log=work / f"serve-{label}.log", ready_path="/health",
+                                             ready_timeout=900, env=env))
+        seconds = ready_after(kg.base_url, started)
+        time.sleep(1.0)  # let the warm-up's last allocations settle
+        return seconds, memory(kg.pid)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--size", choices=sorted(SIZES), default="100k")
+    parser.add_argument("--store", type=Path, help="an existing store directory (no data generated)")
+    parser.add_argument("--workers", type=int, default=1)
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="kg-bench-restart-") as tmp:
+        work = Path(tmp)
+        kg_dir = args.store
+        if kg_dir is None:
+            data = work / "synth.nq"
+            write_file(data, entities=entities_for_triples(SIZES[args.size]), seed=3)
+            kg_dir = work / "kg"
+            loaded, _ = peers.load_kg(data, kg_dir, log=work / "load.log", timeout=900)
+            if loaded.returncode != 0:
+                print(f"load failed: {loaded.output_tail}", file=sys.stderr)
+                return 1
+        for label in ("first start", "restart"):
+            seconds, uss = run_once(kg_dir, args.workers, work, label.replace(" ", "-"))
+            print(f"{label}: ready after {seconds:.1f} s (workers={args.workers})", flush=True)
+            for name, mb in uss.items():
+                print(f"    USS {mb:8.1f} MB  {name}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
