@@ -51,7 +51,7 @@ def test_tokens_file_skips_comments_and_blank_lines_and_adds_to_the_variable(tmp
     path = tmp_path / "tokens"
     path.write_text(f"# writers of the curation team\n\n{ABC_DIGEST}  # alice\n   \n"
                     f"{token_digest(OTHER)}\n", encoding="utf-8")
-    assert load_digests(path) == (ABC_DIGEST, token_digest(OTHER))
+    assert load_digests(path) == ((ABC_DIGEST, None), (token_digest(OTHER), None))
     settings = Settings(write_tokens=token_digest(TOKEN), write_tokens_file=path)
     assert WriteTokens.from_settings(settings).digests == (
         token_digest(TOKEN), ABC_DIGEST, token_digest(OTHER))
@@ -147,3 +147,18 @@ def test_kg_token_digest_prints_the_digest_of_a_given_token(capsys: pytest.Captu
     monkeypatch.setattr("sys.stdin", io.StringIO("abc\n"))
     assert main(["token", "--digest", "-"]) == 0
     assert capsys.readouterr().out == ABC_DIGEST + "\n"
+
+
+def test_a_token_may_be_named_and_the_name_is_kept_with_its_digest(tmp_path: Path) -> None:
+    path = tmp_path / "tokens"
+    path.write_text(f"curator.li={token_digest(OTHER)}\n", encoding="utf-8")
+    tokens = WriteTokens.from_settings(Settings(write_tokens=f"alice@lab={ABC_DIGEST},{token_digest(TOKEN)}",
+                                                write_tokens_file=path))
+    assert tokens.digests == (ABC_DIGEST, token_digest(TOKEN), token_digest(OTHER))
+    assert tokens.name_of(ABC_DIGEST) == "alice@lab" and tokens.name_of(token_digest(OTHER)) == "curator.li"
+    assert tokens.name_of(token_digest(TOKEN)) is None
+
+
+def test_a_bad_token_name_is_a_config_error() -> None:
+    with pytest.raises(ConfigError, match="name before '='"):
+        WriteTokens.from_settings(Settings(write_tokens=f"two words={ABC_DIGEST}"))

@@ -131,3 +131,24 @@ def test_bad_ids_and_conflicts_answer_in_the_error_shape_and_change_nothing(api:
     error(api.post("/review/merge", json={"candidate": "ndrc", "into": "most"}, headers=AUTH),
           409, "review_conflict")
     assert api.get("/review").json() == before
+
+
+def test_new_candidates_are_typed_and_named_from_their_candidate_graph(api: TestClient) -> None:
+    # The default graph leaves candidate graphs out: a new candidate's type and labels are read there.
+    centre = api.get(f"/review/{CENTRE}").json()
+    assert centre["types"] == ["ikg:NationalScienceCenter"] and centre["label_zh"] == "合肥综合性国家科学中心"
+    named = {s["subject"]["id"]: s["subject"]["label"] for s in centre["statements"]}
+    assert named == {CENTRE: "合肥综合性国家科学中心", OFFICE: "合肥科创办", "ndrc": "国家发展和改革委员会"}
+
+
+def test_a_named_token_signs_the_review_record_with_its_name() -> None:
+    with _client(allow_updates=True, write_tokens=f"curator.li={token_digest(TOKEN)}") as named:
+        done = named.post("/review/reject", json={"candidates": ["合肥科创办"]}, headers=AUTH)
+        assert done.status_code == 200, done.text
+        record = named.get("/sparql", params={"query": (
+            f"SELECT ?who WHERE {{ GRAPH <{candidate_graph(KEY)}> {{ ?a "
+            "<http://www.w3.org/ns/prov#wasAssociatedWith> ?who } }")},
+            headers={"Accept": "application/sparql-results+json"})
+        assert record.status_code == 200, record.text
+        who = {b["who"]["value"] for b in record.json()["results"]["bindings"]}
+        assert who == {"urn:innokg:agent:curator.li"}

@@ -20,6 +20,8 @@ if TYPE_CHECKING:
     from kg.config import Settings
 
 _DIGEST = re.compile(r"[0-9a-f]{64}")
+#: The name a token's holder may be given in the configuration (`NAME=DIGEST`), recorded with review actions.
+_NAME = re.compile(r"[A-Za-z0-9._@-]{1,64}")
 # RFC 6750, section 3 (a challenge, not a secret):
 _INVALID_TOKEN_CHALLENGE = 'Bearer realm="innokg", error="invalid_token"'  # noqa: S105
 
@@ -36,6 +38,16 @@ def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
+def _named_digest(text: str, where: str) -> tuple[str, str | None]:
+    """An entry `DIGEST` or `NAME=DIGEST` as (digest, name); raises ConfigError."""
+    name, equals, rest = text.strip().partition("=")
+    if not equals:
+        return _to_digest(text, where), None
+    if not _NAME.fullmatch(name.strip()):
+        raise ConfigError(f"{where}: the name before '=' must be 1 to 64 of A-Z a-z 0-9 . _ @ -.")
+    return _to_digest(rest, where), name.strip()
+
+
 def _to_digest(text: str, where: str) -> str:
     """`text` as a lower-case hex digest; raises ConfigError (without echoing `text`, maybe a token)."""
     digest = text.strip().lower()
@@ -47,8 +59,9 @@ def _to_digest(text: str, where: str) -> str:
     return digest
 
 
-def load_digests(path: Path) -> tuple[str, ...]:
-    """The digests of a tokens file (one a line, '#' comments); raises ConfigError."""
+def load_digests(path: Path) -> tuple[tuple[str, str | None], ...]:
+    """The (digest, holder's name) of a tokens file (one `DIGEST` or `NAME=DIGEST` a line, '#'
+    comments); raises ConfigError."""
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
@@ -56,7 +69,7 @@ def load_digests(path: Path) -> tuple[str, ...]:
         raise ConfigError(f"KG_WRITE_TOKENS_FILE cannot be read ({reason}); fix the path or "
                           "its permissions.") from exc
     lines = (line.partition("#")[0].strip() for line in text.splitlines())
-    return tuple(_to_digest(line, f"KG_WRITE_TOKENS_FILE line {number}")
+    return tuple(_named_digest(line, f"KG_WRITE_TOKENS_FILE line {number}")
                  for number, line in enumerate(lines, 1) if line)
 
 
@@ -69,19 +82,25 @@ def _bearer_token(authorization: str | None) -> str | None:
 
 @dataclass(frozen=True)
 class WriteTokens:
-    """The digests of the tokens allowed to write."""
+    """The digests of the tokens allowed to write, and the names their holders were given."""
 
     digests: tuple[str, ...] = ()
+    names: tuple[tuple[str, str], ...] = ()  # (digest, name) of the named ones
+
+    def name_of(self, digest: str) -> str | None:
+        """The name configured for the token of this digest (`NAME=DIGEST`), if any."""
+        return dict(self.names).get(digest)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> WriteTokens:
         """KG_WRITE_TOKENS plus KG_WRITE_TOKENS_FILE; raises ConfigError on a bad file or digest."""
         entries = [entry for entry in settings.write_tokens.split(",") if entry.strip()]
-        digests = [_to_digest(entry, f"KG_WRITE_TOKENS entry {number}")
-                   for number, entry in enumerate(entries, 1)]
+        found = [_named_digest(entry, f"KG_WRITE_TOKENS entry {number}")
+                 for number, entry in enumerate(entries, 1)]
         if settings.write_tokens_file is not None:
-            digests.extend(load_digests(settings.write_tokens_file))
-        return cls(tuple(dict.fromkeys(digests)))
+            found.extend(load_digests(settings.write_tokens_file))
+        digests = tuple(dict.fromkeys(digest for digest, _ in found))
+        return cls(digests, tuple((digest, name) for digest, name in found if name is not None))
 
     def check(self, authorization: str | None) -> None:
         """Return when `authorization` is `Bearer <token>` with an allowed token; raises UnauthorizedError."""

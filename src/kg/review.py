@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from urllib.parse import quote
 
-from kg.entities import find_names
+from kg.entities import Name, find_names
 from kg.errors import BadRequestError, KGError, NotFoundError
 from kg.namespaces import DCTERMS, EV, GRAPH, ID, IKG, OA, OWL, PROV, RDF, RDFS, SKOS, XSD, to_curie
 from kg.naming import entity_id, read_reference, term_iri
@@ -119,9 +119,12 @@ class Agent:
     label: str
 
     @classmethod
-    def for_token(cls, digest: str) -> Agent:
-        """The holder of the write token of this SHA-256 digest (named by its first 12 hex digits:
-        the digest of a secret, never the secret)."""
+    def for_token(cls, digest: str, name: str | None = None) -> Agent:
+        """The holder of the write token of this SHA-256 digest: by the name the configuration gives
+        it (`NAME=DIGEST` in KG_WRITE_TOKENS), else by the digest's first 12 hex digits (the digest
+        of a secret, never the secret)."""
+        if name is not None:
+            return cls(f"urn:innokg:agent:{quote(name, safe='')}", name)
         return cls(f"urn:innokg:agent:token-{digest[:12]}", f"write token {digest[:12]}")
 
     @classmethod
@@ -549,8 +552,10 @@ class Review:
         found, form = read_reference(reference)
         if form == "name":
             label = literal(reference.strip()).to_ntriples()
+            # A new candidate's labels are in its candidate graph only, outside the default graph.
             query = (f"SELECT DISTINCT ?g ?e WHERE {{ GRAPH ?g {{ ?e <{_STATUS}> ?s }} "
-                     f"?e <{_PREF}>|<{_ALT}> ?l FILTER(STR(?l) = {label}) }}")
+                     f"{{ ?e <{_PREF}>|<{_ALT}> ?l }} UNION {{ GRAPH ?g {{ ?e <{_PREF}>|<{_ALT}> ?l }} }} "
+                     f"FILTER(STR(?l) = {label}) }}")
         elif found is None:
             raise BadRequestError(f"{reference!r} is not an id, CURIE or IRI of a candidate.")
         else:
@@ -575,18 +580,18 @@ class Review:
     def _candidate(self, graph: _Graph, entity: str) -> Candidate:
         replaced = graph.replaced_by(entity)
         status = "merged" if replaced else (graph.status(entity) or "pending")
-        types = tuple(sorted({o.value for _, _, o in self._store.triples(iri(entity), iri(_TYPE))}))
+        types = tuple(sorted({o.value for o in self._stated(graph, entity, _TYPE)}))
         statements = self._statements(graph, entity)
-        names = find_names(self._store, {entity} | {t.value for s in statements
-                                                    for t in (s.subject, s.obj) if t.is_iri})
-        alt = sorted({o.value for _, _, o in self._store.triples(iri(entity), iri(_ALT))})
+        names = _with_own_labels(graph, find_names(self._store, {entity} | {
+            t.value for s in statements for t in (s.subject, s.obj) if t.is_iri}))
+        alt = sorted({o.value for o in self._stated(graph, entity, _ALT)})
         link = graph.value(entity, str(IKG.linkConfidence))
         by = graph.value(entity, str(IKG.linkedBy))
         own = [s.confidence for s in statements
                if s.subject.value == entity and s.predicate == _TYPE and s.confidence is not None]
         every = [s.confidence for s in statements if s.confidence is not None]
         name = names[entity]
-        titles = {o.lang: o.value for _, _, o in self._store.triples(iri(entity), iri(str(DCTERMS.title)))}
+        titles = {o.lang: o.value for o in self._stated(graph, entity, str(DCTERMS.title))}
         return Candidate(
             iri=entity, key=graph.key, status=status, types=types,
             label_zh=name.label_zh or titles.get("zh"), label_en=name.label_en or titles.get("en"),
@@ -594,6 +599,13 @@ class Review:
             link_confidence=_number(link), confidence=max(own or every) if own or every else None,
             replaced_by=replaced, statements=tuple(statements),
             labels={i: (n.label_zh, n.label_en) for i, n in names.items()})
+
+    def _stated(self, graph: _Graph, entity: str, predicate: str) -> list[Term]:
+        """The values of `predicate` for `entity` in the default graph (curated) and in its candidate
+        graph, which the default graph leaves out (kg.store's default_graphs): a new candidate's type
+        and labels are there only."""
+        curated = [o for _, _, o in self._store.triples(iri(entity), iri(predicate))]
+        return curated + graph.values(entity, predicate)
 
     def _statements(self, graph: _Graph, entity: str) -> list[CitedStatement]:
         """The cited statements `entity` is subject or object of: pending ones in the candidate graph,
@@ -883,6 +895,18 @@ class Review:
                 inserts.setdefault(candidate_graph(key), set()).update(triples)
         _write(self._store, deletes, inserts)
         return ReviewResult(action, tuple(changed), tuple(unchanged), moved, activity)
+
+
+def _with_own_labels(graph: _Graph, names: dict[str, Name]) -> dict[str, Name]:
+    """`names` (read from the default graph) with the preferred labels only the candidate graph states
+    filled in where the default graph has none."""
+    filled = {}
+    for node, name in names.items():
+        own: dict[str, str] = {}
+        for label in sorted(graph.values(node, _PREF)):  # the first of a language, as _Graph.value
+            own.setdefault((label.lang or "")[:2], label.value)
+        filled[node] = Name(node, name.label_zh or own.get("zh"), name.label_en or own.get("en"))
+    return filled
 
 
 def _movable(graph: _Graph, accepting: set[str]) -> set[Triple]:

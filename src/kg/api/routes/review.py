@@ -157,7 +157,8 @@ async def _authorize(request: Request, services: ServicesDep) -> Agent:
         raise ForbiddenError("Review writes are switched off on this service (set KG_ALLOW_UPDATES=true).")
     require_write_token(request, services)
     _, _, token = (request.headers.get("authorization") or "").strip().partition(" ")
-    return Agent.for_token(token_digest(token.strip()))
+    digest = token_digest(token.strip())
+    return Agent.for_token(digest, services.write_tokens.name_of(digest))
 
 
 AgentDep = Annotated[Agent, Depends(_authorize)]
