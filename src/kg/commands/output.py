@@ -16,6 +16,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from kg.quotes import display_quote
+
 if TYPE_CHECKING:
     from kg.graphview import Node
 
@@ -98,3 +100,10 @@ def name(node: Node, lang: str) -> str:
     """The node's preferred label in `lang` ("zh" or "en"), else in the other language, else its id."""
     first, second = (node.label_zh, node.label_en) if lang == "zh" else (node.label_en, node.label_zh)
     return first or second or node.id
+
+
+def quoted(text: str | None) -> str:
+    """A quote on one line of a table: the display form (kg.quotes.display_quote: no stray spaces
+    between Han characters), its remaining line breaks and runs of spaces folded; JSON and CSV keep
+    the exact text, whose offsets the span counts."""
+    return " ".join(display_quote(text or "").split())

@@ -8,7 +8,7 @@ from dataclasses import replace
 
 from kg.commands import COMMANDS, Subparsers
 from kg.commands.common import add_store_options, services_from
-from kg.commands.output import Rows, add_format_option, emit, name
+from kg.commands.output import Rows, add_format_option, emit, name, quoted
 from kg.graphview import PropertyFilter, TypeFilter
 from kg.naming import term_iris
 from kg.paths import DEFAULT_MAX_HOPS, Hop, Path, PathQuery, PathResult
@@ -83,7 +83,7 @@ def describe_hop(hop: Hop, lang: str) -> str:
     if hop.dates:
         line += f"  ({', '.join(hop.dates)})"
     for citation in hop.citations:
-        quote = f" “{citation.text}”" if citation.text else ""
+        quote = f" “{quoted(citation.text)}”" if citation.text else ""
         line += f"\n      [{citation.section or '?'} {citation.start}–{citation.end}]{quote}"
     return line
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from kg.commands import COMMANDS, Subparsers
 from kg.commands.common import add_store_options, services_from
-from kg.commands.output import Rows, add_format_option, emit, fit, format_table
+from kg.commands.output import Rows, add_format_option, emit, fit, format_table, quoted
 
 
 def register(subparsers: Subparsers) -> None:
@@ -138,7 +138,7 @@ def _print_candidate(candidate: dict[str, Any]) -> None:
         print(f"- {fit(_term(s['subject']), 30)} {s['predicate']} {fit(_term(s['object']), 30)}"
               f"  [{where}, {state}, confidence {s['confidence']}]")
         if s["quote"]:
-            print(f"    “{' '.join(str(s['quote']).split())}”")
+            print(f"    “{quoted(str(s['quote']))}”")
 
 
 def _result_rows(done: dict[str, Any]) -> Rows:

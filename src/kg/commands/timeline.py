@@ -7,6 +7,7 @@ import argparse
 from kg.commands import COMMANDS, Subparsers
 from kg.commands.common import add_store_options, services_from
 from kg.commands.output import Rows, add_format_option, emit, name
+from kg.commands.output import quoted as one_line_quote
 from kg.errors import BadRequestError
 from kg.provenance import Citation
 from kg.timeline import Timeline, TimelineEvent, check_date, timeline
@@ -75,7 +76,7 @@ def print_timeline(result: Timeline, lang: str) -> None:
             print(f"            with: {', '.join(names)}")
         quoted = max((c for c in item.citations if c.text), key=lambda c: len(c.text or ""), default=None)
         if quoted:
-            print(f"            [{span(quoted)}] “{' '.join((quoted.text or '').split())}”")
+            print(f"            [{span(quoted)}] “{one_line_quote(quoted.text)}”")
     about = f" of {name(result.entity.node, lang)}" if result.entity else ""
     more = f"; the first {len(result.events)} shown (--limit)" if result.truncated else ""
     print(f"{result.total} event(s){about}{more}")
