@@ -268,7 +268,7 @@ def test_header_fits_in_english_and_every_page_is_reachable(live_server: str, wi
     for name in ("brand", "search", "lang"):
         box = closed["controls"][name]
         assert box["shown"] and box["left"] >= 0 and box["right"] <= width, f"{name} is off the screen: {box}"
-    routes = ["#/browse", "#/path", "#/timeline", "#/sparql", "#/analytics", "/docs"]
+    routes = ["#/browse", "#/path", "#/timeline", "#/sparql", "#/analytics", "#/review", "/docs"]
     assert [link["href"] for link in closed["nav_links"]] == routes
     if width <= 980:
         menu = closed["controls"]["menu"]

@@ -1,5 +1,5 @@
 // The single page: hash routing (#/entity/<id>, #/browse, #/path, #/timeline, #/sparql, #/analytics,
-// #/evidence/<id>), the search box with suggestions, the menu on narrow screens, and the zh/en choice,
+// #/review, #/evidence/<id>), the search box with suggestions, the menu on narrow screens, and the zh/en choice,
 // which the URL keeps (#/entity/ndrc?lang=en) so a shared link opens in the same language.
 import { autocomplete, entitySuggestions } from "./autocomplete.js";
 import { fill, h } from "./dom.js";
@@ -12,11 +12,12 @@ import { entity } from "./views/entity.js";
 import { evidence } from "./views/evidence.js";
 import { home } from "./views/home.js";
 import { paths } from "./views/paths.js";
+import { review } from "./views/review.js";
 import { sparql } from "./views/sparql.js";
 import { timeline } from "./views/timeline.js";
 
 const view = document.getElementById("view");
-const VIEWS = { browse, path: paths, timeline, sparql, analytics };
+const VIEWS = { browse, path: paths, timeline, sparql, analytics, review };
 let current = null;  // what the view returned: { destroy, relabel } or nothing
 
 function parseHash() {
