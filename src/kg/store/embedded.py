@@ -8,6 +8,7 @@ client's update or upload in a sandboxed process of its own (kg.store.sandboxed)
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import errno
 import logging
 import os
@@ -491,8 +492,18 @@ class GraphStore:
         if path is None:
             return
         temporary = path.with_name(f"{path.name}.{os.getpid()}")
-        temporary.write_text(state or _WRITING, encoding="ascii")
-        os.replace(temporary, path)  # atomic: a reader sees the old state or the new one
+        try:
+            temporary.write_text(state or _WRITING, encoding="ascii")
+            os.replace(temporary, path)  # atomic: a reader sees the old state or the new one
+        except OSError as exc:
+            # A full disk: no state is better than a wrong one (removing a file needs no space), and
+            # the write itself goes on to its own answer (507 when it cannot fit either).
+            log.warning("cannot record the store's state (%s); its indexes will be rebuilt at the "
+                        "next start", exc)
+            self._state_id = None
+            for leftover in (temporary, path):
+                with contextlib.suppress(OSError):
+                    leftover.unlink(missing_ok=True)
 
     def _read_state(self) -> None:
         """At open: the state id the file beside the store names, or a new one (forgetting any index
