@@ -8,18 +8,23 @@ places joined), then read the masthead, the recipients and the relations of each
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from kg.ingest.enumerations import Enumeration, find_enumerations
 from kg.ingest.facts import REPORT, Fact, Value
 from kg.ingest.mentions import (
     Entity,
     EntityGroups,
     Mention,
+    bare_group_mentions,
     find_mentions,
+    full_place,
     person_mentions,
     short_forms,
 )
+from kg.ingest.recommendations import advice_facts, counted_sets, find_advice
 from kg.ingest.relations import find_relations, masthead_facts
 from kg.ingest.sections import Section, find_sections
 from kg.ingest.text import MatchText, normalise_text
@@ -55,12 +60,23 @@ def _kept(mentions: list[Mention], text: str) -> list[Mention]:
     """Mentions less those nested in a longer one that are no names of their own."""
     kept = []
     for mention in mentions:
-        outer = [m for m in mentions if m.start <= mention.start and mention.end <= m.end and m != mention]
+        outer = [m for m in mentions if m.start <= mention.start and mention.end <= m.end and m != mention
+                 and m.kind != "ikg:RecommendationSet"]
         if outer and (mention.kind not in _NESTED_KINDS
                       or text.startswith(_NESTED_NOT_BEFORE, mention.end)):
             continue
         kept.append(mention)
     return kept
+
+
+def _with_lists(found: list[Mention], lists: list[Enumeration]) -> list[Mention]:
+    """The mentions with the names lists give: a list's item or group replaces every mention it
+    overlaps but holds (the list knows where its names start and end, 科技产业集群|四大平台)."""
+    listed = [m for e in lists for m in e.new] + [e.group for e in lists if e.group is not None]
+    kept = [m for m in found
+            if not any(m.start < n.end and n.start < m.end and not (n.start <= m.start and m.end < n.end)
+                       for n in listed)]
+    return sorted({*kept, *listed})
 
 
 def extract(original: str) -> Extraction:
@@ -71,26 +87,46 @@ def extract(original: str) -> Extraction:
     text = match.text
     result = Extraction(original, match, sections)
     entities = EntityGroups()
-    mentions = _kept(find_mentions(text), text)
+    lists = list(find_enumerations(text))
+    mentions = _kept(_with_lists([*find_mentions(text), *counted_sets(text)], lists), text)
     for named, short in short_forms(text, mentions):
         entities.alias_of[short.label] = entities.key_of(named.label)
         mentions.append(short)
+    mentions = _split_pairs(mentions)
+    mentions += bare_group_mentions(text, mentions)
     _merge_abbreviations(entities, mentions)
+    _resolve_local_bodies(entities, mentions)
     keys = {m: entities.add(m) for m in sorted(mentions)}
+    advice = find_advice(original, match, sections)
+    for part in advice:
+        # Not among the mentions relations read: a heading holds names of its own (设立…基金).
+        for mention in (part.set, *(item for item, _, _ in part.items)):
+            keys[mention] = entities.add(mention)
     facts: list[Fact] = []
     for post, body, person in person_mentions(text, mentions):
         facts += _post_facts(entities, post, body, person)
-    for key, entity in entities.by_key.items():
-        first = min(entity.mentions)
-        facts.append(Fact(key, "rdf:type", Value(entity.kind, "type"), first.start, first.end, 0.8))
-        for alias in sorted(entity.aliases):
-            where = next(m for m in entity.mentions if m.label == alias)
-            facts.append(Fact(key, "skos:altLabel", Value(alias, "@zh"), where.start, where.end, 0.8))
-    facts += find_relations(text, mentions, keys, entities.by_key)
+    facts += find_relations(text, mentions, keys, entities.by_key, lists)
+    for part in advice:
+        facts += advice_facts(text, part, keys, mentions)
     facts += masthead_facts(original, match, sections, entities)
+    facts += _types_and_aliases(entities, {f.subject for f in facts if f.predicate == "rdf:type"})
     result.entities = entities.by_key
     result.facts = sorted(set(facts))
     return result
+
+
+def _types_and_aliases(entities: EntityGroups, typed: set[str]) -> list[Fact]:
+    """The type (at its first mention) and the other names of every entity not typed yet (events
+    and values are typed where they are made; the masthead's bodies are made after the mentions)."""
+    facts = []
+    for key, entity in entities.by_key.items():
+        first = min(entity.mentions)
+        if key not in typed:
+            facts.append(Fact(key, "rdf:type", Value(entity.kind, "type"), first.start, first.end, 0.8))
+        for alias in sorted(entity.aliases):
+            where = next(m for m in entity.mentions if m.label == alias)
+            facts.append(Fact(key, "skos:altLabel", Value(alias, "@zh"), where.start, where.end, 0.8))
+    return facts
 
 
 def _line_ends(original: str, heading_ends: Iterable[int]) -> set[int]:
@@ -104,6 +140,48 @@ def _line_ends(original: str, heading_ends: Iterable[int]) -> set[int]:
                 start -= 1
             found.add(start)
     return found
+
+
+#: Party committees and governments named without their place (市委、市政府), and their full names
+#: once the place is known.
+_LOCAL_BODIES = {"市委": "{}市委", "市政府": "{}市人民政府", "市人民政府": "{}市人民政府",
+                 "省委": "{}省委", "省政府": "{}省人民政府", "省人民政府": "{}省人民政府"}
+_PLACED_GOVERNMENT = re.compile(r"(.{2,3}[市省])政府")
+_PAIRED = re.compile(r"([市省区])委\1政府")
+
+
+def _split_pairs(mentions: list[Mention]) -> list[Mention]:
+    """`市委市政府` (written without the 、) as the two bodies it names."""
+    found = []
+    for mention in mentions:
+        pair = _PAIRED.fullmatch(mention.label)
+        if pair is None or mention.kind != "ikg:GovernmentBody":
+            found.append(mention)
+            continue
+        middle = mention.start + 2
+        found += [Mention(mention.start, middle, mention.label[:2], mention.kind),
+                  Mention(middle, mention.end, mention.label[2:], mention.kind)]
+    return found
+
+
+def _resolve_local_bodies(entities: EntityGroups, mentions: list[Mention]) -> None:
+    """A 市委 or 市政府 without its place is the one of the city named last before it (上海市委、市政府:
+    上海市人民政府); X市政府 is X市人民政府. Names join as aliases of the full name."""
+    places = sorted((m for m in mentions if m.kind == "schema:AdministrativeArea"), key=lambda m: m.start)
+    for mention in sorted(mentions):
+        placed = _PLACED_GOVERNMENT.fullmatch(mention.label)
+        if placed is not None and mention.kind == "ikg:GovernmentBody":
+            entities.alias_of.setdefault(mention.label, placed.group(1) + "人民政府")
+            continue
+        pattern = _LOCAL_BODIES.get(mention.label)
+        if pattern is None or mention.label in entities.alias_of:
+            continue
+        level = mention.label[0]
+        before = [p for p in places if p.end <= mention.start
+                  and full_place(p.label).endswith(level) and len(p.label) >= 2]
+        if before:
+            place = full_place(before[-1].label)[:-1]
+            entities.alias_of[mention.label] = pattern.format(place)
 
 
 def _in_order(short: str, long: str) -> bool:

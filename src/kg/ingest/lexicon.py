@@ -32,6 +32,7 @@ HEADS: dict[str, str] = {
     "局": "ikg:GovernmentBody", "厅": "ikg:GovernmentBody", "部": "ikg:GovernmentBody",
     # places and areas
     "综合性国家科学中心": "ikg:NationalScienceCenter", "国家科学中心": "ikg:NationalScienceCenter",
+    "综合性科学中心": "ikg:NationalScienceCenter",
     "科学城": "ikg:InnovationArea", "科技城": "ikg:InnovationArea", "示范区": "ikg:InnovationArea",
     "开发区": "ikg:InnovationArea", "高新区": "ikg:InnovationArea", "自贸区": "ikg:InnovationArea",
     "园区": "ikg:InnovationArea", "产业园": "ikg:InnovationArea", "科创谷": "ikg:InnovationArea",
@@ -39,21 +40,38 @@ HEADS: dict[str, str] = {
     "新区": "schema:AdministrativeArea", "新城": "schema:AdministrativeArea",
     "展示中心": "ikg:Venue", "展览馆": "ikg:Venue", "展示馆": "ikg:Venue", "会展中心": "ikg:Venue",
     # things bodies make or run
-    "基金": "ikg:Fund", "平台": "ikg:Platform", "装置": "ikg:MajorScienceFacility",
+    "基金": "ikg:Fund", "资金": "ikg:Fund", "平台": "ikg:Platform", "装置": "ikg:MajorScienceFacility",
     "设施": "ikg:MajorScienceFacility", "光源": "ikg:MajorScienceFacility",
     "计划": "ikg:BigScienceProgramme", "工程": "ikg:BigScienceProgramme",
     "规划": "ikg:Plan", "方案": "ikg:Plan", "纲要": "ikg:Plan",
     "政策体系": "ikg:Policy", "体制": "ikg:Policy", "机制": "ikg:Policy",
+    "决策部署": "ikg:Directive", "讲话精神": "ikg:Directive", "指示精神": "ikg:Directive",
+    "指挥部": "ikg:CoordinationOffice",
 }
 
+#: What a name's lead (the name less its head) must not be alone: words that describe a kind of thing
+#: (高水平实验室, 专项基金, 配套设施, 大科学装置), not a name of one.
+GENERIC_LEADS = frozenset(" ".join((
+    "高水平 专项 配套 相关 大科学 重大科技基础 科技基础 重大 基础 共享 新型研发 研发 国际大科学 大",
+    "各类 一流 新型 科学 科研 创新 公共 服务 重点 国家重点 专业 综合 技术 科技 产业 领导 管理",
+    "科学设施 前沿 知名 国内外知名 国际知名",
+)).split())
+#: Kinds whose names GENERIC_LEADS applies to (a 科技部 or a 管理处 is a name, a 科技平台 is not).
+GENERIC_KINDS = frozenset({"ikg:Fund", "ikg:Platform", "ikg:MajorScienceFacility", "ikg:BigScienceProgramme",
+                           "ikg:ResearchOrganization", "ikg:Plan"})
+#: Heads of directives that grow over 的 and 关于 (习近平总书记关于深圳建设的重要指示精神).
+DIRECTIVE_HEADS = ("讲话精神", "指示精神")
+
 #: Heads that name nothing on their own or only after a name of at least this many characters.
-MIN_LEAD: dict[str, int] = {"国务院": 0, "办": 2, "处": 3, "部": 2, "局": 2, "厅": 2, "政府": 1, "委员会": 2,
+MIN_LEAD: dict[str, int] = {"国务院": 0, "省委": 0, "市委": 0, "区委": 0, "资金": 2, "办": 2, "处": 3,
+                            "部": 2, "局": 2, "厅": 2, "政府": 1,
+                            "委员会": 2,
                             "集团": 2, "公司": 2, "平台": 2, "设施": 2, "计划": 2, "工程": 2,
                             "体制": 2, "机制": 2, "规划": 2, "方案": 2, "大学": 2, "学院": 2, "新城": 2}
 #: Characters that, right after a head, show it is no head there (处长 is a post, 部署 a deployment).
 NOT_AFTER: dict[str, str] = {
     "处": "长理置在于", "部": "署分门长", "局": "长面势部", "厅": "长", "办": "公法理好成", "委": "员托",
-    "政府": "的引投采", "平台": "的上", "计划": "经单", "工程": "师", "规划": "展建", "集团": "化",
+    "政府": "的引投采", "平台": "的上", "计划": "经单", "工程": "师", "规划": "展建布", "集团": "化",
 }
 #: Characters that, right before a head, show it is part of a word (深处, 全部, 设计划…).
 NOT_BEFORE: dict[str, str] = {"处": "深到之各好难一两等相", "部": "全内外西东南北中局干总本",
@@ -71,7 +89,8 @@ BOUNDARY_WORDS = frozenset(" ".join((
     "参观 发布 发挥 召开 合作 同意 启动 因此 围绕 培育 完善 实施 建立 开展 引进 形成",
     "成立 打造 批准 批复 承担 担任 指导 按照 探索 推动 提出 支持 改为 明确 更名 服务",
     "构建 根据 正式 牵头 申报 申请 纳入 组团 组建 组织 考察 联合 获批 落实 要求 视察",
-    "设立 设置 调整 调研 负责 贯彻 通过 重点 重组 针对 更名为",
+    "设立 设置 调整 调研 负责 贯彻 通过 重点 重组 针对 更名为 建议",
+    "其中 发起 布局 搭建 借鉴 创建 考虑 考量 聚焦 印发 列入 承载 设在 对接 已 建成 建有 拥有",
 )).split())
 #: Words a name never starts with, trimmed off the left of a name found (a verb that reads as part of
 #: a name elsewhere: 建设 in 建设管理办公室, but not at the start of 建设张江综合性国家科学中心).

@@ -16,6 +16,9 @@ from dataclasses import dataclass, field
 
 from kg.ingest.lexicon import (
     BOUNDARY_WORDS,
+    DIRECTIVE_HEADS,
+    GENERIC_KINDS,
+    GENERIC_LEADS,
     HEADS,
     INDUSTRIES,
     LEADING_TRIM,
@@ -27,6 +30,7 @@ from kg.ingest.lexicon import (
     PROVINCES,
     SURNAMES,
 )
+from kg.ingest.segmentation import is_word
 from kg.ingest.text import is_cjk
 
 #: Longest name grown from a head, in characters.
@@ -36,7 +40,6 @@ _BOUNDARY_LONGEST = max(map(len, BOUNDARY_WORDS))
 _TITLE = re.compile(r"《([^《》\n]{2,60})》")
 _SHORT_FORM = re.compile(r"\(\s*(?:以下)?简称\s*[\"“”「『]?([^\"“”」』()]{1,20}?)[\"“”」』]?\s*\)")
 _PLACE = re.compile("(" + "|".join(sorted(PROVINCES, key=len, reverse=True)) + ")(省|市|自治区)?")
-_CITY = re.compile(r"([\u4e00-\u9fff]{2,3})(市)(?=[\u4e00-\u9fff])")
 _INDUSTRY = re.compile("|".join(sorted(map(re.escape, INDUSTRIES), key=len, reverse=True)))
 _POST = re.compile("|".join(sorted(map(re.escape, POST_TITLES), key=len, reverse=True)))
 #: Characters that may be part of a name besides CJK ideographs (Z箍缩设施, 5G, 街办(镇)).
@@ -99,12 +102,68 @@ def _name_char(char: str) -> bool:
     return is_cjk(char) or bool(_NAME_EXTRA.match(char))
 
 
-def grow_left(text: str, head_start: int, limit: int = 0) -> int:
-    """Where the name ending in the head at `head_start` starts: leftwards over name characters until
-    a boundary word, a mark or `limit`."""
+#: Quotation marks that may stand inside a name around a short word (国家"十四五"规划).
+_CLOSING_QUOTES = "\"”」』)"
+_OPENING_QUOTES = "\"“「『("
+#: Longest quoted word inside a name.
+_QUOTED = 10
+
+
+def _quoted_start(text: str, closing: int, limit: int) -> int | None:
+    """Where the quoted word whose closing mark is at `closing` opens, when the quote sits inside a
+    name (a name character before it); else None."""
+    wanted = "(" if text[closing] == ")" else _OPENING_QUOTES.replace("(", "")
+    for position in range(closing - 1, max(limit, closing - _QUOTED) - 1, -1):
+        char = text[position]
+        if char in wanted:
+            inside = position < closing - 1 and all(_name_char(c) for c in text[position + 1:closing])
+            named = position > limit and _name_char(text[position - 1])
+            return position if inside and named else None
+        if not _name_char(char):
+            return None
+    return None
+
+
+#: Words of two characters that end in a boundary character and are themselves words that stand
+#: between names (关于 上海…), unlike 成都 or 经济.
+_FUNCTION_PAIRS = frozenset({
+    "关于", "对于", "由于", "至于", "基于", "属于", "位于", "用于", "鉴于", "处于", "等于",
+    "以及", "并且", "而且", "或者", "为了", "作为", "成为", "因为", "认为", "则由",
+})
+
+
+def _stops(text: str, position: int) -> bool:
+    """Whether a boundary word ends at `position`; a one-character one does not when it is half of a
+    common word there (经济, 同步, 成都: jieba's dictionary, kg.ingest.segmentation)."""
+    size = _boundary_before(text, position)
+    if size != 1:
+        return size > 1
+    pair = text[max(0, position - 2):position]
+    inside = is_word(text[position - 1:position + 1]) or (is_word(pair) and pair not in _FUNCTION_PAIRS
+                                                          and not _boundary_before(text, position - 1))
+    return not inside
+
+
+def grow_left(text: str, head_start: int, limit: int = 0, *, over: tuple[str, ...] = ()) -> int:
+    """Where the name ending in the head at `head_start` starts: leftwards over name characters (and
+    quoted words inside the name) until a boundary word, a mark or `limit`; the words in `over` do
+    not stop it."""
     position = head_start
-    while position > limit and head_start - position < MAX_NAME and _name_char(text[position - 1]):
-        if _boundary_before(text, position):
+    while position > limit and head_start - position < MAX_NAME:
+        char = text[position - 1]
+        if char in _CLOSING_QUOTES:
+            opening = _quoted_start(text, position - 1, limit)
+            if opening is None:
+                break
+            position = opening
+            continue
+        if not _name_char(char):
+            break
+        passed = next((w for w in over if text.endswith(w, 0, position)), None)
+        if passed is not None:
+            position -= len(passed)
+            continue
+        if _stops(text, position):
             break
         position -= 1
     return position
@@ -133,6 +192,19 @@ def _trim(label: str, head: str) -> str:
     return label
 
 
+#: Kinds of areas, whose names a verb inside cuts (深圳|建设|中国特色社会主义先行示范区).
+_AREAS = frozenset({"ikg:InnovationArea", "ikg:NationalScienceCenter"})
+_INNER_VERBS = ("建设", "推进", "打造")
+
+
+def _after_verb(label: str, head: str) -> str:
+    """An area's name after the last verb inside it, when a name is left after it."""
+    at = max(label.rfind(verb) for verb in _INNER_VERBS)
+    if at <= 0:
+        return label
+    return label[at + 2:]
+
+
 def head_mentions(text: str) -> Iterator[Mention]:
     """Names ending in a head of kg.ingest.lexicon.HEADS."""
     for match in _HEAD_PATTERN.finditer(text):
@@ -143,10 +215,24 @@ def head_mentions(text: str) -> Iterator[Mention]:
             continue
         if before and before in NOT_BEFORE.get(head, ""):
             continue
-        start = grow_left(text, match.start())
+        over = ("的", "关于") if head in DIRECTIVE_HEADS else ()
+        start = grow_left(text, match.start(), over=over)
+        if HEADS[head] == "ikg:GovernmentBody" and text[start - 1:start] == "和":
+            # 科技创新和工业信息化局: a field joined by 和 is the name's, a body before it is not.
+            field = grow_left(text, start - 1)
+            if start - 1 - field >= 2 and not any(text.endswith(h, field, start - 1) for h in HEADS):
+                start = field
+        if (HEADS[head] in ("org:OrganizationalUnit", "ikg:Platform")
+                and match.start() - start < MIN_LEAD.get(head, 1)
+                and _boundary_before(text, start) > 1):
+            # A unit named by its work (科技|服务|处): the word that reads as a verb is the name's.
+            start = grow_left(text, start - _boundary_before(text, start))
         label = _trim(text[start:end], head)
+        if HEADS[head] in _AREAS:
+            label = _after_verb(label, head)
         start = end - len(label)
-        if len(label) - len(head) < MIN_LEAD.get(head, 1):
+        lead = label[:len(label) - len(head)].strip("\"“”「」『』")
+        if len(lead) < MIN_LEAD.get(head, 1) or (lead in GENERIC_LEADS and HEADS[head] in GENERIC_KINDS):
             continue
         yield Mention(start, end, label, HEADS[head])
 
@@ -168,13 +254,27 @@ def place_mentions(text: str) -> Iterator[Mention]:
             if not previous.endswith(("中国", "国家", "全国")):
                 continue
         yield Mention(match.start(), match.end(), match.group(), "schema:AdministrativeArea")
-    for match in _CITY.finditer(text):
-        name = match.group(1)
-        if (_PLACE.search(name) or any(c in name for c in "市省区县") or name[0] in BOUNDARY_WORDS
-                or (match.start() > 0 and is_cjk(text[match.start() - 1])
-                    and not _boundary_before(text, match.start()))):
+    for match in re.finditer("市(?=[\u4e00-\u9fff])", text):
+        city = _city_before(text, match.start())
+        if city is not None:
+            yield Mention(city, match.end(), text[city:match.end()], "schema:AdministrativeArea")
+
+
+def _city_before(text: str, at: int) -> int | None:
+    """Where the name of a city ending in the 市 at `at` starts (two or three characters after a
+    boundary or a mark: 由|深圳市, 西安市), or None."""
+    for size in (2, 3):
+        start = at - size
+        if start < 0:
+            return None
+        name = text[start:at]
+        if not all(is_cjk(c) for c in name) or _PLACE.search(name) or any(c in name for c in "市省区县"):
+            return None
+        if name[0] in BOUNDARY_WORDS:
             continue
-        yield Mention(match.start(), match.end(2), match.group(1) + "市", "schema:AdministrativeArea")
+        if start == 0 or not is_cjk(text[start - 1]) or _boundary_before(text, start):
+            return start
+    return None
 
 
 def industry_mentions(text: str) -> Iterator[Mention]:
@@ -220,6 +320,9 @@ def person_mentions(text: str, mentions: list[Mention]) -> Iterator[PostMention]
             person = _name_after(text, title_end) or _name_before(text, title_start)
         if body is None and match.group() in ("市长", "省长", "副市长", "副省长"):
             body = _place_government(text, title_start, match.group())
+        elif body is not None and body.kind == "schema:AdministrativeArea":
+            # 北京市常务副市长: the post is in the place's government.
+            body = Mention(body.start, body.end, full_place(body.label) + "人民政府", "ikg:GovernmentBody")
         if body is not None:
             yield Mention(body.start, title_end, text[body.start:body.end] + match.group(), "org:Post"), \
                 body, person
@@ -244,10 +347,15 @@ def _name_after(text: str, position: int) -> Mention | None:
         for size in (3, 2):
             name = text[position:position + size]
             rest = text[position + size:position + size + 2]
-            if len(name) == size and all(is_cjk(c) for c in name) and (
+            if len(name) == size and all(is_cjk(c) for c in name) and not _titled(name) and (
                     not rest or not is_cjk(rest[0]) or rest.startswith(("同志", "等"))):
                 return Mention(position, position + size, name, "foaf:Person")
     return None
+
+
+def _titled(name: str) -> bool:
+    """Whether a would-be name is a title or a duty instead (任组长, 任主任)."""
+    return name.endswith(("长", "任", "组", "员")) or name[1:].startswith(("组", "主"))
 
 
 def _name_before(text: str, position: int) -> Mention | None:
@@ -257,6 +365,32 @@ def _name_before(text: str, position: int) -> Mention | None:
         if named and (start == 0 or not is_cjk(text[start - 1]) or _boundary_before(text, start)):
             return Mention(start, position, text[start:position], "foaf:Person")
     return None
+
+
+_BARE_GROUP = re.compile(r"领导小组(?:下设)?(办公室)?")
+_SETTING_UP = ("成立", "组建", "设立")
+
+
+def bare_group_mentions(text: str, mentions: list[Mention]) -> list[Mention]:
+    """`领导小组` and `领导小组(下设)办公室` without a name: the leading group named last before them,
+    and its office (named after it)."""
+    groups = sorted((m for m in mentions if m.kind == "ikg:LeadingGroup"), key=lambda m: m.end)
+    found = []
+    for match in _BARE_GROUP.finditer(text):
+        start = match.start()
+        if start > 0 and _name_char(text[start - 1]) and not _boundary_before(text, start):
+            continue  # the end of a longer name
+        if any(m.start <= start < m.end for m in mentions) or text.endswith(_SETTING_UP, 0, start):
+            continue  # a group being set up is a new one, not the one named before
+        named = [g for g in groups if g.end <= start]
+        if not named:
+            continue
+        group = named[-1].label
+        if match.group(1):  # the office, named after its group
+            found.append(Mention(start, match.end(), group + "办公室", "ikg:CoordinationOffice"))
+        else:
+            found.append(Mention(start, start + 4, group, "ikg:LeadingGroup"))
+    return found
 
 
 def find_mentions(text: str) -> list[Mention]:

@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
+from kg.ingest.enumerations import Enumeration
 from kg.ingest.facts import REPORT, Fact, Value
 from kg.ingest.mentions import Entity, EntityGroups, Mention, full_place, place_key
+from kg.ingest.recommendations import set_size
 from kg.ingest.romanise import romanise
 from kg.ingest.sections import Section
 
@@ -34,6 +36,11 @@ _AREA = re.compile(r"(\d+(?:\.\d+)?)\s*(平方公里|平方千米)")
 _COUNT = re.compile(r"(\d+|[一二三四五六七八九十]{1,3})\s*(?:个|项|条|家|座)\s*"
                     r"([\u4e00-\u9fff]{2,10}?)(?=[,。;、和及等]|$)")
 _NUMERALS = {c: i for i, c in enumerate("一二三四五六七八九十", 1)}
+#: Words by which a body or area says what it focuses on (聚焦生物医药、新材料…).
+_FOCUS = re.compile("聚焦|围绕|重点发展|重点支持|主攻|专注|培育|布局")
+#: A count after the facilities it counts (其中大科学装置5个).
+_COUNTED_AFTER = re.compile(r"(大科学装置|大科学设施|重大科技基础设施)"
+                            r"(\d+|[一二三四五六七八九十]{1,3})(?:个|项|座)")
 #: Triggers of dated events a sentence reports.
 _VISITS = (("视察", "ikg:Inspection"), ("考察", "ikg:StudyVisit"), ("大调研", "ikg:Survey"))
 #: Most characters between units listed after one body that they all belong to (…处, …处 and …处).
@@ -70,14 +77,18 @@ def _slug(*parts: str) -> str:
 
 
 def find_relations(text: str, mentions: list[Mention], keys: dict[Mention, str],
-                   entities: dict[str, Entity]) -> list[Fact]:
-    """Facts of every sentence of `text` (normalised), between the entities of `keys`."""
+                   entities: dict[str, Entity], lists: Sequence[Enumeration] = ()) -> list[Fact]:
+    """Facts of every sentence of `text` (normalised), between the entities of `keys`; `lists` are the
+    enumerations found in it (kg.ingest.enumerations)."""
     facts: list[Fact] = []
     context = _Context(text, keys, entities, facts)
     for start, end in _sentences(text):
         inside = sorted(m for m in mentions if start <= m.start and m.end <= end)
         context.sentence(start, end, inside)
+        for listed in (e for e in lists if start <= e.start < end):
+            context.enumeration(listed, start, _outermost(inside))
     facts += _located(keys, entities)
+    facts += _group_offices(keys)
     facts += _units(text, mentions, keys)
     return facts
 
@@ -89,6 +100,7 @@ class _Context:
                  facts: list[Fact]) -> None:
         self.text, self.keys, self.entities, self.facts = text, keys, entities, facts
         self.year: str | None = None
+        self.reported = False
 
     def add(self, subject: str, predicate: str, obj: str | Value, start: int, end: int,
             confidence: float = 0.7) -> None:
@@ -109,7 +121,8 @@ class _Context:
         for trigger in ("批复", "批准"):
             at = text.find(trigger)
             if at != -1:
-                self._approval(start, end, start + at, outer, date)
+                dated = self._date_before(text, start, start + at, date)
+                self._approval(start, end, start + at, outer, dated)
                 break
         for trigger in ("成立", "组建", "设立"):
             at = text.find(trigger)
@@ -117,10 +130,11 @@ class _Context:
                 self._pair("ikg:establishes", start, start + at, start + at + len(trigger), end, outer)
         at = text.find("更名为")
         if at != -1:
-            self._renaming(start, end, start + at, outer, date)
+            self._renaming(start, end, start + at, outer, self._date_before(text, start, at + start, date))
         at = text.find("重组")
         if at != -1:
-            self._reorganisation(start, end, start + at, outer, date)
+            dated = self._date_before(text, start, start + at, date)
+            self._reorganisation(start, end, start + at, outer, dated)
         if "牵头" in text:
             self._leads(start, end, start + text.find("牵头"), mentions)
         if "执行机构" in text:
@@ -132,16 +146,73 @@ class _Context:
             if at != -1:
                 self._pair("ikg:implements", start, start + at, start + at + len(trigger), end, outer,
                            objects=("ikg:Directive", "ikg:Plan", "ikg:Policy"))
+        self._purpose(start, text, outer)
         self._visit(start, end, text, outer, date)
+        self._head_of_group(start, text, outer)
+        self._directives(start, end, mentions)
+        self._meetings(start, text, outer)
+        self._issued(start, text, outer)
         self._amounts(start, text, outer)
         self._counts(start, text, outer)
 
+    # -- lists --------------------------------------------------------------------------------------
+
+    def _key(self, mention: Mention) -> str | None:
+        """The entity of a list's item: its own mention's, or that of the name it spells."""
+        if mention in self.keys:
+            return self.keys[mention]
+        return next((k for m, k in self.keys.items() if m.end == mention.end and m.start >= mention.start),
+                    None)
+
+    def enumeration(self, listed: Enumeration, start: int, outer: list[Mention]) -> None:
+        """Facts of a list: the parts of a numbered group with their positions, and what the body or
+        area the sentence is about does with the items (focusesOn, pursues, locatedIn)."""
+        items = [(m, k) for m in listed.items if (k := self._key(m)) is not None]
+        if listed.group is not None and listed.group in self.keys:
+            group = self.keys[listed.group]
+            self.add(group, "schema:numberOfItems", Value(str(listed.size), "xsd:integer"),
+                     listed.group.start, listed.group.end, 0.8)
+            for rank, (item, key) in enumerate(items, 1):
+                self.add(key, "ikg:partOf", group, listed.start, listed.group.end, 0.7)
+                self.add(key, "schema:position", Value(str(rank), "xsd:integer"), item.start, item.end, 0.7)
+        subject = next((m for m in outer if m.end <= listed.start and m.kind in _ORGS | _PLACES), None)
+        following = next((m for m in outer if 0 <= m.start - listed.end <= 2 and m.kind == "ikg:Plan"), None)
+        if listed.group is not None and subject is not None and listed.group in self.keys:
+            self.add(self._actor(subject), "ikg:focusesOn", self.keys[listed.group], subject.start,
+                     listed.group.end, 0.6)
+        for item, key in items:
+            holder = following or (subject if subject is not None and _FOCUS.search(
+                self.text, subject.end, listed.start) else None)
+            if item.kind == "ikg:Industry" and holder is not None:
+                span = (min(holder.start, item.start), max(holder.end, item.end))
+                self.add(self._actor(holder), "ikg:focusesOn", key, *span, 0.6)
+            elif item.kind == "ikg:MajorScienceFacility" and subject is not None and subject.kind in _PLACES:
+                self.add(key, "ikg:locatedIn", self.keys[subject], item.start, item.end, 0.6)
+            elif item.kind == "ikg:BigScienceProgramme" and subject is not None:
+                self.add(self._actor(subject), "ikg:pursues", key, subject.start, item.end, 0.6)
+
+    def _actor(self, mention: Mention) -> str:
+        """The entity that acts when a sentence names `mention`: a place acts through its government."""
+        if mention.kind == "schema:AdministrativeArea":
+            return self._government(mention)
+        return self.keys[mention]
+
     # -- dates --------------------------------------------------------------------------------------
 
-    def _date(self, text: str, offset: int) -> tuple[Value, int, int] | None:
-        """The first date of the sentence, typed by its precision (a day without a year takes the
-        year last seen)."""
-        match = _FULL_DATE.search(text)
+    def _date_before(self, text: str, offset: int, at: int,
+                     first: tuple[Value, int, int] | None) -> tuple[Value, int, int] | None:
+        """The date of the clause of a trigger at `at`: the last date before it in the sentence
+        (2017年7月,…批复…;2018年5月,…重组: 2018-05 for 重组), else the sentence's first."""
+        before = [m for m in _FULL_DATE.finditer(text) if m.start() < at - offset]
+        if len(before) < 2:
+            return first
+        return self._date(text, offset, before[-1])
+
+    def _date(self, text: str, offset: int,
+              match: re.Match[str] | None = None) -> tuple[Value, int, int] | None:
+        """The first date of the sentence (or the one `match` found), typed by its precision (a day
+        without a year takes the year last seen)."""
+        match = match or _FULL_DATE.search(text)
         if match is None:
             return None
         year, month, day = match.group(1), match.group(2), match.group(3)
@@ -192,11 +263,14 @@ class _Context:
                                           "ikg:Fund", "ikg:WorkingGroup", "ikg:ManagementCommittee",
                                           "ikg:Platform", "ikg:ResearchOrganization")) -> None:
         agents = self._before(outer, start, at, _ORGS)
+        if not agents:  # 北京市设立…基金: a place right before the verb acts through its government
+            agents = [m for m in self._before(outer, start, at, _PLACES) if at - m.end <= 1
+                      and m.kind == "schema:AdministrativeArea"]
         target = next((m for m in outer if m.start >= after and m.start - after <= 2), None)
         if not agents or target is None or target.kind not in objects:
             return
         for agent in agents:
-            self.add(self.keys[agent], predicate, self.keys[target], agents[0].start, target.end)
+            self.add(self._actor(agent), predicate, self.keys[target], agents[0].start, target.end)
 
     def _renaming(self, start: int, end: int, at: int, outer: list[Mention],
                   date: tuple[Value, int, int] | None) -> None:
@@ -235,21 +309,26 @@ class _Context:
 
     def _leads(self, start: int, end: int, at: int, mentions: list[Mention]) -> None:
         group = next((m for m in mentions if m.start > at and m.kind == "ikg:LeadingGroup"), None)
-        if group is None:
-            return
         opened = self.text.rfind("由", start, at)
+        if group is None:  # 成立…领导小组,由A和B共同牵头: the group named before
+            group = next((m for m in reversed(mentions) if m.end <= opened and m.kind == "ikg:LeadingGroup"),
+                         None)
+            if group is None or opened < 0:
+                return
+            start = opened
         before = [m for m in mentions if m.end <= at and m.start >= max(start, opened)]
         leaders = [m for m in _outermost(before)
                    if m.kind in _ORGS or m.kind in ("schema:AdministrativeArea", "org:Post")]
         # Posts that "共同任" the group's heads co-lead it too (国家发改委副主任、上海市长共同任领导小组).
         posts = [m for m in mentions if at < m.start < group.start and m.kind == "org:Post"]
-        together = "共同" in self.text[start:group.start] or len(leaders) + len(posts) > 1
+        together = "共同" in self.text[start:max(group.start, at + 2)] or len(leaders) + len(posts) > 1
         predicate = "ikg:coLeads" if together else "ikg:leads"
         for leader in [*leaders, *posts]:
             key = self.keys[leader]
             if leader.kind == "schema:AdministrativeArea":
                 key = self._government(leader)
-            self.add(key, predicate, self.keys[group], leader.start, group.end, 0.7)
+            span = (min(leader.start, group.start), max(group.end, at + 2))
+            self.add(key, predicate, self.keys[group], *span, 0.7)
 
     def _government(self, place: Mention) -> str:
         """The people's government of a place named as an actor (上海市 共同牵头: its government)."""
@@ -279,7 +358,7 @@ class _Context:
                 self.add(self.keys[groups[-1]], "org:unitOf", self.keys[groups[-2]], groups[-2].start,
                          groups[-1].end, 0.7)
                 groups = groups[-1:]
-            for group in groups:
+            for group in (g for g in groups if self.keys[g] != self.keys[subject]):
                 self.add(self.keys[subject], "ikg:handlesDailyWorkOf", self.keys[group], a, b, 0.8)
 
     def _visit(self, start: int, end: int, text: str, outer: list[Mention],
@@ -301,10 +380,111 @@ class _Context:
                 self.add(event, "ikg:sortDate", Value(f"{first}-01-01", "xsd:date"), *span, 0.8)
             else:
                 self._dated(event, date)
-            for place in (m for m in outer if m.start > start + at - 12 and m.kind in _PLACES | _ORGS):
-                if place.start >= start + at:
-                    self.add(event, "ikg:visited", self.keys[place], place.start, place.end, 0.6)
+            if kind == "ikg:StudyVisit":
+                self._study_visit(event, start, end, text, outer)
+            elif kind == "ikg:Survey":
+                self._survey(event, start, start + at, text, outer)
+            else:
+                self._inspection(event, start, start + at, outer)
             break
+
+    def _survey(self, event: str, start: int, at: int, text: str, outer: list[Mention]) -> None:
+        """A survey: the body or place that ran it (its government) and how long it lasted (为期一年)."""
+        for body in [m for m in outer if start <= m.start and m.end <= at
+                     and m.kind in _ORGS | {"schema:AdministrativeArea"}][:1]:
+            self.add(event, "prov:wasAssociatedWith", self._actor(body), body.start, at + 3, 0.6)
+        for counted in (m for m in outer if m.start > at and m.kind == "ikg:RecommendationSet"):
+            self.add(event, "ikg:resultedIn", self.keys[counted], at, counted.end, 0.6)
+        lasted = re.search(r"为期(一|两|三|半|\d+)(年|个月)", text)
+        if lasted is not None:
+            count = {"一": "1", "两": "2", "三": "3", "半": "6"}.get(lasted.group(1), lasted.group(1))
+            unit = "Y" if lasted.group(2) == "年" and lasted.group(1) != "半" else "M"
+            self.add(event, "schema:duration", Value(f"P{count}{unit}", "xsd:duration"),
+                     start + lasted.start(), start + lasted.end(), 0.7)
+
+    def _people(self, start: int, end: int) -> list[tuple[str, Mention]]:
+        """People named between `start` and `end` (found with their posts, kg.ingest.mentions)."""
+        return [(key, m) for key, entity in self.entities.items() if entity.kind == "foaf:Person"
+                for m in entity.mentions if start <= m.start and m.end <= end]
+
+    def _inspection(self, event: str, start: int, at: int, outer: list[Mention]) -> None:
+        """A leader's inspection: the place just before the trigger (在上海视察), the person before."""
+        for place in (m for m in outer if at - 12 < m.start and m.end <= at and m.kind in _PLACES):
+            self.add(event, "ikg:visited", self.keys[place], place.start, at + 2, 0.6)
+        for key, person in self._people(start, at):
+            self.add(event, "prov:wasAssociatedWith", key, person.start, at + 2, 0.6)
+
+    def _study_visit(self, event: str, start: int, end: int, text: str, outer: list[Mention]) -> None:
+        """A study visit: the body that went (before 组团/赴), where it went (after 赴), the body it
+        met (after 与) and the people it met; the report reports on it."""
+        went = text.find("组团") if "组团" in text else text.find("赴")
+        for body in [m for m in outer if m.end <= start + went and m.kind in _ORGS][-1:]:
+            self.add(event, "prov:wasAssociatedWith", self.keys[body], body.start, start + went + 2, 0.6)
+        for marker in re.finditer(r"赴|与", text):
+            at = start + marker.end()
+            target = next((m for m in outer if 0 <= m.start - at <= 1), None)
+            wanted = _PLACES | _ORGS | {"ikg:Venue"} if marker.group() == "赴" else _ORGS
+            if target is not None and target.kind in wanted and target.kind != "org:OrganizationalUnit":
+                self.add(event, "ikg:visited", self.keys[target], start + marker.start(), target.end, 0.6)
+        for key, person in self._people(start, end):
+            self.add(event, "ikg:metWith", key, person.start, person.end, 0.6)
+        if not self.reported:
+            self.reported = True
+            self.add(REPORT, "ikg:reportsOn", event, start, start + text.find("考察") + 2, 0.6)
+
+    def _purpose(self, start: int, text: str, outer: list[Mention]) -> None:
+        """`为(贯彻)落实D,成立/建立…G`: the body set up for it implements the directive or plan."""
+        opened = re.match(r"为(?:全面|进一步)?(?:贯彻)?落实", text)
+        if opened is None:
+            return
+        aims = [m for m in outer if m.kind in ("ikg:Directive", "ikg:Plan", "ikg:Policy")
+                and m.start - start <= opened.end() + 1]
+        made = re.search(r"成立|建立|组建|设立", text[opened.end():])
+        if not aims or made is None:
+            return
+        at = start + opened.end() + made.end()
+        body = next((m for m in outer if m.start >= aims[0].end and m.kind == "ikg:LeadingGroup"
+                     and m.end > at - 2), None)
+        if body is not None:
+            self.add(self.keys[body], "ikg:implements", self.keys[aims[0]], aims[0].start, body.end, 0.6)
+
+    def _directives(self, start: int, end: int, mentions: list[Mention]) -> None:
+        """A person named in a directive's name issued it (习近平总书记讲话精神)."""
+        for directive in (m for m in mentions if m.kind == "ikg:Directive"):
+            for key, _ in self._people(directive.start, directive.end):
+                self.add(key, "ikg:issues", self.keys[directive], directive.start, directive.end, 0.7)
+
+    def _head_of_group(self, start: int, text: str, outer: list[Mention]) -> None:
+        """`由X任组长`: X leads the leading group named before it in the sentence."""
+        for match in re.finditer(r"由([^,。;]{2,20}?)(?:任|担任)(?:组长|主任|理事长)", text):
+            groups = [m for m in outer if m.end <= start + match.start() and m.kind == "ikg:LeadingGroup"]
+            heads = [m for m in outer if start + match.start(1) <= m.start and m.end <= start + match.end(1)
+                     and m.kind in _ORGS | {"org:Post"}]
+            if groups:
+                for head in heads:
+                    self.add(self.keys[head], "ikg:leads", self.keys[groups[-1]], head.start,
+                             start + match.end(), 0.6)
+
+    def _meetings(self, start: int, text: str, outer: list[Mention]) -> None:
+        """`每月召开会议`: how often the body named before it meets (ikg:meetingFrequency)."""
+        for match in re.finditer(r"每(月|季度|周|年|半年)(?:召开|举行)", text):
+            period = {"月": "P1M", "季度": "P3M", "周": "P1W", "年": "P1Y", "半年": "P6M"}[match.group(1)]
+            bodies = [m for m in outer if m.end <= start + match.start()
+                      and m.kind in ("ikg:LeadingGroup", "ikg:Council", "ikg:WorkingGroup")]
+            if bodies:
+                self.add(self.keys[bodies[-1]], "ikg:meetingFrequency", Value(period, "xsd:duration"),
+                         start + match.start(), start + match.end(), 0.7)
+
+    def _issued(self, start: int, text: str, outer: list[Mention]) -> None:
+        """`X印发《…》`: the plan or policy is attributed to the bodies that issued it."""
+        for match in re.finditer(r"印发|出台|发布|制定", text):
+            at = start + match.start()
+            titles = [m for m in outer
+                      if 0 <= m.start - (at + 2) <= 1 and m.kind in ("ikg:Plan", "ikg:Policy")]
+            for title in titles:
+                for body in self._before(outer, start, at, _ORGS):
+                    self.add(self.keys[title], "prov:wasAttributedTo", self.keys[body], body.start,
+                             title.end + 1, 0.6)
 
     def _amounts(self, start: int, text: str, outer: list[Mention]) -> None:
         for match in _AMOUNT.finditer(text):
@@ -325,6 +505,17 @@ class _Context:
             self.add(self.keys[holder], "ikg:amount", amount, *span)
 
     def _counts(self, start: int, text: str, outer: list[Mention]) -> None:
+        for counted in (m for m in outer if m.kind == "ikg:RecommendationSet"):
+            size = set_size(counted.label)
+            if size is not None:
+                self.add(self.keys[counted], "schema:numberOfItems", Value(str(size), "xsd:integer"),
+                         counted.start, counted.end, 0.8)
+        for match in _COUNTED_AFTER.finditer(text):
+            holder = next((m for m in reversed(outer)
+                           if m.end <= start + match.start() and m.kind in _PLACES), None)
+            if holder is not None:
+                count = Value(str(_number(match.group(2))), "xsd:integer")
+                self.add(self.keys[holder], "ikg:facilityCount", count, holder.start, start + match.end())
         for match in _COUNT.finditer(text):
             things = match.group(2)
             count = Value(str(_number(match.group(1))), "xsd:integer")
@@ -335,22 +526,48 @@ class _Context:
                     self.add(self.keys[holder], "ikg:facilityCount", count, holder.start, span[1])
 
 
+#: Kinds of bodies that run the area their name starts with (上海张江国家自主创新示范区领导小组 governs it).
+_GOVERNING = frozenset({"ikg:LeadingGroup", "ikg:Council", "ikg:ManagementCommittee"})
+#: Kinds whose name, led by a place, says where they are (bodies made for a task do not: a leading
+#: group or an office named after a place works for it, wherever it sits).
+_LOCATED_BY_NAME = frozenset({"ikg:GovernmentBody", "ikg:ManagementCommittee", "ikg:InnovationArea",
+                              "ikg:NationalScienceCenter", "schema:AdministrativeArea", "ikg:Venue",
+                              "ikg:Enterprise"})
+_GOVERNING_HEADS = ("领导小组", "理事会", "管委会", "管理委员会")
+
+
 def _located(keys: dict[Mention, str], entities: dict[str, Entity]) -> list[Fact]:
     """An organisation or area whose name starts with the name of a place or area of the report is
-    located in it (陕西省人民政府 in 陕西省, 张江科学城规划展示中心 in 张江科学城)."""
+    located in it (陕西省人民政府 in 陕西省, 张江科学城规划展示中心 in 张江科学城); a group, council or
+    committee named by an area and its head alone governs it (…示范区领导小组, …科学中心理事会)."""
     places: dict[str, str] = {}
     for mention, key in keys.items():
         if mention.kind in _PLACES:
             places.setdefault(mention.label, key)
     facts = []
     for mention, key in keys.items():
-        if mention.kind not in _ORGS | _PLACES | {"ikg:Venue"} or mention.kind == "org:OrganizationalUnit":
-            continue
         host = max((p for p in places if mention.label.startswith(p) and len(p) < len(mention.label)
                     and places[p] != key), key=len, default=None)
-        if host is not None and entities[places[host]].kind in _PLACES:
-            span = (mention.start, mention.start + len(host))
+        if host is None or entities[places[host]].kind not in _PLACES:
+            continue
+        span = (mention.start, mention.start + len(host))
+        rest = mention.label[len(host):]
+        in_area = entities[places[host]].kind != "schema:AdministrativeArea"
+        if mention.kind in _GOVERNING and rest in _GOVERNING_HEADS and in_area:
+            facts.append(Fact(key, "ikg:governs", places[host], mention.start, mention.end, 0.6))
+        elif mention.kind in _LOCATED_BY_NAME and not (mention.kind == "ikg:ManagementCommittee" and in_area):
             facts.append(Fact(key, "ikg:locatedIn", places[host], *span, 0.6))
+    return facts
+
+
+def _group_offices(keys: dict[Mention, str]) -> list[Fact]:
+    """The office of a leading group (X领导小组办公室) is a unit of X领导小组, when the report names it."""
+    groups = {key for mention, key in keys.items() if mention.kind == "ikg:LeadingGroup"}
+    facts = []
+    for mention, key in keys.items():
+        group = key.removesuffix("办公室")
+        if mention.kind == "ikg:CoordinationOffice" and group != key and group in groups:
+            facts.append(Fact(key, "org:unitOf", group, mention.start, mention.end, 0.6))
     return facts
 
 

@@ -3,9 +3,7 @@ translates it (the shapes ask every entity for a label in @en)."""
 
 from __future__ import annotations
 
-import logging
-from functools import cache
-from typing import Any
+from kg.ingest.segmentation import tokenizer
 
 
 def romanise(label: str) -> str:
@@ -14,17 +12,8 @@ def romanise(label: str) -> str:
     from pypinyin import lazy_pinyin
 
     words = []
-    for word in _tokenizer().cut(label):
+    for word in tokenizer().cut(label):
         if word.strip():
             syllables = "".join(lazy_pinyin(word))
             words.append(syllables[:1].upper() + syllables[1:])
     return " ".join(words) or label
-
-
-@cache
-def _tokenizer() -> Any:
-    """jieba's tokenizer, built once (its dictionary ships inside the package: nothing is downloaded)."""
-    import jieba
-
-    jieba.setLogLevel(logging.WARNING)
-    return jieba.Tokenizer()
