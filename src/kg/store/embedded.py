@@ -36,7 +36,7 @@ from kg.formats import RDF_FORMATS, by_extension
 from kg.namespaces import CANDIDATE_GRAPHS, GRAPH, ONTOLOGY_GRAPH
 from kg.store import guard
 from kg.store.engine import Engine, QueryAnswer, QueryRequest
-from kg.store.pool import QueryRunner
+from kg.store.pool import QueryRunner, read_by_guard
 from kg.store.results import to_term
 from kg.store.sandboxed import (
     ENGINE_FORMATS,
@@ -398,6 +398,9 @@ class GraphStore:
         """A client's query guarded, run in a sandboxed worker, serialised and capped (the workers
         start on first use); raises QueryRefusedError, QuerySyntaxError, NestingTooDeepError,
         NotAcceptableError, QueryTimeoutError, ServiceBusyError, QueryFailedError."""
+        if self._runner is None:
+            # Refusals first: a cold store answers a refused query without starting its workers.
+            read_by_guard(request, refuse=self.settings.sparql_guard)
         return self._query_runner().run(self._with_default_graphs(request))
 
     def _with_default_graphs(self, request: QueryRequest) -> QueryRequest:

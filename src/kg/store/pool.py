@@ -465,7 +465,7 @@ class QueryRunner:
         NotAcceptableError, QueryTimeoutError, ServiceBusyError, QueryFailedError."""
         if self._closed:
             raise QueryFailedError("The query runner is closed.")
-        request = _read_by_guard(request, refuse=self.guard)
+        request = read_by_guard(request, refuse=self.guard)
         self._enter()
         try:
             return self._run(request)
@@ -497,7 +497,7 @@ class QueryRunner:
         """
         if self._closed:
             raise QueryFailedError("The query runner is closed.")
-        request = _read_by_guard(request, refuse=self.guard)
+        request = read_by_guard(request, refuse=self.guard)
         await self._enter_async()
         try:
             worker = await self._acquire_async()
@@ -605,7 +605,7 @@ class QueryRunner:
             shutil.rmtree(Path(self._checkpoint_at[1]), ignore_errors=True)
 
 
-def _read_by_guard(request: QueryRequest, *, refuse: bool) -> QueryRequest:
+def read_by_guard(request: QueryRequest, *, refuse: bool) -> QueryRequest:
     """The request with what the guard reads in its text: whether the query names its own dataset,
     and its own LIMIT (never the caller's say); raises QueryRefusedError.
 

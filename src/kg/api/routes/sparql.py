@@ -26,10 +26,10 @@ from kg.sparql.protocol import UPDATE_BODY, ProtocolRequest, media_type_of, pars
 router = APIRouter(tags=["sparql"])
 
 async def _endpoint(request: Request) -> tuple[Services, SparqlEndpoint]:
-    """The app's services and SPARQL endpoint (the query workers start on first use, in a thread)."""
+    """The app's services and SPARQL endpoint. The query workers start on the first query that needs
+    them (`Engine.run_async` starts them in a thread): a request refused by the guard, or answered from
+    the cache, never waits for them."""
     services = await get_services(request)
-    if not services.store.workers_started:
-        await run_in_threadpool(services.store.start_workers)
     return services, services.sparql
 
 
