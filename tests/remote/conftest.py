@@ -19,7 +19,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import httpx
@@ -158,9 +158,12 @@ ServerThreads = 20
 Charset = UTF-8
 
 [SPARQL]
-ResultSetMaxRows = 1000000
+ResultSetMaxRows = {max_rows}
 MaxQueryExecutionTime = 30
 """
+#: The row cap of the capped Virtuoso (below the bundled graph's ~4,000 triples, so that every
+#: bulk read of the indexes has to be paged).
+CAPPED_ROWS = 1000
 
 
 def _virtuoso_data(root: Path) -> Path:
@@ -177,14 +180,28 @@ def _virtuoso_data(root: Path) -> Path:
 @pytest.fixture(scope="session")
 def virtuoso_engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
     """Virtuoso on free ports with a virtuoso.ini written here, SPARQL updates granted to the
-    anonymous SPARQL user (isql-vt), the digest-authenticated /sparql-auth for the dba user."""
+    anonymous SPARQL user (isql-vt), which also lets it write through the Graph Store endpoint
+    /sparql-graph-crud; the digest-authenticated /sparql-auth and /sparql-graph-crud-auth take the
+    dba user."""
+    yield from _virtuoso(tmp_path_factory, max_rows=1_000_000)
+
+
+@pytest.fixture(scope="session")
+def capped_virtuoso_engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
+    """A second Virtuoso whose ResultSetMaxRows is CAPPED_ROWS (no Graph Store URL: loads and
+    writes go through updates there)."""
+    for engine in _virtuoso(tmp_path_factory, max_rows=CAPPED_ROWS):
+        yield replace(engine, name="virtuoso-capped", gsp_url=None)
+
+
+def _virtuoso(tmp_path_factory: pytest.TempPathFactory, *, max_rows: int) -> Iterator[Engine]:
     server, isql = shutil.which("virtuoso-t"), shutil.which("isql-vt")
     if server is None or isql is None:
         pytest.skip("Virtuoso is not installed (Debian: virtuoso-opensource; scripts/setup-debian)")
     root = tmp_path_factory.mktemp("virtuoso")
     sql_port, http_port = free_port(), free_port()
     (root / "virtuoso.ini").write_text(_VIRTUOSO_INI.format(root=root, sql_port=sql_port,
-                                                            http_port=http_port))
+                                                            http_port=http_port, max_rows=max_rows))
     log = root / "out.log"
     with log.open("wb") as out:
         process = subprocess.Popen([server, "-c", str(root / "virtuoso.ini"), "+foreground"],
@@ -196,7 +213,8 @@ def virtuoso_engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine
         subprocess.run([isql, f"127.0.0.1:{sql_port}", "dba", "dba",
                         'EXEC=GRANT SPARQL_UPDATE TO "SPARQL";'],
                        check=True, capture_output=True, timeout=30, env={**os.environ})
-        yield Engine("virtuoso", f"{base}/sparql", f"{base}/sparql", None, _virtuoso_data(root))
+        yield Engine("virtuoso", f"{base}/sparql", f"{base}/sparql", f"{base}/sparql-graph-crud",
+                     _virtuoso_data(root))
     finally:
         stop(process)
 

@@ -19,6 +19,8 @@ pytestmark = pytest.mark.slow
 
 SELECT_LABELS = ("PREFIX skos: <http://www.w3.org/2004/02/skos/core#> "
                  "SELECT ?s ?label WHERE { ?s skos:prefLabel ?label }")
+#: Its own LIMIT keeps it under the row cap: passed through after reading only the head.
+SELECT_LABELS_LIMITED = SELECT_LABELS + " ORDER BY ?s ?label LIMIT 25"
 SELECT_STAR = "SELECT * WHERE { ?s a ?type ; ?p ?o FILTER(isIRI(?o)) } ORDER BY ?s ?type ?p ?o LIMIT 50"
 CONSTRUCT = ("PREFIX skos: <http://www.w3.org/2004/02/skos/core#> "
              "CONSTRUCT { ?s skos:prefLabel ?l } WHERE { ?s skos:prefLabel ?l }")
@@ -30,6 +32,7 @@ READS: list[tuple[str, dict[str, Any], str | None]] = [
     ("/sparql", {"query": SELECT_LABELS}, "application/sparql-results+xml"),
     ("/sparql", {"query": SELECT_LABELS}, "text/csv"),
     ("/sparql", {"query": SELECT_LABELS}, "text/tab-separated-values"),
+    ("/sparql", {"query": SELECT_LABELS_LIMITED}, "application/sparql-results+json"),
     ("/sparql", {"query": SELECT_STAR}, "application/sparql-results+json"),
     ("/sparql", {"query": "ASK { ?s ?p ?o }"}, "application/sparql-results+json"),
     ("/sparql", {"query": CONSTRUCT}, "text/turtle"),

@@ -10,11 +10,26 @@ bytes (kg.store.remote_answers). What differs from the embedded store, and why:
   protocol's `default-graph-uri` / `named-graph-uri` with the store's own graphs (`named_graphs()`:
   the engine's graphs less its system graphs and this service's meta graph), and `union=True` means
   the same thing on every engine: the merge of those graphs.
+  On `oxigraph serve`, whose union default graph is the embedded store's own (the same engine),
+  a read sends only the engine's `union-default-graph` flag while every graph the engine holds is
+  one of the store's graphs outside the candidates and its own default graph is empty: an explicit
+  graph list makes the engine evaluate each pattern graph by graph (property paths 2x slower,
+  docs/engine-notes.md §5.6).
 - **The generation lives in the engine.** Several API workers share one engine, so the counter
-  caches compare is a triple in the meta graph, written by every write through the service in the
-  same update request as the write (a fresh value from the clock, so no worker has to read it
-  first), and read at most every `GENERATION_TTL` seconds: a write through one worker is seen by all
-  within a second. Writes that bypass the service are not seen; the result cache's TTL covers them.
+  caches compare is written by every write through the service in the same update request as the
+  write (a fresh value from the clock, so no worker has to read it first), and read at most every
+  `GENERATION_TTL` seconds: a write through one worker is seen by all within a second. Writes that
+  bypass the service are not seen; the result cache's TTL covers them. On Virtuoso it is a triple
+  in the meta graph; on `oxigraph serve` it is the name of an empty graph under the meta graph
+  (`GENERATION_GRAPHS`), so that no triple of the service's own is in the union default graph; one
+  query there reads the generation, the store's graphs and whether the union may be used.
+- **Big reads are paged.** An engine may cut answers at a row cap of its own (Virtuoso's
+  ResultSetMaxRows, which it reports in a header): a trusted SELECT cut there is read again in pages
+  of that size, ordered by every column (docs/engine-notes.md §5.8), so the indexes see everything.
+- **Graph writes use the Graph Store Protocol** when KG_SPARQL_GSP_URL is set (PUT, POST, DELETE of
+  one graph; loads POST N-Triples batches), each followed by an update that sets the generation;
+  data holding xsd:duration literals still goes through updates, which Virtuoso refuses with a
+  clear error rather than storing a number (docs/engine-notes.md §5.3, §5.7).
 - **Client text still passes the guard** (kg.store.guard) and the nesting check, and Virtuoso's
   pragmas (DEFINE) are refused; but the engine evaluates SERVICE itself, out of reach of this
   project's sandbox: its own egress must be blocked in production (README, "A remote SPARQL
@@ -30,16 +45,17 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import threading
 import time
 from collections import defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pyoxigraph as ox
 
 from kg.config import Settings
@@ -56,6 +72,7 @@ from kg.store import guard
 from kg.store.embedded import WriteLimits, format_for_path
 from kg.store.engine import Engine, QueryAnswer, QueryRequest
 from kg.store.remote_answers import (
+    bindings_of,
     boolean_answer,
     graph_answer,
     parse_ntriples,
@@ -63,10 +80,12 @@ from kg.store.remote_answers import (
     rows_of,
     solutions_answer,
     values_of,
+    variables_of,
 )
 from kg.store.results import to_term
 from kg.store.sandboxed import ENGINE_FORMATS, QUAD_FORMATS, shared_parser
 from kg.store.sparql_http import (
+    MAX_ROWS_HEADER,
     NTRIPLES,
     SPARQL_JSON,
     Dataset,
@@ -82,6 +101,22 @@ log = logging.getLogger(__name__)
 #: The graph this service keeps its own state in (the generation); never part of the dataset.
 META_GRAPH = str(GRAPH["meta"])
 _GENERATION = META_GRAPH + "#generation"
+#: On `oxigraph serve`: the generation is the number ending the name of an empty graph here.
+GENERATION_GRAPHS = META_GRAPH + "/generation/"
+#: One read of an oxigraph serve's state: every graph it holds, whether each holds a triple, and
+#: (?g unbound) whether its own default graph does. Per-graph EXISTS, not DISTINCT over all quads:
+#: 2 ms rather than 60 ms at 100k triples (docs/engine-notes.md §5.6).
+_STATE_QUERY = ("SELECT ?g ?full WHERE { { GRAPH ?g { } BIND(EXISTS { GRAPH ?g { ?s ?p ?o } } AS ?full) }"
+                " UNION { BIND(EXISTS { ?s ?p ?o } AS ?full) } }")
+_GRAPHS_QUERY = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
+_GENERATION_QUERY = (f"SELECT ?n WHERE {{ GRAPH <{META_GRAPH}> {{ <{META_GRAPH}> <{_GENERATION}> ?n }} }}")
+#: How an xsd:duration literal ends in N-Triples (see `_graph_store`).
+_DURATION = b"XMLSchema#duration>"
+#: Answers longer than this are read and re-written in a thread, off the event loop.
+_INLINE_ANSWER = 256 * 1024
+#: PREFIX and BASE declarations at the head of a query (they stay in front when it is paged).
+_PROLOGUE = re.compile(r"\A(?:\s|#[^\n]*\n|(?:PREFIX\s+[^\s:]*:\s*<[^>]*>)|(?:BASE\s*<[^>]*>))*",
+                       re.IGNORECASE)
 #: Graphs an engine keeps for itself, left out of `named_graphs()` and so of every dataset
 #: (docs/engine-notes.md §5.1: Virtuoso's schema, LDP and service-description graphs).
 SYSTEM_GRAPH_PREFIXES = (
@@ -117,8 +152,7 @@ class RemoteStore:
         self.limits = WriteLimits.of(settings)
         self._http = SparqlHttp(endpoints, timeout=settings.query_timeout,
                                 connections=max(8, settings.query_workers * 4))
-        self._executor: ThreadPoolExecutor | None = None
-        self._executor_lock = threading.Lock()
+        self._started = False
         self._closed = False
         self._write_lock = threading.Lock()
         self._listeners: list[Callable[[], None]] = []
@@ -127,8 +161,14 @@ class RemoteStore:
         self._generation_read = 0.0  # time.monotonic() of the last read (0: never)
         self._generation_lock = threading.Lock()
         self._graphs: tuple[int, tuple[str, ...]] | None = None
+        #: oxigraph serve: whether its union default graph is the store's default graph right now,
+        #: and the generation graphs last seen (a write drops them).
+        self._union = False
+        self._generation_graphs: tuple[str, ...] = ()
         self._count: tuple[int, int] | None = None
         self._batch = LOAD_BATCH  # quads a load sends per request (see _send_quads)
+        #: The engine's row cap, once an answer reported it (docs/engine-notes.md §5.8).
+        self._row_cap: int | None = None
 
     # -- opening -------------------------------------------------------------------------------
 
@@ -184,6 +224,14 @@ class RemoteStore:
         return None
 
     @property
+    def _oxigraph(self) -> bool:
+        """Whether the engine is `oxigraph serve` (its `Server` header), whose union default graph
+        and empty named graphs this store relies on (module docstring)."""
+        if not self._http.server:
+            self._http.query("ASK { }", accept=SPARQL_JSON, dataset=None)
+        return self._http.server.startswith("Oxigraph/")
+
+    @property
     def generation(self) -> int:
         """The engine's write counter, read at most every GENERATION_TTL seconds (a read that fails
         keeps the last value: the next one tries again)."""
@@ -192,7 +240,10 @@ class RemoteStore:
         if not self._generation_lock.acquire(blocking=False):
             return self._generation  # another thread is reading it now
         try:
-            self._generation = self._read_generation()
+            if self._oxigraph:
+                self._apply_state(self._values(_STATE_QUERY))
+            else:
+                self._generation = _generation_of(self._values(_GENERATION_QUERY))
         except KGError:  # a failed read only delays staleness by one period
             log.warning("cannot read the store generation from the engine", exc_info=True)
         finally:
@@ -200,16 +251,67 @@ class RemoteStore:
             self._generation_lock.release()
         return self._generation
 
-    def _read_generation(self) -> int:
-        query = f"SELECT ?n WHERE {{ GRAPH <{META_GRAPH}> {{ <{META_GRAPH}> <{_GENERATION}> ?n }} }}"
-        values = values_of(read_json(self._http.query(query, accept=SPARQL_JSON, dataset=None).content))
-        numbers = [int(v[0]) for v in values if v[0] is not None and v[0].lstrip("-").isdigit()]
-        return max(numbers, default=0)
+    async def _refresh_async(self) -> None:
+        """What `generation` and `named_graphs` read, read with the async client when it is due, so
+        that a client's query never waits on a blocking read on the event loop."""
+        if time.monotonic() - self._generation_read < GENERATION_TTL:
+            return
+        if not self._generation_lock.acquire(blocking=False):
+            return
+        try:
+            if self._oxigraph:
+                self._apply_state(await self._values_async(_STATE_QUERY))
+            else:
+                generation = _generation_of(await self._values_async(_GENERATION_QUERY))
+                cached = self._graphs
+                if cached is None or cached[0] != generation:
+                    graphs = _own_graphs(await self._values_async(_GRAPHS_QUERY))
+                    self._graphs = (generation, graphs)
+                self._generation = generation
+        except KGError:
+            log.warning("cannot read the store generation from the engine", exc_info=True)
+        finally:
+            self._generation_read = time.monotonic()
+            self._generation_lock.release()
+
+    def _values(self, query: str) -> list[tuple[str | None, ...]]:
+        return values_of(read_json(self._http.query(query, accept=SPARQL_JSON, dataset=None).content))
+
+    async def _values_async(self, query: str) -> list[tuple[str | None, ...]]:
+        response = await self._http.aquery(query, accept=SPARQL_JSON, dataset=None)
+        return values_of(read_json(response.content))
+
+    def _apply_state(self, rows: list[tuple[str | None, ...]]) -> None:
+        """Take in the answer of `_STATE_QUERY` (oxigraph serve): generation, graphs, union."""
+        generations: list[int] = []
+        full: list[str] = []
+        default_full = False
+        for graph, filled in rows:
+            holds = filled in ("true", "1")
+            if graph is None:
+                default_full = holds
+                continue
+            tail = graph[len(GENERATION_GRAPHS):] if graph.startswith(GENERATION_GRAPHS) else ""
+            if tail.isdigit():
+                generations.append(int(tail))
+            if holds:
+                full.append(graph)
+        generation = max(generations, default=0)
+        self._generation_graphs = tuple(f"{GENERATION_GRAPHS}{n}" for n in generations)
+        self._graphs = (generation, tuple(sorted(g for g in full if _own_graph(g))))
+        # The engine's union is the store's default graph only when it holds nothing else.
+        self._union = not default_full and all(
+            _own_graph(g) and not g.startswith(CANDIDATE_GRAPHS) for g in full)
+        self._generation = generation
 
     def _bump(self) -> tuple[str, int]:
         """The update operations that set a new generation, and that value (from the clock: unique
         across workers without reading the old one, and growing)."""
         value = max(time.time_ns(), self._generation + 1)
+        if self._oxigraph:  # an empty graph named by the value; the older ones this worker saw go
+            drops = "".join(f"DROP SILENT GRAPH <{g}> ;\n"
+                            for g in (*self._generation_graphs, META_GRAPH))
+            return f"{drops}CREATE SILENT GRAPH <{GENERATION_GRAPHS}{value}>", value
         text = (f"CLEAR SILENT GRAPH <{META_GRAPH}> ;\n"
                 f"INSERT DATA {{ GRAPH <{META_GRAPH}> {{ <{META_GRAPH}> <{_GENERATION}> {value} }} }}")
         return text, value
@@ -223,23 +325,61 @@ class RemoteStore:
         cached = self._graphs
         if cached is not None and cached[0] == generation:
             return list(cached[1])
-        query = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
-        found = values_of(read_json(self._http.query(query, accept=SPARQL_JSON, dataset=None).content))
-        graphs = sorted(g for (g,) in found if g is not None and _own_graph(g))
-        self._graphs = (generation, tuple(graphs))
-        return graphs
+        if self._oxigraph:  # one state read gives the graphs with the generation
+            self._apply_state(self._values(_STATE_QUERY))
+            self._generation_read = time.monotonic()
+            return list(self._graphs[1]) if self._graphs else []
+        graphs = _own_graphs(self._values(_GRAPHS_QUERY))
+        self._graphs = (generation, graphs)
+        return list(graphs)
 
-    def _dataset(self, union: bool) -> Dataset:
+    def _dataset(self, union: bool) -> Dataset | None:
         """The store's graphs as the protocol's dataset: their merge as the default graph (union) or
-        an empty default graph, and each as a named graph."""
+        an empty default graph, and each as a named graph; on oxigraph serve, while its own union
+        is the same thing, only its union flag (union) or no dataset at all (module docstring)."""
         graphs = self.named_graphs() or [_NO_GRAPH]
+        if self._union:
+            return Dataset(union=True) if union else None
         # Candidate graphs are named graphs outside the default graph (kg.namespaces.CANDIDATE_GRAPHS).
         default = [g for g in graphs if not g.startswith(CANDIDATE_GRAPHS)] or [_NO_GRAPH]
         return Dataset(default if union else [_NO_GRAPH], graphs)
 
     def _select(self, query: str, union: bool) -> dict[str, Any]:
-        response = self._http.query(query, accept=SPARQL_JSON, dataset=self._dataset(union))
-        return read_json(response.content)
+        """A trusted SELECT's answer, read again page by page when the engine's row cap cut it."""
+        dataset = self._dataset(union)
+        response = self._http.query(query, accept=SPARQL_JSON, dataset=dataset)
+        document = read_json(response.content)
+        cap = self._cap(response.headers.get(MAX_ROWS_HEADER), len(bindings_of(document)))
+        return document if cap is None else self._paged(query, dataset, document, cap)
+
+    def _cap(self, header: str | None, rows: int) -> int | None:
+        """The engine's row cap when an answer of `rows` rows may have been cut by it (the engine
+        said so, or the answer is exactly as long as a cap it reported before), else None."""
+        if header is not None and header.strip().isdigit():
+            self._row_cap = int(header)
+        cap = self._row_cap
+        return cap if cap is not None and cap > 0 and rows >= cap else None
+
+    def _paged(self, query: str, dataset: Dataset | None, first: dict[str, Any],
+               cap: int) -> dict[str, Any]:
+        """Every row of `query`, read in pages of `cap` rows: the query as a subquery, ordered by
+        every column it projects, sliced outside (Virtuoso sorts at most 10,000 rows for an
+        ORDER BY with OFFSET at the top, but not in a subquery: docs/engine-notes.md §5.8)."""
+        columns = variables_of(first)
+        match = _PROLOGUE.match(query)
+        prologue, body = (query[:match.end()], query[match.end():]) if match else ("", query)
+        order = " ".join(f"?{name}" for name in columns)
+        rows: list[dict[str, dict[str, str]]] = []
+        while True:
+            page_query = (f"{prologue}\nSELECT * WHERE {{ {{ SELECT * WHERE {{ {{ {body} }} }} "
+                          f"ORDER BY {order} }} }} LIMIT {cap} OFFSET {len(rows)}")
+            response = self._http.query(page_query, accept=SPARQL_JSON, dataset=dataset)
+            page = bindings_of(read_json(response.content))
+            rows.extend(page)
+            if len(page) < cap:
+                break
+        log.info("read %d rows in pages of %d (the engine's row cap)", len(rows), cap)
+        return {"head": {"vars": columns}, "results": {"bindings": rows}}
 
     def __len__(self) -> int:
         generation = self.generation
@@ -282,6 +422,8 @@ class RemoteStore:
             return iter(())
         if graph:
             Term("iri", graph).to_ntriples()  # a malformed IRI is a clear 400, not a broken query
+            if subject is None and predicate is None and obj is None and self._graph_store():
+                return iter(self._graph_triples(graph))
         pattern = [(t, v) for t, v in ((subject, "s"), (predicate, "p"), (obj, "o"))]
         s, p, o = (t.to_ntriples() if t is not None else f"?{v}" for t, v in pattern)
         where = f"GRAPH <{graph}> {{ {s} {p} {o} }}" if graph else f"GRAPH ?g {{ {s} {p} {o} }}"
@@ -297,8 +439,7 @@ class RemoteStore:
         """The store (or one named graph) serialised in `fmt`; raises NotAcceptableError."""
         rdf_format = ENGINE_FORMATS[fmt]
         if graph is not None:
-            quads = [ox.Quad(*_nodes(t), ox.DefaultGraph()) for t in self.triples(graph=graph)]
-            triples = [ox.Triple(q.subject, q.predicate, q.object) for q in quads]
+            triples = [ox.Triple(*_nodes(t)) for t in self.triples(graph=graph)]
             return _serialize(triples, rdf_format, fmt)
         rows = self.select("SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }", union=False)
         if fmt in QUAD_FORMATS:
@@ -307,40 +448,56 @@ class RemoteStore:
         unique = dict.fromkeys((r["s"], r["p"], r["o"]) for r in rows)
         return _serialize([ox.Triple(*_nodes(t)) for t in unique], rdf_format, fmt)
 
+    def _graph_triples(self, graph: str) -> list[Triple]:
+        """Every triple of one graph, by a Graph Store GET (an unknown graph: none), duplicates of
+        the engine's answer merged."""
+        response = self._http.graph_store("GET", graph)
+        if response.status_code == 404:
+            return []
+        return list(dict.fromkeys(parse_ntriples(response.content)))
+
     # -- client queries ---------------------------------------------------------------------------
 
     def run(self, request: QueryRequest) -> QueryAnswer:
         """A client's query guarded, sent to the engine with its dataset, and its answer written in
         the asked-for format under the row cap; raises QueryRefusedError, QuerySyntaxError,
         NestingTooDeepError, NotAcceptableError, QueryTimeoutError, EngineUnavailableError."""
+        request, form, text, accept, dataset = self._prepared(request)
+        response = self._http.query(text, accept=accept, dataset=dataset)
+        return self._answer(request, form, response.content, _engine_cap(response))
+
+    async def run_async(self, request: QueryRequest) -> QueryAnswer:
+        """Like `run`, awaited on the event loop with its async client (no thread hop for the round
+        trip, docs/engine-notes.md §5.6); a long answer is re-written in a thread."""
+        await self._refresh_async()  # the generation and graph list, if due, without blocking
+        request, form, text, accept, dataset = self._prepared(request)
+        response = await self._http.aquery(text, accept=accept, dataset=dataset)
+        body, cap = response.content, _engine_cap(response)
+        if len(body) > _INLINE_ANSWER:
+            return await asyncio.to_thread(self._answer, request, form, body, cap)
+        return self._answer(request, form, body, cap)
+
+    def _prepared(self, request: QueryRequest) -> tuple[QueryRequest, str, str, str, Dataset | None]:
+        """The guarded request, its form, the text sent, the media type asked and the dataset."""
         if self._closed:
             raise QueryFailedError("The store is closed; it runs no more queries.")
         request, form = self._guarded(request)
         text = request.query if request.base_iri is None else (
             f"BASE {Term('iri', request.base_iri).to_ntriples()}\n{request.query}")
-        dataset = self._client_dataset(request)
+        accept = NTRIPLES if form in ("CONSTRUCT", "DESCRIBE") else SPARQL_JSON
+        return request, form, text, accept, self._client_dataset(request)
+
+    def _answer(self, request: QueryRequest, form: str, body: bytes,
+                engine_cap: int | None = None) -> QueryAnswer:
+        """The client's answer from the engine's; one the engine's own row cap may have cut says
+        `truncated` (a client's query is not paged: docs/engine-notes.md §5.8)."""
         max_rows = self.settings.max_rows
         if form in ("CONSTRUCT", "DESCRIBE"):
-            response = self._http.query(text, accept=NTRIPLES, dataset=dataset)
-            return graph_answer(response.content, fmt=request.graph_format, max_rows=max_rows)
-        response = self._http.query(text, accept=SPARQL_JSON, dataset=dataset)
+            return graph_answer(body, fmt=request.graph_format, max_rows=max_rows)
         if form == "ASK":
-            return boolean_answer(response.content, request.solutions_format)
-        return solutions_answer(response.content, fmt=request.solutions_format, query=request.query,
-                                max_rows=max_rows)
-
-    async def run_async(self, request: QueryRequest) -> QueryAnswer:
-        """Like `run`, on a thread of the store's own pool (the event loop is never blocked, and the
-        pool bounds how many queries one worker sends the engine at once)."""
-        loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._query_threads(), self.run, request)
-
-    def _query_threads(self) -> ThreadPoolExecutor:
-        with self._executor_lock:
-            if self._executor is None:
-                self._executor = ThreadPoolExecutor(max_workers=max(4, self.settings.query_workers * 4),
-                                                    thread_name_prefix="kg-remote-query")
-            return self._executor
+            return boolean_answer(body, request.solutions_format)
+        return solutions_answer(body, fmt=request.solutions_format, query=request.query,
+                                max_rows=max_rows, limit=request.limit, engine_cap=engine_cap)
 
     def _guarded(self, request: QueryRequest) -> tuple[QueryRequest, str]:
         """The request with what the guard reads in its text, and the query's form; raises
@@ -366,20 +523,16 @@ class RemoteStore:
     @property
     def workers_started(self) -> bool:
         """Whether `start_workers` has checked that the engine answers."""
-        return self._executor is not None
+        return self._started
 
     def start_workers(self) -> None:
-        """Check that the engine answers and make the query threads ready; raises
-        EngineUnavailableError."""
+        """Check that the engine answers; raises EngineUnavailableError."""
         self._http.query("ASK { }", accept=SPARQL_JSON, dataset=None)
-        self._query_threads()
+        self._started = True
 
     def stop_workers(self) -> None:
-        """Let the query threads go (the next `run_async` starts new ones)."""
-        with self._executor_lock:
-            executor, self._executor = self._executor, None
-        if executor is not None:
-            executor.shutdown(wait=False)
+        """Nothing runs here between queries: only forget that the engine was checked."""
+        self._started = False
 
     # -- writing ------------------------------------------------------------------------------
 
@@ -407,11 +560,27 @@ class RemoteStore:
                     listener()
 
     def _write(self, operations: str, *, using: Dataset | None = None) -> None:
-        """`operations` and a new generation, in one update request."""
+        """`operations` and a new generation, in one update request (no operations: only the new
+        generation, after a Graph Store write)."""
         bump, value = self._bump()
-        self._http.update(f"{operations}\n;\n{bump}", using=using,
-                          timeout=self.limits.update_timeout)
+        text = f"{operations}\n;\n{bump}" if operations else bump
+        self._http.update(text, using=using, timeout=self.limits.update_timeout)
         self._generation, self._generation_read = value, time.monotonic()
+
+    def _graph_store(self, ntriples: bytes | str = b"") -> bool:
+        """Whether a graph write of `ntriples` goes through the Graph Store endpoint: one is set,
+        and the data holds no xsd:duration, which Virtuoso's endpoint stores as a number without a
+        word while its update refuses it clearly (docs/engine-notes.md §5.3)."""
+        data = ntriples.encode("utf-8") if isinstance(ntriples, str) else ntriples
+        return self.endpoints.gsp_url is not None and _DURATION not in data
+
+    def _gsp_write(self, method: str, graph: str, ntriples: bytes | None = None) -> None:
+        """One Graph Store request, then the new generation (a separate update: after the write,
+        so that no answer read before it is kept under the new generation)."""
+        try:
+            self._http.graph_store(method, graph, body=ntriples)
+        finally:
+            self._write("")
 
     def _parse(self, *, data: bytes | None = None, path: Path | None = None, fmt: str,
                graph: str | None, name: str, timeout: float | None) -> bytes:
@@ -451,7 +620,7 @@ class RemoteStore:
             while pending:
                 batch = pending.popleft()
                 try:
-                    self._write(_insert_data(batch))
+                    self._send_batch(batch)
                 except UpdateTooLargeError as exc:
                     if len(batch) <= MIN_BATCH:
                         raise _part_way(name, sent, len(quads), exc) from exc
@@ -463,6 +632,26 @@ class RemoteStore:
                 sent += len(batch)
                 if progress is not None:
                     progress(size * sent // max(len(quads), 1), size)
+
+    def _send_batch(self, batch: list[ox.Quad]) -> None:
+        """One batch of a load: POSTed graph by graph to the Graph Store endpoint when it may take
+        it (named graphs only), else one INSERT DATA."""
+        by_graph: dict[str, list[str]] = defaultdict(list)
+        for quad in batch:
+            if not isinstance(quad.graph_name, ox.NamedNode):
+                by_graph.clear()
+                break
+            by_graph[quad.graph_name.value].append(
+                f"{quad.subject} {quad.predicate} {quad.object} .")
+        bodies = {graph: "\n".join(lines).encode("utf-8") + b"\n" for graph, lines in by_graph.items()}
+        if not bodies or not all(self._graph_store(body) for body in bodies.values()):
+            self._write(_insert_data(batch))
+            return
+        try:
+            for graph, body in bodies.items():
+                self._http.graph_store("POST", graph, body=body)
+        finally:
+            self._write("")
 
     def parse_graph(self, data: bytes, *, fmt: str, graph: str, name: str = "request body") -> bytes:
         """One graph's worth of client RDF as N-Triples, every triple put into `graph`; raises
@@ -486,12 +675,18 @@ class RemoteStore:
         # store): ground triples in INSERT DATA hold no SERVICE, LOAD or pattern.
         iri = Term("iri", graph).to_ntriples()
         with self._writing():
+            if self._graph_store(ntriples):
+                self._gsp_write("PUT", graph, ntriples)
+                return
             self._write(f"DROP SILENT GRAPH {iri} ;\n{_in_graph(iri, ntriples.decode('utf-8'))}")
 
     def merge_graph(self, graph: str, ntriples: bytes) -> None:
         """Add N-Triples from `parse_graph` to a named graph, in one request."""
         iri = Term("iri", graph).to_ntriples()
         with self._writing():
+            if self._graph_store(ntriples):
+                self._gsp_write("POST", graph, ntriples)
+                return
             self._write(_in_graph(iri, ntriples.decode("utf-8")))
 
     def add_triples(self, triples: Iterable[Triple], *, graph: str) -> None:
@@ -500,12 +695,19 @@ class RemoteStore:
                           for s, p, o in triples)
         iri = Term("iri", graph).to_ntriples()
         with self._writing():
+            if self._graph_store(lines):
+                self._gsp_write("POST", graph, lines.encode("utf-8") + b"\n")
+                return
             self._write(_in_graph(iri, lines))
 
     def clear_graph(self, graph: str) -> None:
         """Remove every triple of one named graph."""
+        iri = Term("iri", graph).to_ntriples()
         with self._writing():
-            self._write(f"DROP SILENT GRAPH {Term('iri', graph).to_ntriples()}")
+            if self._graph_store():
+                self._gsp_write("DELETE", graph)
+                return
+            self._write(f"DROP SILENT GRAPH {iri}")
 
     def update(self, sparql_update: str, *, base_iri: str | None = None) -> None:
         """Run a client's SPARQL Update, guarded, its WHERE clauses limited to the store's graphs;
@@ -545,7 +747,23 @@ def _remote(store: RemoteStore) -> Engine:
 # -- helpers ------------------------------------------------------------------------------------
 
 def _own_graph(iri: str) -> bool:
-    return iri != META_GRAPH and iri != _NO_GRAPH and not iri.startswith(SYSTEM_GRAPH_PREFIXES)
+    return not iri.startswith(META_GRAPH) and iri != _NO_GRAPH and not iri.startswith(
+        SYSTEM_GRAPH_PREFIXES)
+
+
+def _own_graphs(rows: list[tuple[str | None, ...]]) -> tuple[str, ...]:
+    return tuple(sorted(g for (g,) in rows if g is not None and _own_graph(g)))
+
+
+def _engine_cap(response: httpx.Response) -> int | None:
+    """The row cap the engine says it applied to this answer (Virtuoso's header), if any."""
+    value = response.headers.get(MAX_ROWS_HEADER, "").strip()
+    return int(value) if value.isdigit() else None
+
+
+def _generation_of(rows: list[tuple[str | None, ...]]) -> int:
+    numbers = [int(v[0]) for v in rows if v[0] is not None and v[0].lstrip("-").isdigit()]
+    return max(numbers, default=0)
 
 
 def _quads(nquads: bytes) -> list[ox.Quad]:

@@ -6,8 +6,10 @@ The engine is always asked for SPARQL JSON (SELECT, ASK) or N-Triples (CONSTRUCT
 reader per kind, and both cheap to read (orjson; pyoxigraph's N-Triples parser). A JSON answer the
 client can have as it is (under the row cap, columns already in the client's order, nothing
 non-standard in it) is passed through byte for byte: re-encoding costs more than the round trip to
-the engine on answers of thousands of rows (docs/engine-notes.md §5.4). Everything else is written
-by the project's own writers, so a capped answer says `"truncated": true` exactly as the embedded one.
+the engine on answers of thousands of rows (docs/engine-notes.md §5.4). When the query's own LIMIT
+keeps it under the row cap, only the head is read (the engines write it first), not the rows.
+Everything else is written by the project's own writers, so a capped answer says `"truncated": true`
+exactly as the embedded one.
 
 Virtuoso writes SPARQL 1.0's `"typed-literal"` for literals with a datatype (docs/engine-notes.md
 §5.2); it is read as a literal, and an answer holding it is re-written rather than passed through.
@@ -42,6 +44,8 @@ _BOOLEANS = {"1": "true", "0": "false"}
 _LABEL = re.compile(r"[^A-Za-z0-9_]")
 #: Marks of a JSON answer that must be re-written rather than passed through.
 _NONSTANDARD = (b'"typed-literal"',)
+#: The head of a SPARQL JSON answer, when the engine wrote it first (oxigraph serve and Virtuoso do).
+_HEAD = re.compile(rb'\A\s*\{\s*"head"\s*:\s*(\{[^{}]*\})')
 
 
 def read_json(body: bytes) -> dict[str, Any]:
@@ -129,13 +133,22 @@ def boolean_answer(body: bytes, fmt: str) -> QueryAnswer:
     return QueryAnswer("boolean", fmt, write_boolean(fmt, value), False, 1)
 
 
-def solutions_answer(body: bytes, *, fmt: str, query: str, max_rows: int) -> QueryAnswer:
-    """A SELECT answer in `fmt`, its columns in the order of the embedded store, cut at `max_rows`."""
+def solutions_answer(body: bytes, *, fmt: str, query: str, max_rows: int,
+                     limit: int | None = None, engine_cap: int | None = None) -> QueryAnswer:
+    """A SELECT answer in `fmt`, its columns in the order of the embedded store, cut at `max_rows`
+    (`limit`: the query's own LIMIT, which may make counting the rows needless; `engine_cap`: the
+    row cap the engine said it applies, so that an answer it cut says `truncated` too)."""
+    if (fmt == "json" and engine_cap is None and limit is not None and limit <= max_rows
+            and _standard(body)):
+        head = _head_vars(body)
+        if head is not None and ordered_columns(head, star_order(query)) == head:
+            return QueryAnswer("solutions", "json", body, False, None)
     document = read_json(body)
     engine_order = variables_of(document)
     variables = ordered_columns(engine_order, star_order(query))
     bindings = bindings_of(document)
-    truncated = len(bindings) > max_rows
+    truncated = len(bindings) > max_rows or (
+        engine_cap is not None and len(bindings) >= engine_cap and (limit is None or limit > engine_cap))
     if fmt == "json" and not truncated and variables == engine_order and _standard(body):
         return QueryAnswer("solutions", "json", body, False, len(bindings))
     del bindings[max_rows:]
@@ -158,6 +171,19 @@ def graph_answer(body: bytes, *, fmt: str, max_rows: int) -> QueryAnswer:
     except SyntaxError as exc:
         raise EngineFailedError(f"The SPARQL engine's N-Triples do not parse: {exc}") from exc
     return write_graph(kept, fmt, max_rows)
+
+
+def _head_vars(body: bytes) -> list[str] | None:
+    """The head's variables read from the first bytes of the answer, or None when not there."""
+    match = _HEAD.match(body[:4096])
+    if match is None:
+        return None
+    try:
+        head = orjson.loads(match.group(1))
+    except orjson.JSONDecodeError:
+        return None
+    names = head.get("vars") if isinstance(head, dict) else None
+    return [str(n) for n in names] if isinstance(names, list) else None
 
 
 def _standard(body: bytes) -> bool:
