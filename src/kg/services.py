@@ -101,8 +101,8 @@ def open_store(settings: Settings) -> Engine:
         store = RemoteStore.open(settings)
     else:
         store = GraphStore.open(settings)
-    if settings.read_only:
-        return store  # quoted by the process that holds it for writing, if at all
+    if settings.read_only or (settings.backend == "sparql" and not settings.sparql_update_url):
+        return store  # read-only: quoted by whoever writes it, if at all
     # The report texts go into the store (graph:sources) first, so that quotes and reading in context
     # no longer need the directory once loaded (issue 15, part 3); idempotent like the quotes.
     kept = add_source_texts(store, settings.sources_dir)

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from pydantic import SecretStr, ValidationError
 
-from conftest import Engine, free_port
+from conftest import WRITE_TOKEN, Engine, free_port
 from kg.config import Settings
 from kg.errors import UpdateFailedError
 from kg.store.remote import RemoteStore
@@ -108,3 +108,19 @@ def test_kg_load_over_an_engine_reports_the_quads_it_added(oxigraph_engine: Engi
         store.clear_graph(G2)
     finally:
         store.close()
+
+
+def test_a_read_only_engine_serves_reads_and_refuses_writes(oxigraph_engine: Engine) -> None:
+    from fastapi.testclient import TestClient
+
+    from kg.api.app import create_app
+
+    RemoteStore.open(oxigraph_engine.settings()).close()  # the bundled graph, loaded once per engine
+    settings = oxigraph_engine.settings(sparql_update_url=None, sparql_gsp_url=None)
+    with TestClient(create_app(settings)) as client:  # opening writes nothing (no report text, no quote)
+        hits = client.get("/entities", params={"q": "科创办"}).json()["results"]
+        assert hits and hits[0]["id"] == "shanghai-stc-office"
+        refused = client.put("/rdf-graphs", params={"graph": "https://example.org/g"}, content=b"",
+                             headers={"Content-Type": "application/n-triples",
+                                      "Authorization": f"Bearer {WRITE_TOKEN}"})
+        assert refused.status_code == 403 and "read-only" in refused.json()["detail"]
