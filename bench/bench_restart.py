@@ -42,20 +42,24 @@ def ready_after(base_url: str, started: float, timeout: float = 900.0) -> float:
     raise RuntimeError(f"not ready after {timeout} s")
 
 
-def memory(pid: int) -> dict[str, float]:
-    """USS in MB of each server process (the parent's children with --workers > 1) and their workers."""
+def memory(pid: int) -> dict[str, tuple[float, float]]:
+    """(USS, PSS) in MB of each process of the server: the parent, the server processes of --workers
+    N, their query workers. USS counts the pages a process alone holds; PSS shares each shared page
+    out among its holders, so the PSS of all processes adds up to what the server holds."""
     root = psutil.Process(pid)
-    found: dict[str, float] = {}
+    found: dict[str, tuple[float, float]] = {}
     for proc in [root, *root.children(recursive=True)]:
         try:
-            uss = proc.memory_full_info().uss / 2**20
-            found[f"{proc.pid} {' '.join(proc.cmdline()[1:4])[:60]}"] = round(uss, 1)
+            info = proc.memory_full_info()
+            found[f"{proc.pid} {' '.join(proc.cmdline()[1:4])[:60]}"] = (
+                round(info.uss / 2**20, 1), round(info.pss / 2**20, 1))
         except psutil.Error:
             continue
     return found
 
 
-def run_once(kg_dir: Path, workers: int, work: Path, label: str) -> tuple[float, dict[str, float]]:
+def run_once(kg_dir: Path, workers: int, work: Path, label: str
+             ) -> tuple[float, dict[str, tuple[float, float]]]:
     with ExitStack() as stack:
         cmd, port, env = peers.kg_server(kg_dir, workers=workers)
         started = time.monotonic()
@@ -87,8 +91,9 @@ def main(argv: list[str] | None = None) -> int:
         for label in ("first start", "restart"):
             seconds, uss = run_once(kg_dir, args.workers, work, label.replace(" ", "-"))
             print(f"{label}: ready after {seconds:.1f} s (workers={args.workers})", flush=True)
-            for name, mb in uss.items():
-                print(f"    USS {mb:8.1f} MB  {name}")
+            for name, (uss_mb, pss_mb) in uss.items():
+                print(f"    USS {uss_mb:8.1f} MB  PSS {pss_mb:8.1f} MB  {name}")
+            print(f"    all processes: PSS {sum(p for _, p in uss.values()):.0f} MB")
     return 0
 
 

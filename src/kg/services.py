@@ -149,13 +149,12 @@ class Services:
     def index_files(self) -> IndexFiles | None:
         """Where the indexes of the on-disk store's state are kept for the next start (None: in
         memory, on a remote engine, or KG_PERSIST_INDEXES=false)."""
-        from kg.store.index_files import IndexFiles
+        from kg.store.index_files import IndexFiles, index_dir
 
         settings = self.settings
         if settings.in_memory or settings.backend != "embedded" or not settings.persist_indexes:
             return None
-        data_dir = self.settings.data_dir
-        return IndexFiles(data_dir.parent / f".{data_dir.name}.indexes", self.store)
+        return IndexFiles(index_dir(settings.data_dir), self.store)
 
     @service
     def provenance(self) -> Provenance:

@@ -20,6 +20,7 @@ stops them all.
 from __future__ import annotations
 
 import contextlib
+import gc
 import logging
 import os
 import shutil
@@ -75,6 +76,7 @@ def serve_workers(settings: Settings, sock: socket.socket, workers: int) -> int:
     if plan.leader:
         # A previous run's published state must not be taken for the new leader's by a replica.
         shutil.rmtree(replicas_dir(settings.data_dir), ignore_errors=True)
+        _preload_indexes(settings)
     private = Path(tempfile.mkdtemp(prefix="kg-serve-"))  # the leader's Unix socket: ours alone
     os.chmod(private, 0o700)
     leader_socket = private / "leader.sock"
@@ -117,6 +119,21 @@ def serve_workers(settings: Settings, sock: socket.socket, workers: int) -> int:
         if plan.leader:
             shutil.rmtree(replicas_dir(settings.data_dir), ignore_errors=True)
     return 0
+
+
+def _preload_indexes(settings: Settings) -> None:
+    """Load the kept indexes of the store's recorded state here, before forking: the processes then
+    share their pages (copy on write) instead of each holding a copy; frozen, so that the collector
+    of no process writes to them. The store itself is not opened (RocksDB does not survive a fork)."""
+    from kg.store.embedded import stored_state_id
+    from kg.store.index_files import index_dir, preload
+
+    state = stored_state_id(settings.data_dir)
+    if state is None or not settings.persist_indexes:
+        return
+    found = preload(index_dir(settings.data_dir), state)
+    gc.freeze()
+    log.info("preloaded %d kept index(es) for the server processes to share", found)
 
 
 def _signal(pid: int, signum: int) -> None:

@@ -485,7 +485,7 @@ class GraphStore:
     def _state_file(self) -> Path | None:
         if self.location is None or self.read_only:
             return None
-        return self.location.parent / f".{self.location.name}.state"
+        return self.location.parent / f".{self.location.name}.state"  # as stored_state_id reads it
 
     def _set_state(self, state: str | None) -> None:
         if self.location is None:
@@ -511,12 +511,8 @@ class GraphStore:
     def _read_state(self) -> None:
         """At open: the state id the file beside the store names, or a new one (forgetting any index
         files) when there is none or a write was cut short."""
-        path = self.location.parent / f".{self.location.name}.state" if self.location else None
-        try:
-            found = path.read_text(encoding="ascii").strip() if path is not None else None
-        except OSError:
-            found = None
-        if found and found != _WRITING and found.isalnum():
+        found = stored_state_id(self.location) if self.location is not None else None
+        if found is not None:
             self._state_id = found
         elif not self.read_only and self.location is not None:
             self._set_state(secrets.token_hex(12))
@@ -761,6 +757,16 @@ class StoreNotFoundError(KGError):
 
 #: What the state file says while a write is under way.
 _WRITING = "writing"
+
+
+def stored_state_id(data_dir: Path) -> str | None:
+    """The state id recorded beside the on-disk store at `data_dir` (None: none, or a write was under
+    way), as `GraphStore.state_id` will read it when the store is opened."""
+    try:
+        found = (data_dir.parent / f".{data_dir.name}.state").read_text(encoding="ascii").strip()
+    except OSError:
+        return None
+    return found if found and found != _WRITING and found.isalnum() else None
 
 
 def _is_candidate(graph: object) -> bool:

@@ -30,6 +30,45 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 
+#: Index names, as their files are named.
+NAMES = ("lookup", "evidence", "relations")
+#: Indexes loaded by `kg serve --workers`'s parent before it forks its server processes
+#: (kg.api.cluster): each process takes its copy from here instead of the file, and its pages stay
+#: shared with the others until one of them writes to them (copy on write).
+_PRELOADED: dict[tuple[str, str, str], object] = {}
+
+
+def index_dir(data_dir: Path) -> Path:
+    """Where the indexes of the store at `data_dir` are kept."""
+    return data_dir.parent / f".{data_dir.name}.indexes"
+
+
+def _read(path: Path) -> object:
+    # The cyclic collector would walk the growing heap again and again while millions of objects
+    # are made (a load of seconds took several times longer with it on): off for the load.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        with path.open("rb") as file:
+            return pickle.load(file)  # noqa: S301 - our own file, beside our own store (docstring)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def preload(root: Path, state: str) -> int:
+    """Load the index files of `state` under `root` into this process, for the processes it forks
+    next; how many were found (a missing or unreadable file is simply not preloaded)."""
+    found = 0
+    for name in NAMES:
+        try:
+            _PRELOADED[(str(root), state, name)] = _read(root / state / f"{name}.pickle")
+            found += 1
+        except Exception as exc:  # the process that needs it reads it again, or rebuilds it
+            log.info("not preloading the %s index (%s)", name, exc)
+    return found
+
+
 class IndexFiles:
     """Index files of `store` under `root/<state id>/<name>.pickle`."""
 
@@ -48,21 +87,15 @@ class IndexFiles:
         if state is None:
             return None
         path = self.root / state / f"{name}.pickle"
-        # The cyclic collector would walk the growing heap again and again while millions of objects
-        # are made (a load of seconds took several times longer with it on): off for the load.
-        collecting = gc.isenabled()
-        gc.disable()
-        try:
-            with path.open("rb") as file:
-                found = pickle.load(file)  # noqa: S301 - our own file, beside our own store (docstring)
-        except FileNotFoundError:
-            return None
-        except Exception:  # a file cut short or of another version: rebuild rather than fail
-            log.warning("ignoring the index file %s (unreadable); rebuilding it", path, exc_info=True)
-            return None
-        finally:
-            if collecting:
-                gc.enable()
+        found = _PRELOADED.pop((str(self.root), state, name), None)  # once: later states rebuild
+        if found is None:
+            try:
+                found = _read(path)
+            except FileNotFoundError:
+                return None
+            except Exception:  # a file cut short or of another version: rebuild rather than fail
+                log.warning("ignoring the index file %s (unreadable); rebuilding it", path, exc_info=True)
+                return None
         if not isinstance(found, kind) or self._store.state_id != state:
             return None
         return found
