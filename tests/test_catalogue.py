@@ -44,13 +44,30 @@ def test_query_file_header_is_parsed(query_file: Path) -> None:
     assert query.text.startswith("PREFIX")
 
 
-def test_parameters_are_bound_with_a_trailing_values_clause(query_file: Path) -> None:
+def test_parameters_are_bound_first_in_the_outermost_where_group(query_file: Path) -> None:
     query = load_query(query_file)
-    assert query.bind({}).endswith(f'VALUES (?place ?name) {{ (<{ID.shanghai}> "上海") }}\n')
+    bound = f'VALUES (?place ?name) {{ (<{ID.shanghai}> "上海") }}'
+    assert f"SELECT ?body WHERE {{\n  {bound} ?body ikg:locatedIn" in query.bind({})
     bound = query.bind({"place": "id:pudong", "name": "浦东"})
     assert f'(<{ID.pudong}> "浦东")' in bound
     assert f"(<{ID.pudong}>" in query.bind({"place": "pudong"})
     assert f"(<{ID.pudong}>" in query.bind({"place": str(ID.pudong)})
+
+
+def test_a_where_in_a_comment_or_a_sub_select_is_not_where_values_go(tmp_path: Path) -> None:
+    path = tmp_path / "nested.rq"
+    path.write_text(QUERY.replace("#+ param: name", "# not here: WHERE { x }\n#+ param: name").replace(
+        "SELECT ?body WHERE { ?body", "SELECT ?body WHERE { { SELECT ?body WHERE { ?body } } ?body"),
+        encoding="utf-8")
+    bound = load_query(path).bind({})
+    assert bound.index("VALUES") == bound.index("SELECT ?body WHERE {\n") + len("SELECT ?body WHERE {\n  ")
+    assert "# not here: WHERE { x }\n" in bound
+
+
+def test_a_query_without_where_gets_the_trailing_clause(tmp_path: Path) -> None:
+    path = tmp_path / "bare.rq"
+    path.write_text(QUERY.replace("SELECT ?body WHERE {", "SELECT ?body {"), encoding="utf-8")
+    assert load_query(path).bind({}).endswith(f'VALUES (?place ?name) {{ (<{ID.shanghai}> "上海") }}\n')
 
 
 def test_literal_values_cannot_break_out_of_their_quotes(query_file: Path) -> None:

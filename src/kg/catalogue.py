@@ -13,8 +13,11 @@ File format (binding for everyone who writes catalogue queries):
 A `param` line names a variable and its default: a CURIE, an IRI (`<...>` or absolute), or a quoted
 literal (`"2016"`, `"科创办"@zh`). A value given by the caller must be of the same kind: IRIs and
 CURIEs (or a bare entity id, read as `id:...`) for IRI parameters, any text for literal ones (quoted
-here). Parameters are bound by appending `VALUES ?name { term }` to the query: SPARQL 1.1's trailing
-ValuesClause, legal after any SELECT.
+here). Parameters are bound by a `VALUES (?name …) { (term …) }` block placed first inside the query's
+outermost WHERE group: by SPARQL 1.1 §18.2.4.3 a trailing ValuesClause is joined with the WHERE
+pattern, and a join does not depend on order, so this is the same query, and one that every engine
+takes (Virtuoso 7.2 fails on a trailing VALUES whose variable appears in a UNION: "No column";
+docs/engine-notes.md §5). A query without a WHERE keyword gets the trailing clause.
 """
 
 from __future__ import annotations
@@ -93,7 +96,27 @@ class CatalogueQuery:
         terms = [to_term(p, values[p.name], resolve) if p.name in values else p.default
                  for p in self.parameters]
         names = " ".join(f"?{p.name}" for p in self.parameters)
-        return f"{self.text.rstrip()}\nVALUES ({names}) {{ ({' '.join(terms)}) }}\n"
+        values_block = f"VALUES ({names}) {{ ({' '.join(terms)}) }}"
+        where = _outermost_where(self.text)
+        if where is None:
+            return f"{self.text.rstrip()}\n{values_block}\n"
+        return f"{self.text[:where]}\n  {values_block}{self.text[where:]}"
+
+
+_WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
+
+
+def _outermost_where(text: str) -> int | None:
+    """The offset just past the `{` of the query's first WHERE outside a comment line (the outermost:
+    a sub-select's WHERE comes later in the text), or None."""
+    offset = 0
+    for line in text.splitlines(keepends=True):
+        if not line.lstrip().startswith("#"):
+            found = _WHERE.search(line)
+            if found is not None:
+                return offset + found.end()
+        offset += len(line)
+    return None
 
 
 def _quote(text: str) -> str:

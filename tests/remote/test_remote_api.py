@@ -59,6 +59,13 @@ READS: list[tuple[str, dict[str, Any], str | None]] = [
     ("/browse", {}, "application/json"),
     ("/void", {}, "text/turtle"),
     ("/rdf-graphs", {"graph": "https://w3id.org/innokg/graph/zhangjiang-2020"}, "text/turtle"),
+    ("/evidence/ev:zj2020-48608ee18f4e", {}, None),
+    ("/queries", {}, None),
+    ("/queries/cq01-entity-names", {}, "application/sparql-results+json"),
+    ("/review", {}, None),
+    ("/timeline", {}, None),
+    ("/ontology", {}, "text/turtle"),
+    ("/export", {"format": "graphml", "scope": "neighbourhood", "entity": "shanghai-stc-office"}, None),
 ]
 
 
@@ -207,3 +214,20 @@ def test_sparql_update_is_guarded_and_seen_by_lookup(backend: Backend) -> None:
         client.post("/sparql", data={"update": f"DROP SILENT GRAPH <{G1}>"})
     found = client.get("/entities", params={"q": "quixotic remote office"}).json()
     assert not any("remote-test-body" in json.dumps(hit) for hit in found["results"])
+
+
+def test_every_catalogue_question_answers_as_on_the_embedded_store(backend: Backend) -> None:
+    names = [q["name"] for q in backend.reference.get("/queries").json()["queries"]]
+    assert len(names) > 30
+    accept = {"Accept": "application/sparql-results+json"}
+    different = []
+    for name in names:
+        remote = backend.client.get(f"/queries/{name}", headers=accept)
+        embedded = backend.reference.get(f"/queries/{name}", headers=accept)
+        assert embedded.status_code == 200, (name, embedded.text[:300])
+        if remote.status_code != 200 or _comparable(remote) != _comparable(embedded):
+            different.append((name, remote.status_code, remote.text[:200]))
+    # Virtuoso 7.2 answers transitive paths over alternatives with inverses, `(p|^q)+`, incompletely
+    # (docs/engine-notes.md §5): a documented difference, asserted so that any other one fails.
+    known = {"cq36-body-serves", "tr03-leading-group-chain"} if backend.name == "virtuoso" else set()
+    assert {name for name, _, _ in different} == known, different
