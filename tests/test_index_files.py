@@ -112,3 +112,13 @@ def test_a_write_cut_short_leaves_no_state_to_match(tmp_path: Path) -> None:
 def test_in_memory_stores_keep_nothing(tmp_path: Path) -> None:
     with Services.open(Settings(in_memory=True, warm_up=False, data_dir=tmp_path / "store")) as services:
         assert services.store.state_id is None and services.index_files is None
+
+
+def test_answer_tags_survive_a_restart_and_change_with_a_write(tmp_path: Path) -> None:
+    with opened(tmp_path) as services:
+        tag = services.state_tag()
+    with opened(tmp_path) as services:
+        assert services.state_tag() == tag  # a client's ETag still validates after a restart
+        services.store.add_triples([(iri("https://example.org/x"), iri("https://example.org/p"),
+                                     literal("1"))], graph="https://example.org/g")
+        assert services.state_tag() != tag
