@@ -409,11 +409,17 @@ class GraphStore:
 
     async def run_async(self, request: QueryRequest) -> QueryAnswer:
         """Like `run`, awaited on the running event loop: no thread is held while the query runs."""
-        runner = self._runner
-        if runner is None or len(request.query) > guard.MEMO_CHARS:
-            # Starting the workers takes a moment, and the guard's lexer is linear in the text
-            # (~0.2 µs a character): neither may hold up the event loop.
+        if len(request.query) > guard.MEMO_CHARS:
+            # The guard's lexer is linear in the text (~0.2 µs a character): not on the event loop.
             return await asyncio.to_thread(self.run, request)
+        runner = self._runner
+        if runner is None:
+            # Refusals first (a cold service refuses without starting anything); then the workers
+            # start in a thread, and the query waits for one on the loop like every other, so that
+            # a flood on a cold service meets the same admission (503 service_busy) as on a warm one.
+            read_by_guard(request, refuse=self.settings.sparql_guard)
+            await asyncio.to_thread(self.start_workers)
+            runner = self._query_runner()
         return await runner.run_async(self._with_default_graphs(request))
 
     @property
