@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -131,3 +132,25 @@ def test_run_route_errors(client: TestClient) -> None:
     assert (bad.status_code, bad.json()["code"]) == (400, "bad_request")
     nobody = client.get("/queries/tr02-served-deployments", params={"body": "nobody at all"})
     assert (nobody.status_code, nobody.json()["code"]) == (404, "entity_not_found")
+
+
+def test_a_question_an_engine_answers_wrongly_is_refused_there_saying_why(tmp_path: Path) -> None:
+    from kg.errors import QuestionUnsupportedError
+
+    path = tmp_path / "paths.rq"
+    line = "#+ unsupported: Virtuoso = it walks (p|^q)+ paths.\n"
+    path.write_text(QUERY.replace("#+ param: name", line + "#+ param: name"), encoding="utf-8")
+    query = load_query(path)
+    assert query.unsupported == (("virtuoso", "it walks (p|^q)+ paths."),)
+    query.check_engine("embedded")
+    with pytest.raises(QuestionUnsupportedError, match=re.escape("virtuoso): it walks (p|^q)+")) as refused:
+        query.check_engine("virtuoso")
+    assert refused.value.status == 501
+
+
+def test_a_malformed_unsupported_line_names_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "bad.rq"
+    path.write_text(QUERY.replace("#+ param: name", "#+ unsupported: virtuoso\n#+ param: name"),
+                    encoding="utf-8")
+    with pytest.raises(BadRequestError, match=r"bad\.rq: malformed unsupported line"):
+        load_query(path)

@@ -8,6 +8,7 @@ File format (binding for everyone who writes catalogue queries):
     #+ description_en: ...
     #+ description_zh: ...
     #+ param: deployment = id:xi-2014-directive
+    #+ unsupported: virtuoso = why its answer would be wrong there (optional, one line per engine)
     PREFIX ... SELECT ... WHERE { ... ?deployment ... }
 
 A `param` line names a variable and its default: a CURIE, an IRI (`<...>` or absolute), or a quoted
@@ -29,7 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kg.config import PROJECT_ROOT
-from kg.errors import BadRequestError, QueryNotFoundError
+from kg.errors import BadRequestError, QueryNotFoundError, QuestionUnsupportedError
 from kg.namespaces import to_curie
 from kg.naming import entity_iri, read_reference
 
@@ -69,6 +70,17 @@ class CatalogueQuery:
     parameters: tuple[Parameter, ...]
     text: str
     file: str
+    #: (engine, why) of the engines known to answer this question wrongly (`#+ unsupported: ENGINE = WHY`).
+    unsupported: tuple[tuple[str, str], ...] = ()
+
+    def check_engine(self, engine: str) -> None:
+        """Raise QuestionUnsupportedError when `engine` (`Engine.engine_name`) is known to answer this
+        question wrongly: an answer that would be silently incomplete is refused, saying why."""
+        for name, why in self.unsupported:
+            if name == engine:
+                raise QuestionUnsupportedError(
+                    f"The question {self.name!r} is not run on this store's engine ({engine}): {why} "
+                    "Ask it of a service over the embedded store or oxigraph serve.")
 
     def to_dict(self) -> dict[str, object]:
         """The question's metadata (and its SPARQL text) as JSON-ready values."""
@@ -152,6 +164,7 @@ def load_query(path: Path) -> CatalogueQuery:
     """One catalogue query from its file; raises BadRequestError naming the file when malformed."""
     fields: dict[str, str] = {}
     params: list[Parameter] = []
+    unsupported: list[tuple[str, str]] = []
     body: list[str] = []
     for line in path.read_text(encoding="utf-8").splitlines():
         header = _HEADER.match(line)
@@ -162,6 +175,12 @@ def load_query(path: Path) -> CatalogueQuery:
                 if match is None:
                     raise BadRequestError(f"{path.name}: malformed param line {line!r}.")
                 params.append(_parse_default(match.group(1), match.group(2).strip(), path.name))
+            elif key == "unsupported":
+                engine, equals, why = value.partition("=")
+                if not equals or not engine.strip() or not why.strip():
+                    raise BadRequestError(f"{path.name}: malformed unsupported line {line!r} "
+                                          "(#+ unsupported: ENGINE = WHY).")
+                unsupported.append((engine.strip().lower(), why.strip()))
             else:
                 fields[key] = value
         else:
@@ -172,7 +191,7 @@ def load_query(path: Path) -> CatalogueQuery:
     return CatalogueQuery(
         name, fields.get("title_en", name), fields.get("title_zh", fields.get("title_en", name)),
         fields.get("description_en", ""), fields.get("description_zh", ""), tuple(params),
-        "\n".join(body).strip() + "\n", path.name,
+        "\n".join(body).strip() + "\n", path.name, tuple(unsupported),
     )
 
 

@@ -60,6 +60,14 @@ class QueryNotFoundError(NotFoundError):
     code = "query_not_found"
 
 
+class QuestionUnsupportedError(KGError):
+    """A catalogue question the store's engine is known to answer wrongly (an incomplete answer is
+    refused rather than given silently)."""
+
+    code = "unsupported_by_engine"
+    status = 501
+
+
 class DefaultGraphReadOnlyError(KGError):
     """A write named the default graph, which is the read-only union of every graph."""
 

@@ -4,8 +4,9 @@ An answer of `/sparql`, `/entities`, `/id/…` or `/export` is a function of the
 store's state, nothing else. So its entity tag is computed from those two before the route runs: a
 hash of the method-independent request (path, query string, and the headers that negotiation reads)
 and of `Services.state_tag()` (on the embedded on-disk store its state id, shared by every process and
-kept across restarts; elsewhere this process's start, the store's generation and the TTL window). A client that sends the tag back gets `304 Not Modified` at the cost of one hash, and
-after any write the tag changes, so a stale answer is never confirmed.
+kept across restarts; elsewhere this process's start, the store's generation and the TTL window). A
+client that sends the tag back gets `304 Not Modified` at the cost of one hash, and after any write
+the tag changes, so a stale answer is never confirmed.
 
 Only 200 answers get a tag, and only for requests whose answer repeats: a query string that names a
 volatile SPARQL function (RAND, NOW, UUID…; kg.sparql.cache) gets none. Tags are strong: the bytes of

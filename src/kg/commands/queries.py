@@ -68,6 +68,7 @@ def bound_text(services: Services, name: str, values: dict[str, str]) -> str:
     """The question's SPARQL with `values` bound, names resolved as GET /queries/{name} resolves them;
     raises QueryNotFoundError, BadRequestError, EntityNotFoundError."""
     question = services.catalogue.get_query(name)
+    question.check_engine(services.store.engine_name)
     return question.bind(values, resolve=lambda value: services.resolver.resolve(value).iri)
 
 

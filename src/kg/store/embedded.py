@@ -482,6 +482,11 @@ class GraphStore:
     # -- the state's identity across restarts ----------------------------------------------------
 
     @property
+    def engine_name(self) -> str:
+        """`embedded`: pyoxigraph in this process."""
+        return "embedded"
+
+    @property
     def state_id(self) -> str | None:
         """An id of the store's content that survives restarts (None for an in-memory store, or while
         a write is under way): what persisted indexes are keyed by (kg.store.index_files). It changes

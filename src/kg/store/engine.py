@@ -61,6 +61,12 @@ class Engine(Protocol):
         ...
 
     @property
+    def engine_name(self) -> str:
+        """Which engine answers: `embedded`, or a remote engine's product (`oxigraph`, `virtuoso`,
+        from its Server header; `sparql` when it gives none), for what is known of its limits."""
+        ...
+
+    @property
     def state_id(self) -> str | None:
         """An id of the store's content that survives restarts, or None when there is none (in
         memory, a write under way, an engine written by others): persisted indexes are keyed by it."""

@@ -219,6 +219,12 @@ class RemoteStore:
     # -- the generation ---------------------------------------------------------------------------
 
     @property
+    def engine_name(self) -> str:
+        """The engine's product from its Server header (`oxigraph`, `virtuoso`…), `sparql` if unknown."""
+        product = self._http.server.split("/")[0].strip().lower()
+        return product if product and product != "unknown" else "sparql"
+
+    @property
     def state_id(self) -> None:
         """None: the engine may be written past this service, so no index is kept across restarts."""
         return None

@@ -55,7 +55,9 @@ def list_queries(services: ServicesDep, request: Request) -> dict[str, object]:
 
 
 @router.get("/queries/{name}", name="run_query", summary="Run a catalogue question",
-            responses={200: {"description": "SPARQL results (JSON, XML, CSV or TSV)"}})
+            responses={200: {"description": "SPARQL results (JSON, XML, CSV or TSV)"},
+                       501: {"description": "unsupported_by_engine: the store's engine is known to "
+                             "answer this question wrongly (the question's `unsupported` list)."}})
 def run_catalogue_query(
     services: ServicesDep,
     request: Request,
@@ -64,6 +66,7 @@ def run_catalogue_query(
 ) -> Response:
     """Run a question with its parameters (else defaults); 400 bad value, 404 unknown, 503 timeout."""
     question = services.catalogue.get_query(name)
+    question.check_engine(services.store.engine_name)
     values = {k: v for k, v in request.query_params.items() if k != "format"}
     text = question.bind(values, resolve=lambda value: services.resolver.resolve(value).iri)
     answer = services.sparql.query(ProtocolRequest(query=text, formats=(format,) if format else ()),
