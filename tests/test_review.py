@@ -310,3 +310,144 @@ def test_a_linked_candidate_cannot_be_merged_and_the_target_must_exist(store: Gr
         review.merge(NDRC, into="most", agent=CURATOR)
     with pytest.raises(CandidateNotFoundError, match="no-such-body"):
         review.merge(GOV, into="no-such-body", agent=CURATOR)
+
+
+# -- reloading a new extraction of the same report ------------------------------------------------------
+
+OFFICE_EVIDENCE = {f"https://w3id.org/innokg/id/ev/c-{KEY}-{h}"
+                   for h in ("3faec79c06b6", "a4156d8637fe", "aee69f74d793", "61d1e40f99b3")}
+
+
+def extraction(*, without: str | None = None, renamed: dict[str, str] | None = None) -> bytes:
+    """The fixture's extraction as TriG, without every triple that names `without` (the extractor no
+    longer finds that candidate) and with evidence IRIs renamed (`renamed`: old IRI → new IRI)."""
+    scratch = GraphStore.in_memory()
+    scratch.load_bytes(CANDIDATES, fmt="trig", name="candidates.trig")
+    parts = []
+    for graph in scratch.named_graphs():
+        dropped = {s.value for s, _, o in scratch.triples(graph=graph)
+                   if without in (s.value, o.value) and s.value.startswith(f"{ID}ev/")}
+        lines = []
+        for triple in scratch.triples(graph=graph):
+            if without in {t.value for t in triple} or triple[0].value in dropped:
+                continue
+            lines.append(" ".join(iri((renamed or {}).get(t.value, t.value)).to_ntriples()
+                                  if t.is_iri else t.to_ntriples() for t in triple) + " .")
+        parts.append(f"<{graph}> {{\n" + "\n".join(sorted(lines)) + "\n}")
+    return "\n".join(parts).encode("utf-8")
+
+
+def outside(graphs: dict[str, set[Triple]]) -> dict[str, tuple[int, set[Triple]]]:
+    """The graphs other than the candidate graph: how many triples each holds and those without a blank
+    node (the store names blank nodes anew after a write)."""
+    return {g: (len(t), {x for x in t if all(term.kind != "bnode" for term in x)})
+            for g, t in graphs.items() if g != CAND}
+
+
+def test_a_reload_of_a_smaller_extraction_drops_the_pending_candidates_it_no_longer_has(
+        store: GraphStore) -> None:
+    before = quads(store)
+    result = load_candidates(store, extraction(without=OFFICE), name="smaller.trig")
+    after = quads(store)
+    # Exactly the office, its evidence and the statements that evidence cited left the candidate graph.
+    gone = before[CAND] - after[CAND]
+    assert after[CAND] <= before[CAND] and result.added == 0
+    assert all(OFFICE in {t.value for t in triple} or triple[0].value in OFFICE_EVIDENCE
+               for triple in gone)
+    assert evidence_of(before[CAND]) - evidence_of(after[CAND]) == OFFICE_EVIDENCE
+    assert not any(OFFICE in {t.value for t in triple} for triple in after[CAND])
+    assert len(after[CAND]) == len(before[CAND]) - result.removed and result.removed == len(gone)
+    assert (result.skipped, result.candidates) == (12, 5)
+    # Nothing outside the report's candidate graph changed.
+    assert outside(after) == outside(before)
+    assert OFFICE not in {c.iri for c in Review(store).candidates()}
+    # Loading the full extraction again brings it back as pending: it was never decided.
+    load_candidates(store, CANDIDATES)
+    assert quads(store)[CAND] == before[CAND]
+
+
+def test_decisions_survive_a_reload_of_a_smaller_extraction(store: GraphStore) -> None:
+    review = Review(store)
+    review.reject([OFFICE], agent=CURATOR)
+    review.accept([CENTRE, NDRC], agent=CURATOR)
+    review.edit(GOV, label="合肥市人民政府", agent=CURATOR)
+    review.merge(XIXIAN, into="xixian-institute", agent=CURATOR)
+    before = quads(store)
+    result = load_candidates(store, extraction(without=OFFICE), name="smaller.trig")
+    after = quads(store)
+    assert (result.added, result.removed) == (0, 0)  # nothing pending was lost: the office is decided
+    assert after[CAND] == before[CAND] and outside(after) == outside(before)
+    assert review.candidate(OFFICE).status == "rejected"
+    assert review.candidate(CENTRE).status == "accepted"
+    assert review.candidate(XIXIAN).status == "merged"
+    assert review.candidate(GOV).label_zh == "合肥市人民政府"
+
+
+def test_a_reload_keeps_an_edit_against_the_new_extractions_own_evidence(store: GraphStore) -> None:
+    review = Review(store)
+    review.edit(GOV, label="合肥市人民政府", type_="ikg:ManagementCommittee", agent=CURATOR)
+    # An improved extractor cites the old wording and type with new evidence (another span, another IRI).
+    label_ev, type_ev = (f"{ID}ev/c-{KEY}-{h}" for h in ("93d153014cd4", "b747ae74b468"))
+    renamed = {label_ev: f"{ID}ev/c-{KEY}-0000000000a1", type_ev: f"{ID}ev/c-{KEY}-0000000000a2"}
+    before = quads(store)
+    result = load_candidates(store, extraction(renamed=renamed), name="improved.trig")
+    graph = quads(store)[CAND]
+    prefs = {o for s, p, o in graph if s.value == GOV and p.value == str(SKOS.prefLabel)}
+    assert prefs == {zh("合肥市人民政府")}
+    assert {o.value for s, p, o in graph if s.value == GOV and p.value == str(RDF.type)} == {
+        str(IKG.ManagementCommittee)}
+    cited = {statement_of(graph, e) for e in evidence_of(graph)}
+    assert (GOV, str(SKOS.altLabel), zh("合肥市政府")) in cited
+    assert (GOV, str(RDF.type), iri(str(IKG.ManagementCommittee))) in cited
+    # The old evidence the new extraction no longer has is replaced by its new evidence.
+    assert {label_ev, type_ev}.isdisjoint(evidence_of(graph))
+    assert set(renamed.values()) <= evidence_of(graph)
+    assert len(graph) == len(before[CAND]) + result.added - result.removed
+    assert review.candidate(GOV).status == "pending"
+
+
+def test_a_reload_keeps_a_rejected_candidate_out_of_the_pending_list(store: GraphStore) -> None:
+    review = Review(store)
+    review.reject([OFFICE], agent=CURATOR)
+    load_candidates(store, extraction(without=GOV), name="smaller.trig")
+    # The government is dropped (pending, not found again); the office stays rejected, described, and
+    # the statement linking it to the dropped government left with it.
+    listed = {c.iri: c.status for c in review.candidates()}
+    assert GOV not in listed and listed[OFFICE] == "rejected"
+    graph = quads(store)[CAND]
+    assert (iri(OFFICE), iri(str(RDF.type)), iri(str(IKG.CoordinationOffice))) in graph
+    assert not any(GOV in {t.value for t in triple} for triple in graph
+                   if triple[1].value != str(PROV.used))
+    load_candidates(store, CANDIDATES)
+    assert {c.iri for c in review.candidates(status="pending")} == {CENTRE, GOV, XIXIAN, NDRC, REPORT}
+
+
+def test_accepted_statements_stay_curated_through_a_reload_that_no_longer_finds_them(
+        store: GraphStore) -> None:
+    review = Review(store)
+    review.accept([CENTRE, NDRC, GOV], agent=CURATOR)
+    curated = set(store.triples(graph=CURATED))
+    load_candidates(store, extraction(without=CENTRE), name="smaller.trig")
+    assert set(store.triples(graph=CURATED)) == curated
+    assert review.candidate(CENTRE).status == "accepted"
+
+
+def test_an_edited_candidate_the_new_extraction_no_longer_finds_stays_as_edited(store: GraphStore) -> None:
+    review = Review(store)
+    review.edit(OFFICE, label="合肥市科技创新办公室", agent=CURATOR)
+    load_candidates(store, extraction(without=OFFICE), name="smaller.trig")
+    office = review.candidate(OFFICE)
+    assert (office.status, office.label_zh) == ("pending", "合肥市科技创新办公室")
+    assert office.alt_labels == ("合肥科创办",)
+    # Its own evidence stays; the statements linking it to candidates the extraction still has too.
+    cited = {(s.subject.value, s.predicate) for s in office.statements}
+    assert cited == {(OFFICE, str(RDF.type)), (OFFICE, str(SKOS.altLabel)), (GOV, str(IKG.establishes)),
+                     (OFFICE, str(IKG.governs))}
+
+
+def test_a_failing_reload_replaces_nothing(store: GraphStore) -> None:
+    before = quads(store)
+    store.limits = dataclasses.replace(store.limits, update_timeout=1e-6)
+    with pytest.raises(UpdateFailedError):
+        load_candidates(store, extraction(without=OFFICE), name="smaller.trig")
+    assert quads(store) == before

@@ -19,11 +19,29 @@ from terms read from the store (no client text reaches it unescaped). Two separa
 `add_triples` into the curated graph, then `replace_graph` of the candidate graph) would leave a
 statement in both graphs, or in neither, if the second failed.
 
-Decisions stay: a rejected candidate keeps its statements in the candidate graph, marked; a reload
-(`load_candidates` of a new extraction of the same report) adds only evidence it has never seen
-(evidence IRIs are stable), leaves statuses as the curator set them, follows merges, and skips what
-is already curated. Every action is recorded as a `prov:Activity` (who, when, what) in the candidate
-graph, and repeating an action changes nothing.
+A reload (`load_candidates` of a new extraction of the same report, same key) replaces what is still
+pending and keeps every decision, in one write (all or nothing):
+
+- replaced: pending candidates the new extraction no longer finds (their status and link, gone with
+  them), the evidence it no longer has with the statements that evidence cited, and the structure
+  (sections, the report's file, the ingest activity), which becomes the new extraction's; what it
+  finds for the first time is added;
+- kept: the curated graph `graph:report-{key}` (never written by a reload: accepted statements stay
+  curated, and evidence already curated is not added to the candidate graph again); the status of
+  every accepted and rejected candidate; rejected candidates with the statements and evidence that
+  cite them (unless another end of such a statement is a pending candidate now dropped), so a reload
+  never lists them as pending again; an edited candidate's label and type (the new extraction's
+  preferred label of it becomes an alternative label and its type evidence names the curator's type);
+  merges (`dcterms:isReplacedBy`: what the new extraction says of a merged candidate names the entity
+  it was merged into); the record of every review action (activities and agents). Evidence the new
+  extraction finds again keeps the form it has in the store (evidence IRIs hash the extracted
+  statement, so it is the same evidence), edits and merges applied.
+
+An accepted candidate the new extraction states something new about goes back to pending: the new
+statements wait for review. Every action is recorded as a `prov:Activity` (who, when, what) in the
+candidate graph, and repeating an action changes nothing (loading the same extraction twice included).
+No graph other than the candidate graph changes on a reload but the sources graph, which gains the
+report's text when it did not have it.
 """
 
 from __future__ import annotations
@@ -65,6 +83,8 @@ _BOOKKEEPING = frozenset({_STATUS, str(IKG.linkedBy), str(IKG.linkConfidence), _
                           str(OWL.deprecated)})
 #: What ties an evidence node to the nodes it needs (section, report, ingest activity).
 _SUPPORT = (str(IKG.inSection), str(PROV.wasDerivedFrom), str(PROV.wasGeneratedBy))
+#: Where the review's own records live: its activities (see _activity) and their agents (Agent).
+_REVIEW_ACTIVITY, _AGENT = f"{ID}activity/review-", "urn:innokg:agent:"
 
 
 class CandidateNotFoundError(NotFoundError):
@@ -226,11 +246,13 @@ class LoadResult:
     added: int  # triples added to the candidate graph
     skipped: int  # evidence nodes left out: already curated or already in the candidate graph
     source_text: bool  # the report's text is in the sources graph
+    removed: int = 0  # triples removed from the candidate graph: what the new extraction replaced
 
     def to_dict(self) -> dict[str, object]:
         """The summary as JSON-ready values."""
         return {"report": self.key, "graph": self.graph, "candidates": self.candidates,
-                "added": self.added, "skipped": self.skipped, "source_text": self.source_text}
+                "added": self.added, "removed": self.removed, "skipped": self.skipped,
+                "source_text": self.source_text}
 
 
 # -- one candidate graph, read into memory -----------------------------------------------------------
@@ -356,14 +378,15 @@ def load_candidates(store: Engine, data: bytes, *, name: str = "candidates",
                                   "loaded (docs/ingestion.md, \"Candidate graphs\").")
     old = _read_graph(store, key)
     curated = set(store.triples(graph=curated_graph(key)))
-    deletes, inserts, skipped = _merge_reload(old, new, curated)
+    deletes, inserts, skipped = _reload(old, new, curated)
     known_sources = set(store.triples(graph=SOURCES_GRAPH))
     _write(store, {old.iri: deletes}, {old.iri: inserts, SOURCES_GRAPH: sources - known_sources})
     after = _Graph(key, (old.triples - deletes) | inserts)
     checksum = new.value(report_iri(key), str(IKG.sourceChecksum))
     text_node = iri(f"urn:{checksum.value}") if checksum is not None else None
     has_text = any(s == text_node and p.value == str(IKG.content) for s, p, _ in sources | known_sources)
-    return LoadResult(key, old.iri, len(after.statuses()), len(inserts), skipped, has_text)
+    return LoadResult(key, old.iri, len(after.statuses()), len(inserts), skipped, has_text,
+                      len(deletes))
 
 
 def _candidate_key(scratch: Engine, name: str) -> str:
@@ -458,46 +481,100 @@ def _evidence_problems(graph: _Graph, evidence: str, text: str | None) -> list[s
     return []
 
 
-def _merge_reload(old: _Graph, new: _Graph, curated: set[Triple]) -> tuple[set[Triple], set[Triple], int]:
-    """(deletions, insertions) that bring a new extraction into the candidate graph without undoing
-    any decision, and how many of its evidence nodes were left out (see the module docstring)."""
+def _reload(old: _Graph, new: _Graph, curated: set[Triple]) -> tuple[set[Triple], set[Triple], int]:
+    """(deletions, insertions) that make the candidate graph the new extraction's while keeping every
+    decision, and how many of the new extraction's evidence nodes were left out (already curated or
+    already in the graph): the module docstring says what is kept and what is replaced."""
     merges = {s: target for s in old.by_subject if (target := old.replaced_by(s)) is not None}
 
     def rewrite(term: Term) -> Term:
         return iri(merges[term.value]) if term.is_iri and term.value in merges else term
 
-    seen = set(old.evidence()) | {s.value for s, p, o in curated if o.value == _EVIDENCE}
-    fresh = [e for e in new.evidence() if e not in seen]
-    stated = {new.statement(e) for e in new.evidence()}
-    curated_keys = {(s, p) for s, p, _ in curated} | {(s, p) for s, p, _ in old.triples}
-    inserts: set[Triple] = set()
-    deletes: set[Triple] = set()
+    statuses = old.statuses()
+    edited = _edited(old)
+    found = {merges.get(e, e) for e in new.statuses()}
+    keepers = {e for e, s in statuses.items() if s == "rejected"} | (edited - found)
+    decided = keepers | edited | {e for e, s in statuses.items() if s == "accepted"} | set(merges) | set(
+        merges.values())
+    alive = decided | found
+    old_evidence = old.evidence()
+    old_stated = {old.statement(e) for e in old_evidence}
+    evidence_set = set(old_evidence)
+
+    def ends_alive(statement: Triple | None) -> bool:
+        return statement is not None and all(
+            not t.is_iri or t.value not in statuses or t.value in alive for t in (statement[0], statement[2]))
+
+    # Evidence the old graph keeps: what the new extraction finds again (in its old, possibly edited or
+    # merged, form) and what cites a rejected candidate or an edited one it no longer finds, as long as
+    # no end of it is dropped.
+    new_evidence = set(new.evidence())
+    kept = [e for e in old_evidence if ends_alive(old.statement(e)) and (
+        e in new_evidence or {t.value for t in (old.statement(e) or ())} & keepers)]
+    result: set[Triple] = set()
+    for evidence in kept:
+        result.update(old.by_subject[evidence])
+        statement = old.statement(evidence)
+        if statement is not None and statement in old.triples:
+            result.add(statement)
+    # The review's own record (activities, agents) and what decided candidates carry without a citation
+    # (statuses, merges, a curator's label) stay.
+    for s, p, o in old.triples:
+        own = s.value in decided and (s, p, o) not in old_stated and s.value not in evidence_set
+        if own or s.value.startswith((_REVIEW_ACTIVITY, _AGENT)):
+            result.add((s, p, o))
+    for entity in found - decided:
+        if entity in statuses:
+            result |= {t for t in old.by_subject[entity] if t[1].value in _BOOKKEEPING}
+    # The new extraction's evidence never seen before, its statements and its structure.
+    seen = evidence_set | {s.value for s, p, o in curated if o.value == _EVIDENCE}
+    fresh = [e for e in sorted(new_evidence) if e not in seen]
+    labelled = {(iri(e), (o.lang or "")[:2]): o for e in edited for o in sorted(old.values(e, _PREF))}
+    typed = {iri(e): t for e in edited if (t := old.value(e, _TYPE)) is not None}
+    touched: set[str] = set()
     for evidence in fresh:
-        for s, p, o in new.by_subject[evidence]:
-            inserts.add((s, p, rewrite(o)) if p.value in (_SUBJECT, _OBJECT) else (s, p, o))
         statement = new.statement(evidence)
-        if statement in new.triples:
-            moved = (rewrite(statement[0]), statement[1], rewrite(statement[2]))
-            if moved not in curated:
-                inserts.add(moved)
-    evidence_nodes = set(new.evidence())
-    for s, p, o in new.triples:
-        if s.value in evidence_nodes or (s, p, o) in stated or p.value in _BOOKKEEPING:
+        if statement is None:
             continue
-        if (rewrite(s), p) not in curated_keys:  # structure: sections, the report's file, the activity
-            inserts.add((rewrite(s), p, rewrite(o)))
-    touched = {statement[0].value for e in fresh if (statement := new.statement(e)) is not None}
+        s, p, o = rewrite(statement[0]), statement[1], rewrite(statement[2])
+        if s.value in edited and p.value == _PREF and labelled.get((s, (o.lang or "")[:2]), o) != o:
+            p = iri(_ALT)  # the curator's label stays preferred; the report's wording stays findable
+        elif s.value in edited and p.value == _TYPE and typed.get(s, o) != o:
+            o = typed[s]  # the curator's type stays
+        for x, q, y in new.by_subject[evidence]:
+            y = {_SUBJECT: s, _PREDICATE: p, _OBJECT: o}.get(q.value, y)
+            result.add((x, q, y))
+        if statement in new.triples and (s, p, o) not in curated:
+            result.add((s, p, o))
+        touched |= {t.value for t in (s, o) if t.is_iri}
+    stated = {new.statement(e) for e in new_evidence}
+    curated_keys = {(s, p) for s, p, _ in curated}
+    described: set[str] = set()
+    for s, p, o in new.triples:
+        if s.value in new_evidence or (s, p, o) in stated or p.value in _BOOKKEEPING:
+            continue
+        if (rewrite(s), p) not in curated_keys:  # sections, the report's file, the ingest activity
+            result.add((rewrite(s), p, rewrite(o)))
+            described.add(rewrite(s).value)
+    support = {o.value for e in kept for _, p, o in old.by_subject[e] if p.value in _SUPPORT}
+    for node in support - described:  # a section only the kept evidence still cites
+        result |= {t for t in old.by_subject.get(node, ()) if t not in old_stated
+                   and t[1].value not in _BOOKKEEPING}
     for entity in new.statuses():
         target = merges.get(entity, entity)
-        before = old.status(target)
-        if before is None:
-            inserts |= {(iri(target), p, o) for _, p, o in new.by_subject[entity]
-                        if p.value in _BOOKKEEPING}
-        elif before == "accepted" and (entity in touched or target in touched):
+        if target not in statuses:
+            result |= {(iri(target), p, o) for _, p, o in new.by_subject[entity] if p.value in _BOOKKEEPING}
+        elif statuses[target] == "accepted" and target in touched:
             gone, pending = _status_triples(old, target, "pending")  # new statements to review
-            deletes |= gone
-            inserts |= pending
-    return deletes, inserts - old.triples, len(new.evidence()) - len(fresh)
+            result = (result - gone) | pending
+    return old.triples - result, result - old.triples, len(new_evidence) - len(fresh)
+
+
+def _edited(graph: _Graph) -> set[str]:
+    """The candidates a curator edited (a recorded `edit` activity used them)."""
+    activities = {s for s, triples in graph.by_subject.items()
+                  if any(p.value == str(DCTERMS.type) and o.value == "edit" for _, p, o in triples)}
+    return {o.value for a in activities for o in graph.values(a, str(PROV.used))}
 
 
 # -- the service ----------------------------------------------------------------------------------------

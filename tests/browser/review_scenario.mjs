@@ -2,7 +2,8 @@
 // would, and prints what the page showed at each step as JSON for tests/browser/test_review_page.py:
 //   node tests/browser/review_scenario.mjs BASE_URL SCREENSHOT_DIR WIDTH TOKEN IDS
 // IDS: centre,office,government,xixian,linked (the fixture's candidates the steps act on), then the
-// entity the new one is merged into. Screenshots: review-<step>-<WIDTH>.png.
+// entity the new one is merged into, then the report's own candidate (accepted with the government in
+// one call). Screenshots: review-<step>-<WIDTH>.png.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -10,7 +11,7 @@ import { chromium } from "playwright-core";
 
 const [base, shots, widthArg, token, idsArg] = process.argv.slice(2);
 const width = Number(widthArg);
-const [centre, office, government, xixian, linked, target] = idsArg.split(",");
+const [centre, office, government, xixian, linked, target, report] = idsArg.split(",");
 const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
   "--disable-background-networking", "--disable-component-update", "--disable-sync"];
 
@@ -127,6 +128,34 @@ async function run(page) {
   await page.click(`${card(xixian)} details.review-merge summary`);
   await pickSuggestion(page, `${card(xixian)} input[name=into]`, "西咸研究院", target);
   seen.merged = await acting(page, () => page.click(`${card(xixian)} [data-action=merge]`));
+
+  // Several at once: "select all shown" ticks every open card (and clears them again), then two are
+  // ticked and accepted with one POST /review/accept.
+  const posts = [];
+  const listen = (request) => {
+    if (request.method() === "POST" && new URL(request.url()).pathname.startsWith("/review/")) {
+      posts.push({ path: new URL(request.url()).pathname, body: request.postDataJSON() });
+    }
+  };
+  page.on("request", listen);
+  const ticked = () => page.$$eval("[data-testid=candidate]", (all) => all.filter((el) => el.querySelector("[data-testid=select]")?.checked).map((el) => el.dataset.id));
+  await page.check("[data-testid=select-all]");
+  seen.bulk = { all: await ticked(), boxes: await page.$$eval("[data-testid=candidate]", (all) => all.filter((el) => el.querySelector("[data-testid=select]")).map((el) => el.dataset.id)),
+    count_all: await page.textContent("[data-testid=selected-count]") };
+  await page.uncheck("[data-testid=select-all]");
+  seen.bulk.none = await ticked();
+  seen.bulk.empty = await acting(page, () => page.click("[data-action=accept-selected]"));
+  await page.check(`${card(government)} [data-testid=select]`);
+  await page.check(`${card(report)} [data-testid=select]`);
+  seen.bulk.two = await ticked();
+  seen.bulk.count_two = await page.textContent("[data-testid=selected-count]");
+  seen.bulk.accepted = await acting(page, () => page.click("[data-action=accept-selected]"));
+  seen.bulk.result = await page.getAttribute("[data-testid=bulk-result]", "data-changed");
+  seen.bulk.posts = posts.slice();
+  page.off("request", listen);
+  seen.bulk.statuses = await page.evaluate(async () => Object.fromEntries(
+    (await (await fetch("/review")).json()).candidates.map((c) => [c.id, c.status])));
+  await shot(page, "bulk");
 
   seen.decided = await cards(page);
   seen.overflow = await overflow(page);

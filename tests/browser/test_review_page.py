@@ -29,7 +29,7 @@ SCENARIO = Path(__file__).with_name("review_scenario.mjs")
 FIXTURE = ROOT / "tests" / "fixtures" / "review" / "candidates.trig"
 KEY = "c3e87f27477d"
 CENTRE, GOV, OFFICE, XIXIAN = (f"c-{KEY}-{h}" for h in ("9eb751fe", "5c18d36b", "2bda71c3", "8205641b"))
-LINKED, TARGET = "ndrc", "xixian-institute"
+LINKED, TARGET, REPORT = "ndrc", "xixian-institute", f"report-{KEY}"
 TOKEN = "review-page-token"
 
 
@@ -67,7 +67,7 @@ def _store_with_candidates(directory: Path) -> None:
 
 def _run_scenario(url: str, width: int) -> dict[str, Any]:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    ids = ",".join((CENTRE, OFFICE, GOV, XIXIAN, LINKED, TARGET))
+    ids = ",".join((CENTRE, OFFICE, GOV, XIXIAN, LINKED, TARGET, REPORT))
     done = subprocess.run(["node", str(SCENARIO), url, str(SCREENSHOTS), str(width), TOKEN, ids],
                           cwd=ROOT, capture_output=True, timeout=180, check=False,
                           env={**os.environ, "CHROMIUM": CHROMIUM})
@@ -176,12 +176,35 @@ def test_edit_and_merge_from_the_page(reviewed: Reviewed) -> None:
     assert decided[XIXIAN]["status"] == "merged" and decided[XIXIAN]["entity_link"] == f"#/entity/{TARGET}"
 
 
+def test_two_selected_candidates_are_accepted_in_one_call(reviewed: Reviewed) -> None:
+    bulk = reviewed.seen["bulk"]
+    # "Select all shown" ticks every card still open to a decision (the merge made its target one, to
+    # review the statements it took over), and clears them again.
+    assert bulk["all"] == bulk["boxes"] and set(bulk["boxes"]) == {OFFICE, GOV, LINKED, REPORT, TARGET}
+    assert str(len(bulk["boxes"])) in bulk["count_all"] and bulk["none"] == []
+    # With nothing ticked the page says so and sends nothing.
+    [error] = bulk["empty"]["errors"]
+    assert "勾选" in error["text"] and error["candidate"] is None
+    assert bulk["two"] == [GOV, REPORT]  # in the order of the list
+    assert "2" in bulk["count_two"]
+    # One POST with both ids; the page says how many changed; GET /review has both accepted.
+    assert bulk["posts"] == [{"path": "/review/accept",
+                              "body": {"candidates": bulk["two"], "report": KEY}}]
+    assert bulk["accepted"]["errors"] == [] and bulk["result"] == "2"
+    assert "已接受 2 个候选" in bulk["accepted"]["notice"]
+    assert bulk["statuses"][GOV] == bulk["statuses"][REPORT] == "accepted"
+    answer = httpx.get(f"{reviewed.url}/review", timeout=30).json()
+    listed = {c["id"]: c["status"] for c in answer["candidates"]}
+    assert listed[GOV] == listed[REPORT] == "accepted"
+    assert listed[LINKED] == "pending" and listed[OFFICE] == "rejected"
+
+
 def test_the_page_fits_the_screen_and_has_no_script_errors(reviewed: Reviewed) -> None:
     overflow = reviewed.seen["overflow"]
     assert overflow["viewport"] == reviewed.width
     assert overflow["scroll_width"] <= reviewed.width, f"scrolls sideways: {overflow}"
     assert reviewed.seen["page_errors"] == []
-    for step in ("list", "wrong-token", "decided", "english"):
+    for step in ("list", "wrong-token", "bulk", "decided", "english"):
         assert (SCREENSHOTS / f"review-{step}-{reviewed.width}.png").stat().st_size > 10_000
 
 

@@ -61,6 +61,10 @@ const STRINGS = {
     reviewHint401: "写入令牌缺失或无效：请检查上方的令牌（由 kg token 生成，服务端 KG_WRITE_TOKENS 中须有其摘要）。",
     reviewHint403: "此服务关闭了写入（KG_ALLOW_UPDATES）。", reviewHint404: "未找到：候选或目标实体不存在，请刷新列表。",
     reviewHint409: "此操作与候选当前的状态不符，未做任何更改。", reviewOffline: "服务没有响应。",
+    reviewSelect: "选择 {name}", reviewSelectAll: "全选当前列出的候选", reviewSelected: "已选 {count} 个",
+    reviewAcceptSelected: "接受所选", reviewRejectSelected: "拒绝所选", reviewSelectNone: "请先勾选候选。",
+    reviewBulkDone_accept: "已接受 {changed} 个候选，{moved} 条陈述及其证据移入已审核图谱。",
+    reviewBulkDone_reject: "已拒绝 {changed} 个候选（保留并标记）。", reviewBulkUnchanged: "另有 {unchanged} 个此前已完成，未变。",
   },
   en: {
     title: "Innovation governance knowledge graph", searchPlaceholder: "Search bodies, plans, people… (中文, English, pinyin)",
@@ -122,6 +126,10 @@ const STRINGS = {
     reviewHint401: "The write token is missing or not accepted: check the token above (made by kg token; its digest must be in the service's KG_WRITE_TOKENS).",
     reviewHint403: "This service has writes switched off (KG_ALLOW_UPDATES).", reviewHint404: "Not found: the candidate or the target entity does not exist; reload the list.",
     reviewHint409: "The action does not fit the candidate's state; nothing was changed.", reviewOffline: "The service did not answer.",
+    reviewSelect: "Select {name}", reviewSelectAll: "Select all shown", reviewSelected: "{count} selected",
+    reviewAcceptSelected: "Accept selected", reviewRejectSelected: "Reject selected", reviewSelectNone: "Tick some candidates first.",
+    reviewBulkDone_accept: "Accepted {changed} candidates: {moved} statements moved with their evidence into the curated graph.",
+    reviewBulkDone_reject: "Rejected {changed} candidates (kept, marked).", reviewBulkUnchanged: "{unchanged} more had been done before and did not change.",
   },
 };
 

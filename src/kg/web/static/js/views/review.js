@@ -177,9 +177,12 @@ function classSelect(classes, attrs, first) {
     options.map((o) => h("option", { value: o.curie }, `${o.name} · ${o.curie}`)));
 }
 
+/** Whether a curator can still decide on the candidate (accept, reject, edit, merge, select it). */
+const decidable = (c) => c.status !== "accepted" && c.status !== "merged";
+
 /** The actions open to a candidate: accept and reject, and forms to edit it and to merge it. */
 function actionsView(c, classes, act) {
-  if (c.status === "accepted" || c.status === "merged") return null;
+  if (!decidable(c)) return null;
   const n = ++counter;
   const body = { report: c.report };
   const label = h("input", { type: "text", id: `review-label-${n}`, name: "label", placeholder: pick(labelOf(c), "") });
@@ -215,6 +218,8 @@ function candidateCard(c, { classes, properties }, names, act) {
   return h("article", { class: `candidate status-${c.status}`, "data-testid": "candidate", tabindex: "-1",
     dataset: { id: c.id, status: c.status, report: c.report } },
   h("header", { class: "candidate-head" },
+    decidable(c) ? h("input", { type: "checkbox", class: "candidate-select", "data-testid": "select",
+      value: c.id, "aria-label": t("reviewSelect", { name }) }) : null,
     h("h2", { "data-testid": "candidate-title" }, name),
     second && second !== name ? h("span", { class: "alt" }, second) : null,
     h("span", { class: `status-badge status-${c.status}`, "data-testid": "status" }, t(`status_${c.status}`))),
@@ -229,6 +234,31 @@ function candidateCard(c, { classes, properties }, names, act) {
   h("ul", { class: "statements-list", "aria-label": t("reviewStatements") }, c.statements.map((s) => statementView(s, c, properties))),
   actionsView(c, classes, (action, body, said) => act(action, body, message, said)),
   message);
+}
+
+// -- several at once -------------------------------------------------------------------------------
+
+/** The bar that decides the ticked candidates in one call: "select all shown", how many are ticked,
+ * "accept selected" and "reject selected" (POST /review/accept|reject takes a list). */
+function bulkBar(cards, decide) {
+  const boxes = () => [...cards.querySelectorAll("input[data-testid=select]")];
+  const all = h("input", { type: "checkbox", id: "review-select-all", "data-testid": "select-all" });
+  const count = h("span", { class: "selected-count", "data-testid": "selected-count" });
+  const message = h("div", { class: "bulk-message", "data-testid": "bulk-message" });
+  const show = () => {
+    const ticked = boxes().filter((b) => b.checked).length;
+    count.textContent = t("reviewSelected", { count: ticked });
+    all.checked = ticked > 0 && ticked === boxes().length;
+    all.indeterminate = ticked > 0 && ticked < boxes().length;
+  };
+  all.addEventListener("change", () => { boxes().forEach((b) => { b.checked = all.checked; }); show(); });
+  cards.addEventListener("change", (event) => { if (event.target?.dataset?.testid === "select") show(); });
+  const button = (action, label, extra) => h("button", { type: "button", class: extra, "data-action": `${action}-selected`,
+    onclick: () => decide(action, boxes().filter((b) => b.checked).map((b) => b.value), message) }, label);
+  const bar = h("div", { class: "review-bulk", "data-testid": "review-bulk" },
+    h("label", { for: all.id, class: "select-all" }, all, t("reviewSelectAll")), count,
+    button("accept", t("reviewAcceptSelected"), ""), button("reject", t("reviewRejectSelected"), "reject"), message);
+  return { bar, show };
 }
 
 // -- the page -------------------------------------------------------------------------------------
@@ -271,14 +301,50 @@ export async function review(view, { query, navigate }) {
   const [vocabulary, reports] = await Promise.all([loadTerms(), loadReports()]);
   fill(filterSlot, filterForm(filters, reports, vocabulary.classes, navigate));
   let names = new Map();
+  let reportOf = new Map();
 
   async function refresh() {
     const answer = await call(`/review?${queryString(filters)}`);
     names = new Map(answer.candidates.map((c) => [c.id, pick(labelOf(c), c.id)]));
+    reportOf = new Map(answer.candidates.map((c) => [c.id, c.report]));
+    const cards = h("div", { class: "candidates" }, answer.candidates.map((c) => candidateCard(c, vocabulary, names, act)));
+    const bulk = answer.candidates.some(decidable) ? bulkBar(cards, decideSelected) : null;
     fill(list,
       h("p", { class: "summary", "data-testid": "review-total" }, t("reviewTotal", { total: answer.total })),
-      answer.candidates.length ? h("div", { class: "candidates" }, answer.candidates.map((c) => candidateCard(c, vocabulary, names, act)))
-        : h("p", { class: "empty" }, t("reviewEmpty")));
+      bulk?.bar, answer.candidates.length ? cards : h("p", { class: "empty" }, t("reviewEmpty")));
+    bulk?.show();
+  }
+
+  /** Accept or reject every ticked candidate in one call; the result (how many changed) is said above
+   * the list, an error under the bar, as for one candidate. */
+  async function decideSelected(action, ids, message) {
+    clear(message);
+    clear(notice);
+    const bar = message.closest("[data-testid=review-bulk]");
+    try {
+      const refused = !storedToken() ? t("reviewNoToken") : !ids.length ? t("reviewSelectNone") : "";
+      if (refused) {
+        message.append(errorView(Object.assign(new Error(refused), { status: 0, code: "" })));
+        if (!storedToken()) section.querySelector("#review-token")?.focus();
+        return;
+      }
+      const reports = new Set(ids.map((id) => reportOf.get(id)));
+      const body = { candidates: ids, ...(reports.size === 1 ? { report: [...reports][0] } : {}) };
+      bar?.querySelectorAll("button").forEach((button) => { button.disabled = true; });
+      let result;
+      try { result = await call(`/review/${action}`, body); } catch (error) {
+        message.append(errorView(error));
+        bar?.querySelectorAll("button").forEach((button) => { button.disabled = false; });
+        return;
+      }
+      const said = [result.changed.length ? t(`reviewBulkDone_${action}`, { changed: result.changed.length, moved: result.moved })
+        : t("reviewNothing"), result.changed.length && result.unchanged.length
+        ? t("reviewBulkUnchanged", { unchanged: result.unchanged.length }) : ""].filter(Boolean).join(" ");
+      try { await refresh(); } catch (error) { failure(list, error); }
+      fill(notice, h("span", { "data-testid": "bulk-result", dataset: { changed: String(result.changed.length) } }, said));
+    } finally {
+      section.dataset.done = String(Number(section.dataset.done) + 1);  // browser tests wait for this
+    }
   }
 
   /** Send one decision; on success the list is read again (an accept can settle other candidates'
