@@ -70,8 +70,9 @@ def load(args: argparse.Namespace, data: bytes, result: Ingested) -> None:
     with services_from(args, writes=True) as services:
         loaded = load_candidates(services.store, data, name=result.source.file_name,
                                  text=result.source.text)
-    print(f"kg ingest: loaded into <{loaded.graph}>: {loaded.added} triples added, {loaded.skipped} "
-          f"evidence already there or curated, {loaded.candidates} candidates; `kg review list "
+    print(f"kg ingest: loaded into <{loaded.graph}>: {loaded.added} triples added, {loaded.removed} "
+          f"pending ones of an earlier extraction replaced, {loaded.skipped} evidence already there or "
+          f"curated, {loaded.candidates} candidates; `kg review list "
           f"--report {loaded.key}` lists them", file=sys.stderr)
 
 
