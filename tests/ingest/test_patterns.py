@@ -108,7 +108,7 @@ def test_a_field_joined_by_he_is_part_of_a_bureau_name() -> None:
     assert "工业信息化局" not in found.entities
 
 
-@pytest.mark.parametrize("report", ["huairou", "guangming", "chengdu"])
+@pytest.mark.parametrize("report", ["huairou", "guangming", "chengdu", "wuhan", "suzhou"])
 def test_the_candidates_of_the_reports_written_for_the_tests_conform(report: str, tmp_path: Path) -> None:
     from datetime import UTC, datetime
 

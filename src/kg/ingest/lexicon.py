@@ -41,7 +41,8 @@ HEADS: dict[str, str] = {
     "展示中心": "ikg:Venue", "展览馆": "ikg:Venue", "展示馆": "ikg:Venue", "会展中心": "ikg:Venue",
     # things bodies make or run
     "基金": "ikg:Fund", "资金": "ikg:Fund", "平台": "ikg:Platform", "装置": "ikg:MajorScienceFacility",
-    "设施": "ikg:MajorScienceFacility", "光源": "ikg:MajorScienceFacility",
+    "设施": "ikg:MajorScienceFacility", "实验站": "ikg:MajorScienceFacility",
+    "光源": "ikg:MajorScienceFacility",
     "计划": "ikg:BigScienceProgramme", "工程": "ikg:BigScienceProgramme",
     "规划": "ikg:Plan", "方案": "ikg:Plan", "纲要": "ikg:Plan",
     "政策体系": "ikg:Policy", "体制": "ikg:Policy", "机制": "ikg:Policy",
@@ -96,7 +97,7 @@ BOUNDARY_WORDS = frozenset(" ".join((
 #: a name elsewhere: 建设 in 建设管理办公室, but not at the start of 建设张江综合性国家科学中心).
 LEADING_TRIM = ("建设", "推进", "推动", "加快", "发展", "筹建", "新建", "共建", "依托", "围绕", "全面",
                 "进一步", "积极", "大力", "重点", "主要", "一批", "一个", "多个", "各类", "相关", "有关",
-                "现场", "国家级", "原")
+                "现场", "国家级", "原", "集聚")
 #: Titles of posts, longest first when matched.
 POST_TITLES = ("常务副省长", "常务副市长", "总书记", "副总理", "总理", "副主席", "主席", "副省长", "省长",
                "副市长", "市长", "副区长", "区长", "副主任", "主任", "副部长", "部长", "副局长", "局长",

@@ -197,10 +197,19 @@ _AREAS = frozenset({"ikg:InnovationArea", "ikg:NationalScienceCenter"})
 _INNER_VERBS = ("建设", "推进", "打造")
 
 
-def _after_verb(label: str, head: str) -> str:
-    """An area's name after the last verb inside it, when a name is left after it."""
-    at = max(label.rfind(verb) for verb in _INNER_VERBS)
-    if at <= 0:
+#: Kinds of things a body builds or sets up: a name does not grow over the verb of the body before it
+#: (西咸新区管委会推进|先进阿秒激光设施), though a body's own name may hold it (…推进…领导小组).
+_BUILT = frozenset({"ikg:MajorScienceFacility", "ikg:Platform", "ikg:Fund", "ikg:BigScienceProgramme",
+                    "ikg:ResearchOrganization"})
+_DRIVING_VERBS = ("推进", "推动", "部署")
+_NAMED_HEADS = ("大学", "学院", "研究院", "研究所", "实验室", "公司", "集团", "管委会", "政府")
+
+
+def _after_verb(label: str, head: str, verbs: tuple[str, ...] = _INNER_VERBS, least: int = 0) -> str:
+    """An area's name after the last verb inside it, when a name is left after it (at least `least`
+    characters before the head)."""
+    at = max(label.rfind(verb) for verb in verbs)
+    if at <= 0 or len(label) - at - 2 < len(head) + least:
         return label
     return label[at + 2:]
 
@@ -230,6 +239,13 @@ def head_mentions(text: str) -> Iterator[Mention]:
         label = _trim(text[start:end], head)
         if HEADS[head] in _AREAS:
             label = _after_verb(label, head)
+        elif HEADS[head] in _BUILT:
+            label = _after_verb(label, head, _DRIVING_VERBS, least=2)
+            built = label.rfind("建设")
+            if built > 0 and label[:built].endswith(_NAMED_HEADS) and len(label) - built - 2 >= len(head) + 2:
+                label = label[built + 2:]  # 武汉大学|建设|光谷实验室: a body before the verb builds it
+        if HEADS[head] == "ikg:Fund" and label.endswith("管理" + head) and text.startswith("规模", end):
+            continue  # 集团管理基金规模达300亿元: the funds a company manages, not one fund
         start = end - len(label)
         lead = label[:len(label) - len(head)].strip("\"“”「」『』")
         if len(lead) < MIN_LEAD.get(head, 1) or (lead in GENERIC_LEADS and HEADS[head] in GENERIC_KINDS):
@@ -258,6 +274,15 @@ def place_mentions(text: str) -> Iterator[Mention]:
         city = _city_before(text, match.start())
         if city is not None:
             yield Mention(city, match.end(), text[city:match.end()], "schema:AdministrativeArea")
+    for match in re.finditer("区(?=[\u4e00-\u9fff])", text):
+        # A district (江夏区承担…): named like a city, but not a kind of area (新区, 园区, 片区…).
+        district = _city_before(text, match.start())
+        if district is not None and text[match.start() - 1] not in _NOT_DISTRICT:
+            yield Mention(district, match.end(), text[district:match.end()], "schema:AdministrativeArea")
+
+
+#: Last characters of words ending in 区 that name a kind of area, not a district (新区, 园区, 社区).
+_NOT_DISTRICT = "新发范园城片社小景校辖地老特市郊湾港税务展功聚试验业"
 
 
 def _city_before(text: str, at: int) -> int | None:
@@ -318,6 +343,8 @@ def person_mentions(text: str, mentions: list[Mention]) -> Iterator[PostMention]
                 break
         if person is None:
             person = _name_after(text, title_end) or _name_before(text, title_start)
+            if person is not None and body is not None and person.start < body.end:
+                person = None  # 由江苏省省长任主任: the place of the post, not a surname (江)
         if body is None and match.group() in ("市长", "省长", "副市长", "副省长"):
             body = _place_government(text, title_start, match.group())
         elif body is not None and body.kind == "schema:AdministrativeArea":
@@ -342,13 +369,17 @@ def _place_government(text: str, title_start: int, title: str) -> Mention | None
     return None
 
 
+#: Words that follow a person's name in these reports (孙建华进行座谈交流, 李明一行).
+_AFTER_NAME = ("同志", "等", "进行", "座谈", "一行", "介绍", "表示", "陪同", "出席", "参加", "主持")
+
+
 def _name_after(text: str, position: int) -> Mention | None:
     if position < len(text) and text[position] in SURNAMES:
         for size in (3, 2):
             name = text[position:position + size]
             rest = text[position + size:position + size + 2]
             if len(name) == size and all(is_cjk(c) for c in name) and not _titled(name) and (
-                    not rest or not is_cjk(rest[0]) or rest.startswith(("同志", "等"))):
+                    not rest or not is_cjk(rest[0]) or rest.startswith(_AFTER_NAME)):
                 return Mention(position, position + size, name, "foaf:Person")
     return None
 

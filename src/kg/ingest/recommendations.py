@@ -23,13 +23,15 @@ _ADVICE = ("建议", "启示", "对策", "思考")
 #: Where an item's heading ends.
 _HEADING_END = re.compile(r"[,。;:!?]")
 #: Verbs before what a recommendation proposes, at most this many characters before the name.
-_PROPOSING = ("设立", "成立", "建设", "创建", "组建", "建立", "打造", "布局", "争取", "引进", "推动")
+_PROPOSING = ("设立", "成立", "建设", "创建", "组建", "建立", "打造", "布局", "争取", "引进", "推动", "推进")
 _PROPOSING_GAP = 4
 #: Kinds of things a recommendation proposes.
 _PROPOSED = frozenset({"ikg:Fund", "ikg:LeadingGroup", "ikg:CoordinationOffice", "ikg:ResearchOrganization",
                        "ikg:MajorScienceFacility", "ikg:NationalScienceCenter", "ikg:Platform",
-                       "ikg:BigScienceProgramme", "ikg:InnovationArea", "ikg:Council", "ikg:WorkingGroup"})
-_ADDRESSEES = frozenset({"ikg:GovernmentBody", "ikg:ManagementCommittee", "ikg:CoordinationOffice"})
+                       "ikg:BigScienceProgramme", "ikg:InnovationArea", "ikg:Council", "ikg:WorkingGroup",
+                       "ikg:GovernmentBody"})
+_ADDRESSEES = frozenset({"ikg:GovernmentBody", "ikg:ManagementCommittee", "ikg:CoordinationOffice",
+                         "ikg:Enterprise"})
 _INCLUDE = re.compile(r"列入|纳入")
 #: A numbered set of recommendations named in the text (22条关于…的政策建议).
 _COUNTED = re.compile(r"(\d{1,3}|[一二三四五六七八九十]{1,3})条([^,。;:、]{0,24}?)建议")
@@ -113,7 +115,8 @@ def _addressees(text: str, key: str, start: int, end: int, inside: list[Mention]
     facts = []
     for advised in re.finditer("建议", text[start:end]):
         position = start + advised.end()
-        for mention in sorted(inside):
+        # The longest name first where two start together (西咸新区管委会, not 西咸新区).
+        for mention in sorted(inside, key=lambda m: (m.start, -m.end)):
             if mention.start < position:
                 continue
             if mention.start - position > 1 or mention.kind not in _ADDRESSEES:

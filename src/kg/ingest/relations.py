@@ -16,10 +16,12 @@ from typing import TYPE_CHECKING
 
 from kg.ingest.enumerations import Enumeration
 from kg.ingest.facts import REPORT, Fact, Value
+from kg.ingest.lexicon import PROVINCES
 from kg.ingest.mentions import Entity, EntityGroups, Mention, full_place, place_key
 from kg.ingest.recommendations import set_size
 from kg.ingest.romanise import romanise
 from kg.ingest.sections import Section
+from kg.ingest.text import is_cjk
 
 if TYPE_CHECKING:
     from kg.ingest.text import MatchText
@@ -42,6 +44,34 @@ _FOCUS = re.compile("聚焦|围绕|重点发展|重点支持|主攻|专注|培�
 _COUNTED_AFTER = re.compile(r"(大科学装置|大科学设施|重大科技基础设施)"
                             r"(\d+|[一二三四五六七八九十]{1,3})(?:个|项|座)")
 #: Triggers of dated events a sentence reports.
+_MANAGED = re.compile("管理(?:资产|基金)|资产管理")
+#: What an amount written before it (规模N亿元的X, 总投资N亿元的X) measures, and what one after it does.
+_MEASURED = frozenset({"ikg:Fund", "ikg:Platform", "ikg:Enterprise", "ikg:MajorScienceFacility",
+                       "ikg:BigScienceProgramme"})
+_HOLDERS = frozenset({"ikg:Fund", "ikg:Platform", "ikg:Enterprise"})
+#: What a body sets up (成立/组建/设立): groups, offices, committees (委员会 is read as a government
+#: body), funds, platforms, institutes.
+_ESTABLISHED = ("ikg:LeadingGroup", "ikg:CoordinationOffice", "ikg:Council", "ikg:Fund", "ikg:WorkingGroup",
+                "ikg:ManagementCommittee", "ikg:Platform", "ikg:ResearchOrganization", "ikg:GovernmentBody")
+_BARE_BODIES = ("委员会", "领导小组", "理事会", "管委会")
+_NUMBERED_MEETING = re.compile(r"第[一二三四五六七八九十\d]{1,3}次(?:全体|专题|工作)?会议")
+_CONSIDERS = re.compile(r"(?:考虑|考量)(?:到|了)?([^,;。:]{3,120}?)等")
+#: `等Y的C和D` right after a list of examples: what the criteria are of.
+_OWNED = re.compile(r"([^,;。的、]{2,8})的([^,;。的、]{2,8}(?:(?:和|、|及)[^,;。的、]{2,8})*)(?=[,;。]|$)")
+_SIZED = re.compile(r"(?:规模|总投资|总规模)(?:达|为|约)?\d+(?:\.\d+)?(?:亿|万)?元的")
+_SITING = re.compile("布局|建成|建有|拥有|落地|集聚")
+_SITED = frozenset({"ikg:MajorScienceFacility", "ikg:Platform", "ikg:ResearchOrganization"})
+_AREAS_ONLY = frozenset({"ikg:InnovationArea", "ikg:NationalScienceCenter"})
+_UPFRONT = re.compile(r"(?:由[^,;。]{2,20}?)?主要(?:承担|负责|出资)[^,;。]{0,30}?前期投入"
+                      r"|前期投入主要由[^,;。]{2,20}?(?:承担|负责)")
+_FUNDED = frozenset({"ikg:MajorScienceFacility", "ikg:Platform", "ikg:PriorityArea", "ikg:InnovationArea",
+                     "ikg:BigScienceProgramme", "ikg:Fund"}) | _ORGS | _PLACES
+#: Who pays up front (bodies, places through their governments) and for what (a laboratory too).
+_PAYERS = (_ORGS - {"ikg:ResearchOrganization"}) | {"schema:AdministrativeArea"}
+_FUNDED_THINGS = frozenset({"ikg:MajorScienceFacility", "ikg:Platform", "ikg:PriorityArea",
+                            "ikg:InnovationArea", "ikg:BigScienceProgramme", "ikg:Fund",
+                            "ikg:ResearchOrganization"})
+_ADVANCES = re.compile(r"(?:加快)?(推进|推动)([^,;。、]{2,20}?)(?:的)?建设")
 _VISITS = (("视察", "ikg:Inspection"), ("考察", "ikg:StudyVisit"), ("大调研", "ikg:Survey"))
 #: Most characters between units listed after one body that they all belong to (…处, …处 and …处).
 _SIBLING_DISTANCE = 80
@@ -100,6 +130,8 @@ class _Context:
                  facts: list[Fact]) -> None:
         self.text, self.keys, self.entities, self.facts = text, keys, entities, facts
         self.year: str | None = None
+        #: (year, month) of the first date with both (the masthead's issue date).
+        self.issued: tuple[int, int] | None = None
         self.reported = False
 
     def add(self, subject: str, predicate: str, obj: str | Value, start: int, end: int,
@@ -126,8 +158,9 @@ class _Context:
                 break
         for trigger in ("成立", "组建", "设立"):
             at = text.find(trigger)
-            if at != -1:
-                self._pair("ikg:establishes", start, start + at, start + at + len(trigger), end, outer)
+            if at != -1 and "建议" not in text[:at]:  # advice proposes (recommendations), it has not set up
+                self._pair("ikg:establishes", start, start + at, start + at + len(trigger), end, outer,
+                           objects=_ESTABLISHED)
         at = text.find("更名为")
         if at != -1:
             self._renaming(start, end, start + at, outer, self._date_before(text, start, at + start, date))
@@ -154,6 +187,11 @@ class _Context:
         self._issued(start, text, outer)
         self._amounts(start, text, outer)
         self._counts(start, text, outer)
+        self._numbered_meetings(start, text, outer, date)
+        self._criteria(start, text, outer)
+        self._upfront(start, text, outer)
+        self._advances(start, text, outer)
+        self._sited(start, text, outer)
 
     # -- lists --------------------------------------------------------------------------------------
 
@@ -216,10 +254,16 @@ class _Context:
         if match is None:
             return None
         year, month, day = match.group(1), match.group(2), match.group(3)
+        if year is not None and month and self.issued is None:
+            self.issued = (int(year), int(month))
         if year is None:
             year, month, day = self.year, match.group(4), match.group(5)
             if year is None:
                 return None
+            if self.issued is not None and (int(year), int(month)) > self.issued:
+                # A report tells what happened before it was issued: 12月16日 in a report of 2021年1月
+                # is of 2020.
+                year = str(min(int(year), self.issued[0]) - 1)
         self.year = year
         if day:
             value = Value(f"{year}-{int(month):02d}-{int(day):02d}", "xsd:date")
@@ -266,6 +310,12 @@ class _Context:
         if not agents:  # 北京市设立…基金: a place right before the verb acts through its government
             agents = [m for m in self._before(outer, start, at, _PLACES) if at - m.end <= 1
                       and m.kind == "schema:AdministrativeArea"]
+        if not agents and self.text[at - 1:at] in ",;":
+            # X…,设立…: a clause without a subject of its own has the sentence's.
+            agents = [m for m in outer if start <= m.start and m.end <= at and m.kind in _ORGS][:1]
+        sized = _SIZED.match(self.text, after)  # 设立规模50亿元的…基金
+        if sized is not None:
+            after = sized.end()
         target = next((m for m in outer if m.start >= after and m.start - after <= 2), None)
         if not agents or target is None or target.kind not in objects:
             return
@@ -487,14 +537,23 @@ class _Context:
                              title.end + 1, 0.6)
 
     def _amounts(self, start: int, text: str, outer: list[Mention]) -> None:
+        """`X…N亿元` (the fund or platform before the amount) and `规模N亿元的X` / `总投资N亿元的X`
+        (the thing after it, which the amount measures); `管理资产(规模)N亿元` is the assets a body
+        manages (ikg:assetsUnderManagement), not its own size."""
         for match in _AMOUNT.finditer(text):
             unit = {"亿": 100_000_000, "万": 10_000, None: 1}[match.group(2)]
             value = round(float(match.group(1)) * unit)
-            holder = next((m for m in reversed(outer) if m.end <= start + match.start()
-                           and m.kind in ("ikg:Fund", "ikg:Platform", "ikg:Enterprise")), None)
+            at, after = start + match.start(), start + match.end()
+            managed = _MANAGED.search(text, max(0, match.start() - 10), match.start()) is not None
+            following = None
+            if text[match.end():match.end() + 1] == "的":
+                following = next((m for m in outer if after + 1 <= m.start <= after + 2
+                                  and m.kind in _MEASURED), None)
+            holder = following or next((m for m in reversed(outer) if m.end <= at and m.kind in (
+                _MEASURED | _ORGS if managed else _HOLDERS)), None)
             if holder is None:
                 continue
-            span = (holder.start, start + match.end())
+            span = (min(holder.start, at), max(holder.end, after))
             amount = f"ikg:MonetaryAmount|{value}|{self.keys[holder]}"
             if amount not in self.entities:
                 self.entities[amount] = Entity(match.group(), "schema:MonetaryAmount")
@@ -502,7 +561,135 @@ class _Context:
             self.add(amount, "rdf:type", Value("schema:MonetaryAmount", "type"), *span)
             self.add(amount, "schema:value", Value(str(value), "xsd:decimal"), *span, 0.8)
             self.add(amount, "schema:currency", Value("CNY", "xsd:string"), *span, 0.8)
-            self.add(self.keys[holder], "ikg:amount", amount, *span)
+            predicate = "ikg:assetsUnderManagement" if managed and following is None else "ikg:amount"
+            self.add(self.keys[holder], predicate, amount, *span)
+
+    def _numbered_meetings(self, start: int, text: str, outer: list[Mention],
+                           date: tuple[Value, int, int] | None) -> None:
+        """`X第N次(全体)会议`: a meeting (ikg:Meeting) of the body named right before it, dated by
+        the last date before it in the sentence."""
+        for match in _NUMBERED_MEETING.finditer(text):
+            at = start + match.start()
+            body = next((m for m in reversed(outer) if 0 <= at - m.end <= 1 and m.kind in _ORGS), None)
+            bare = next((h for h in _BARE_BODIES if self.text.endswith(h, 0, at)), None)
+            if body is None and bare is not None:
+                # 委员会第二次全体会议: the body of that kind named last before it.
+                body = max((m for m in self.keys if m.end <= at - len(bare) and m.label.endswith(bare)
+                            and m.label != bare and m.kind in _ORGS), key=lambda m: m.end, default=None)
+                if body is not None:
+                    body = Mention(at - len(bare), at, body.label, body.kind)
+                    self.keys.setdefault(body, self.keys[next(m for m in self.keys if m.label == body.label)])
+            if body is None:
+                continue
+            label = self.entities[self.keys[body]].label + match.group()
+            meeting = self.event("ikg:Meeting", label, body.start, start + match.end())
+            self.add(meeting, "prov:wasAssociatedWith", self.keys[body], body.start, start + match.end())
+            self._dated(meeting, self._date_before(text, start, at, date))
+
+    def _sited(self, start: int, text: str, outer: list[Mention]) -> None:
+        """`AREA布局(建设)…X装置,以及Y设施`: the facilities an area builds are located in it."""
+        for match in _SITING.finditer(text):
+            at = start + match.start()
+            area = next((m for m in reversed(outer) if m.end <= at and at - m.end <= 4
+                         and m.kind in _AREAS_ONLY), None)
+            if area is None:
+                continue
+            for facility in (m for m in outer if m.start >= at and m.kind in _SITED):
+                self.add(self.keys[facility], "ikg:locatedIn", self.keys[area],
+                         area.start, facility.end, 0.6)
+
+    def _new(self, kind: str, label: str, start: int, end: int) -> str:
+        """An entity the patterns name themselves (a criterion, a goal), typed with its span."""
+        mention = Mention(start, end, label, kind)
+        if label not in self.entities:
+            self.entities[label] = Entity(label, kind)
+        self.entities[label].mentions.append(mention)
+        self.add(label, "rdf:type", Value(self.entities[label].kind, "type"), start, end, 0.6)
+        return label
+
+    def _criteria(self, start: int, text: str, outer: list[Mention]) -> None:
+        """`(充分)考虑/考量A、B、C等`: policy criteria (ikg:PolicyCriterion) the body or policy named
+        before the verb `ikg:considers`. `考量A、B等Y的C和D`: A and B are examples of Y, and the
+        criteria are Y的C and Y的D."""
+        for match in _CONSIDERS.finditer(text):
+            at = start + match.start()
+            holders = [m for m in outer if m.end <= at and m.kind in _ORGS | {"ikg:Policy", "ikg:Plan"}
+                       | _PLACES]
+            owner = _OWNED.match(text, match.end())
+            if owner is not None:
+                base = start + owner.start(2)
+                parts = re.split("(和|、|及)", owner.group(2))
+                items = [(owner.group(1) + "的" + part, base + sum(map(len, parts[:i])))
+                         for i, part in enumerate(parts) if i % 2 == 0]
+                spans = [(start + owner.start(), s + len(label) - len(owner.group(1)) - 1)
+                         for label, s in items]
+            else:
+                position = start + match.start(1)
+                items, spans = [], []
+                for item in match.group(1).split("、"):
+                    items.append((item, position))
+                    spans.append((position, position + len(item)))
+                    position += len(item) + 1
+            for (item, _), (item_start, item_end) in zip(items, spans, strict=True):
+                if not 3 <= len(item) <= 20 or not all(is_cjk(c) for c in item):
+                    continue
+                criterion = self._new("ikg:PolicyCriterion", item, item_start, item_end)
+                if holders:
+                    holder = holders[-1]
+                    self.add(self._actor(holder), "ikg:considers", criterion, holder.start, item_end, 0.6)
+
+    def _upfront(self, start: int, text: str, outer: list[Mention]) -> None:
+        """`X主要承担Y的前期投入` / `由X主要承担前期投入` / `前期投入主要由X承担`: X
+        `ikg:mainlyFundsUpfront` the facility or platform Y (named inside, else before, in the sentence)."""
+        for match in _UPFRONT.finditer(text):
+            at, end = start + match.start(), start + match.end()
+            inside = [m for m in outer if at <= m.start and m.end <= end and m.kind in _FUNDED]
+            payers = [m for m in inside if m.kind in _PAYERS]
+            things = [m for m in inside if m.kind in _FUNDED_THINGS]
+            if not payers:
+                clause = max(self.text.rfind(",", start, at), self.text.rfind(";", start, at)) + 1
+                payers = [m for m in outer if max(clause, start) <= m.start and m.end <= at
+                          and m.kind in _PAYERS][-1:]
+            slot = re.search("主要(?:承担|负责|出资)(.*?)前期投入", match.group())
+            if not things and (slot is None or not slot.group(1).strip("的其")):
+                # 推进X设施建设并主要承担前期投入: the thing named before; not when another is named
+                # in the slot (主要承担Y的前期投入, Y not a name found).
+                things = [m for m in outer if start <= m.start and m.end <= at and m.kind in _FUNDED_THINGS
+                          and m not in payers][-1:]
+            for payer in payers[-1:]:
+                for thing in things:
+                    self.add(self._actor(payer), "ikg:mainlyFundsUpfront", self.keys[thing],
+                             min(payer.start, thing.start), end, 0.6)
+
+    def _advances(self, start: int, text: str, outer: list[Mention]) -> None:
+        """`X推进/推动Y(的)建设`: the body X `ikg:advances` Y, a named area, plan or facility, or a
+        goal named by the words up to 建设 (a descriptive name without a head word)."""
+        for match in _ADVANCES.finditer(text):
+            at, after = start + match.start(), start + match.end(1)
+            if any(m.start < at < m.end for m in outer):
+                continue  # inside a name (…推进…建设领导小组)
+            clause = max(self.text.rfind(",", start, at), self.text.rfind(";", start, at)) + 1
+            actors = [m for m in outer if max(clause, start) <= m.start and m.end <= at
+                      and m.kind in _ORGS | _PLACES]
+            if not actors or at - actors[-1].end > 4:
+                continue
+            target = next((m for m in outer if after <= m.start <= after + 1 and m.kind not in _ORGS), None)
+            if target is not None:
+                goal = self.keys[target]
+                end = target.end
+            else:
+                words = match.group(2)
+                if not 4 <= len(words) <= 16 or not all(is_cjk(c) for c in words):
+                    continue
+                end = start + match.end(2)
+                goal = self._new("ikg:Plan", words, start + match.start(2), end)
+            joined = [actors[-1]]
+            for previous in reversed(actors[:-1]):
+                if self.text[previous.end:joined[-1].start] not in ("、", "和", "与"):
+                    break
+                joined.append(previous)
+            for actor in joined:
+                self.add(self._actor(actor), "ikg:advances", goal, actor.start, end, 0.6)
 
     def _counts(self, start: int, text: str, outer: list[Mention]) -> None:
         for counted in (m for m in outer if m.kind == "ikg:RecommendationSet"):
@@ -544,14 +731,23 @@ def _located(keys: dict[Mention, str], entities: dict[str, Entity]) -> list[Fact
     for mention, key in keys.items():
         if mention.kind in _PLACES:
             places.setdefault(mention.label, key)
+            if mention.kind == "schema:AdministrativeArea" and len(mention.label) >= 3 \
+                    and mention.label.endswith(("省", "市")):
+                # 武汉东湖科学城 is in 武汉市: a place's name without its level leads names too.
+                places.setdefault(mention.label[:-1], key)
     facts = []
     for mention, key in keys.items():
-        host = max((p for p in places if mention.label.startswith(p) and len(p) < len(mention.label)
-                    and places[p] != key), key=len, default=None)
+        host, name = None, mention.label
+        # 省政府 resolved to 湖北省人民政府: the full name, when the one written names no place.
+        for name in dict.fromkeys((mention.label, entities[key].label if key in entities else mention.label)):
+            host = max((p for p in places if name.startswith(p) and len(p) < len(name)
+                        and places[p] != key), key=len, default=None)
+            if host is not None:
+                break
         if host is None or entities[places[host]].kind not in _PLACES:
             continue
-        span = (mention.start, mention.start + len(host))
-        rest = mention.label[len(host):]
+        span = (mention.start, mention.start + min(len(host), len(mention.label)))
+        rest = name[len(host):]
         in_area = entities[places[host]].kind != "schema:AdministrativeArea"
         if mention.kind in _GOVERNING and rest in _GOVERNING_HEADS and in_area:
             facts.append(Fact(key, "ikg:governs", places[host], mention.start, mention.end, 0.6))
@@ -561,8 +757,9 @@ def _located(keys: dict[Mention, str], entities: dict[str, Entity]) -> list[Fact
 
 
 def _group_offices(keys: dict[Mention, str]) -> list[Fact]:
-    """The office of a leading group (X领导小组办公室) is a unit of X领导小组, when the report names it."""
-    groups = {key for mention, key in keys.items() if mention.kind == "ikg:LeadingGroup"}
+    """The office of a leading group or another body (X领导小组办公室, X指挥部办公室) is a unit of X, when
+    the report names X."""
+    groups = {key for mention, key in keys.items() if mention.kind in _ORGS}
     facts = []
     for mention, key in keys.items():
         group = key.removesuffix("办公室")
@@ -578,7 +775,12 @@ def _units(text: str, mentions: list[Mention], keys: dict[Mention, str]) -> list
     orgs = [m for m in mentions if m.kind in _ORGS]
     for mention in sorted(orgs):
         is_unit = mention.kind == "org:OrganizationalUnit" or mention.label.endswith(("研究室", "办事机构"))
-        if not is_unit:
+        # 东湖高新区管委会科技创新局: a bureau named right after a committee, without a place of its own.
+        bureau = (mention.kind == "ikg:GovernmentBody" and mention.label.endswith("局")
+                  and any(m.kind == "ikg:ManagementCommittee" and 0 <= mention.start - m.end <= 2
+                          and not re.search(r"[\u4e00-\u9fff]", text[m.end:mention.start]) for m in orgs)
+                  and not _PLACE_LED.match(mention.label))
+        if not (is_unit or bureau):
             continue
         inner = [m for m in orgs if m.start == mention.start and m.end < mention.end
                  and m.kind != "org:OrganizationalUnit"]
@@ -599,6 +801,7 @@ def _units(text: str, mentions: list[Mention], keys: dict[Mention, str]) -> list
 
 # -- the masthead and the recipients ----------------------------------------------------------------
 
+_PLACE_LED = re.compile("|".join(PROVINCES))
 _ISSUE = re.compile(r"第\s*(\d+)\s*期")
 _CUMULATIVE = re.compile(r"总\s*第\s*(\d+)\s*期")
 _SERIES = re.compile(r"^[-—–\s]*(.+?)\s*[((]([一二三四五六七八九十\d]+)[))]\s*$")
