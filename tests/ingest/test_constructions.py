@@ -1,8 +1,9 @@
 """Constructions listed as missing after the second held-out measurement (issue 15, third round; named
-in general terms, the held-out text itself unread), each on a short text written for it, with place and body names made up for the tests: amounts
-written before what they measure, assets a body manages, numbered meetings with their dates, policy
-criteria, up-front funding, `ikg:advances`, districts, names that do not grow over the verb of the body
-before them, and a visit's day without a year in a report of the next year."""
+in general terms, the held-out text itself unread), each on a short text written for it, with place
+and body names made up for the tests: amounts written before what they measure, assets a body
+manages, numbered meetings with their dates, policy criteria, up-front funding, `ikg:advances`,
+districts, names that do not grow over the verb of the body before them, and a visit's day without a
+year in a report of the next year."""
 
 from __future__ import annotations
 
