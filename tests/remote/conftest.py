@@ -11,8 +11,6 @@ difference tests/remote/test_engine_quirks.py asserts.
 
 from __future__ import annotations
 
-import os
-import re
 import shutil
 import socket
 import subprocess
@@ -24,6 +22,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+import virtuoso
 from fastapi.testclient import TestClient
 
 from kg.auth import token_digest
@@ -122,59 +121,9 @@ def oxigraph_engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine
         stop(process)
 
 
-_VIRTUOSO_INI = """\
-[Database]
-DatabaseFile = {root}/virtuoso.db
-ErrorLogFile = {root}/virtuoso.log
-LockFile = {root}/virtuoso.lck
-TransactionFile = {root}/virtuoso.trx
-xa_persistent_file = {root}/virtuoso.pxa
-ErrorLogLevel = 7
-FileExtend = 200
-Striping = 0
-TempStorage = TempDatabase
-
-[TempDatabase]
-DatabaseFile = {root}/virtuoso-temp.db
-TransactionFile = {root}/virtuoso-temp.trx
-Striping = 0
-
-[Parameters]
-ServerPort = 127.0.0.1:{sql_port}
-DisableUnixSocket = 1
-MaxClientConnections = 20
-CheckpointInterval = 60
-CaseMode = 2
-DirsAllowed = ., {root}
-NumberOfBuffers = 20000
-MaxDirtyBuffers = 12000
-ThreadsPerQuery = 2
-
-[HTTPServer]
-ServerPort = 127.0.0.1:{http_port}
-ServerRoot = {root}
-MaxClientConnections = 20
-ServerThreads = 20
-Charset = UTF-8
-
-[SPARQL]
-ResultSetMaxRows = {max_rows}
-MaxQueryExecutionTime = 30
-"""
 #: The row cap of the capped Virtuoso (below the bundled graph's ~4,000 triples, so that every
 #: bulk read of the indexes has to be paged).
 CAPPED_ROWS = 1000
-
-
-def _virtuoso_data(root: Path) -> Path:
-    """The bundled data with xsd:duration literals as plain strings (docs/engine-notes.md §5.3)."""
-    directory = root / "data"
-    directory.mkdir()
-    for path in (PROJECT_ROOT / "data").glob("*.trig"):
-        text = path.read_text(encoding="utf-8")
-        (directory / path.name).write_text(re.sub(r'("P[0-9A-Z]+")\^\^xsd:duration', r"\1", text),
-                                           encoding="utf-8")
-    return directory
 
 
 @pytest.fixture(scope="session")
@@ -195,28 +144,19 @@ def capped_virtuoso_engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator
 
 
 def _virtuoso(tmp_path_factory: pytest.TempPathFactory, *, max_rows: int) -> Iterator[Engine]:
-    server, isql = shutil.which("virtuoso-t"), shutil.which("isql-vt")
-    if server is None or isql is None:
+    if not virtuoso.installed():
         pytest.skip("Virtuoso is not installed (Debian: virtuoso-opensource; scripts/setup-debian)")
     root = tmp_path_factory.mktemp("virtuoso")
-    sql_port, http_port = free_port(), free_port()
-    (root / "virtuoso.ini").write_text(_VIRTUOSO_INI.format(root=root, sql_port=sql_port,
-                                                            http_port=http_port, max_rows=max_rows))
-    log = root / "out.log"
-    with log.open("wb") as out:
-        process = subprocess.Popen([server, "-c", str(root / "virtuoso.ini"), "+foreground"],
-                                   cwd=root, stdout=out, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{http_port}"
     try:
-        wait_until_ready(f"{base}/sparql", process, log)
-        # Virtuoso's documented grant: the anonymous SPARQL user may then run updates on /sparql.
-        subprocess.run([isql, f"127.0.0.1:{sql_port}", "dba", "dba",
-                        'EXEC=GRANT SPARQL_UPDATE TO "SPARQL";'],
-                       check=True, capture_output=True, timeout=30, env={**os.environ})
+        started = virtuoso.start(root, max_rows=max_rows)
+    except virtuoso.EngineStartError as exc:
+        pytest.fail(str(exc))
+    base = started.base_url
+    try:
         yield Engine("virtuoso", f"{base}/sparql", f"{base}/sparql", f"{base}/sparql-graph-crud",
-                     _virtuoso_data(root))
+                     virtuoso.bundled_data(root))
     finally:
-        stop(process)
+        stop(started.process)
 
 
 @dataclass

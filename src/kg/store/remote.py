@@ -584,7 +584,7 @@ class RemoteStore:
         """One Graph Store request, then the new generation (a separate update: after the write,
         so that no answer read before it is kept under the new generation)."""
         try:
-            self._http.graph_store(method, graph, body=ntriples)
+            self._http.graph_store(method, graph, body=ntriples, timeout=self.limits.timeout)
         finally:
             self._write("")
 
@@ -655,7 +655,7 @@ class RemoteStore:
             return
         try:
             for graph, body in bodies.items():
-                self._http.graph_store("POST", graph, body=body)
+                self._http.graph_store("POST", graph, body=body, timeout=self.limits.timeout)
         finally:
             self._write("")
 

@@ -215,15 +215,17 @@ class SparqlHttp:
         self._send("POST", url, what="update", data=form, timeout=timeout)
 
     def graph_store(self, method: str, graph: str, *, body: bytes | None = None,
-                    content_type: str = NTRIPLES, accept: str = NTRIPLES) -> httpx.Response:
-        """One Graph Store Protocol request on `graph` (GET, PUT, POST, DELETE); a DELETE of a graph
-        the engine does not know is not an error here. Raises the errors of the module docstring."""
+                    content_type: str = NTRIPLES, accept: str = NTRIPLES,
+                    timeout: float | None = None) -> httpx.Response:
+        """One Graph Store Protocol request on `graph` (GET, PUT, POST, DELETE) within `timeout`
+        seconds (the query time limit when None); a DELETE of a graph the engine does not know is not
+        an error here. Raises the errors of the module docstring."""
         url = self.endpoints.gsp_url
         if url is None:
             raise EngineFailedError("No Graph Store URL is configured (KG_SPARQL_GSP_URL).")
         headers = {"Accept": accept} if method == "GET" else {"Content-Type": content_type}
         return self._send(method, url, what="graph", params={"graph": graph}, content=body,
-                          headers=headers, missing_ok=method in ("DELETE", "GET"))
+                          headers=headers, missing_ok=method in ("DELETE", "GET"), timeout=timeout)
 
     def close(self) -> None:
         """Close the pooled connections of the threads' client (the next request opens new ones);
@@ -251,10 +253,14 @@ class SparqlHttp:
             return _unreachable(url, "no answer to the connection")
         if isinstance(exc, httpx.TimeoutException):
             limit = timeout if timeout is not None else self.timeout
+            if what == "query":
+                return QueryTimeoutError(
+                    f"The query ran past the time limit of {limit:g} s (KG_QUERY_TIMEOUT) and was "
+                    "abandoned; narrow it (more specific patterns, LIMIT) and try again.")
             return QueryTimeoutError(
-                f"The {what} ran past the time limit of {limit:g} s (KG_QUERY_TIMEOUT) and was "
-                "abandoned; narrow it (more specific patterns, LIMIT) and try again."
-            )
+                f"The engine took more than {limit:g} s over a {what} and it was abandoned (the engine "
+                "may still finish it); send smaller writes, or raise KG_QUERY_TIMEOUT (writes get six "
+                "times it).")
         if isinstance(exc, httpx.TransportError):
             return _unreachable(url, str(exc) or type(exc).__name__)
         return EngineFailedError(f"The exchange with the SPARQL engine at {url} failed: {exc}")
