@@ -19,27 +19,13 @@ import time
 from contextlib import ExitStack
 from pathlib import Path
 
-import httpx
 import psutil
 
+import measure
 import peers
 from kg.synth import entities_for_triples, write_file
 
 SIZES = {"10k": 10_000, "100k": 100_000, "1m": 1_000_000}
-
-
-def ready_after(base_url: str, started: float, timeout: float = 900.0) -> float:
-    streak = 0
-    while time.monotonic() - started < timeout:
-        try:
-            ready = httpx.get(f"{base_url}/health", timeout=5).json().get("ready")
-        except (httpx.HTTPError, ValueError):
-            ready = False
-        streak = streak + 1 if ready else 0
-        if streak >= 20:
-            return time.monotonic() - started
-        time.sleep(0.02 if ready else 0.1)
-    raise RuntimeError(f"not ready after {timeout} s")
 
 
 def memory(pid: int) -> dict[str, tuple[float, float]]:
@@ -66,7 +52,7 @@ def run_once(kg_dir: Path, workers: int, work: Path, label: str
         kg = stack.enter_context(peers.serve(f"kg-{label}", cmd, port=port, query_path="/sparql",
                                              log=work / f"serve-{label}.log", ready_path="/health",
                                              ready_timeout=900, env=env))
-        seconds = ready_after(kg.base_url, started)
+        seconds = measure.ready_everywhere(kg.base_url, started=started)
         time.sleep(1.0)  # let the warm-up's last allocations settle
         return seconds, memory(kg.pid)
 

@@ -15,12 +15,10 @@ import argparse
 import random
 import sys
 import tempfile
-import time
 import urllib.parse
 from contextlib import ExitStack
 from pathlib import Path
 
-import httpx
 import pyoxigraph as ox
 
 import measure
@@ -29,22 +27,6 @@ import queries
 from kg.synth import entities_for_triples, write_file
 
 SIZES = {"10k": 10_000, "100k": 100_000, "1m": 1_000_000}
-
-
-def wait_all_ready(base_url: str, timeout: float = 600.0) -> float:
-    """Seconds until 20 consecutive /health answers (on new connections: either process) say ready."""
-    started = time.perf_counter()
-    streak = 0
-    while time.perf_counter() - started < timeout:
-        try:
-            ready = httpx.get(f"{base_url}/health", timeout=5).json().get("ready")
-        except (httpx.HTTPError, ValueError):
-            ready = False
-        streak = streak + 1 if ready else 0
-        if streak >= 20:
-            return time.perf_counter() - started
-        time.sleep(0.05 if ready else 0.2)
-    raise RuntimeError(f"{base_url} not ready after {timeout} s")
 
 
 def label_queries(store: ox.Store, count: int, rng: random.Random) -> list[str]:
@@ -92,7 +74,7 @@ def main(argv: list[str] | None = None) -> int:
                 kg = stack.enter_context(peers.serve(f"kg-{workers}", cmd, port=port, query_path="/sparql",
                                                      log=work / f"serve-{workers}.log", ready_path="/health",
                                                      ready_timeout=600, env=env))
-                ready = wait_all_ready(kg.base_url)
+                ready = measure.ready_everywhere(kg.base_url, timeout=600.0)
                 repeated = f"{kg.base_url}/sparql?query={urllib.parse.quote(mix['exact_label'])}"
                 runs = {
                     "kg_sparql": measure.wrk(repeated, seconds=args.seconds, connections=args.connections,

@@ -19,6 +19,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import httpx
 import psutil
 
 
@@ -172,3 +173,20 @@ def wrk(url: str, *, seconds: int, connections: int, headers: Sequence[str] = ()
         "socket_errors": sum(int(x) for x in errors.groups()) if errors else 0,
         **latency,
     }
+
+
+def ready_everywhere(base_url: str, *, started: float | None = None, timeout: float = 900.0) -> float:
+    """Seconds from `started` (time.monotonic(); now when None) until 20 /health answers in a row say
+    ready: each on a new connection, so with `kg serve --workers N` every process is asked."""
+    started = time.monotonic() if started is None else started
+    streak = 0
+    while time.monotonic() - started < timeout:
+        try:
+            ready = httpx.get(f"{base_url}/health", timeout=5).json().get("ready")
+        except (httpx.HTTPError, ValueError):
+            ready = False
+        streak = streak + 1 if ready else 0
+        if streak >= 20:
+            return time.monotonic() - started
+        time.sleep(0.02 if ready else 0.1)
+    raise RuntimeError(f"{base_url} not ready after {timeout} s")

@@ -15,6 +15,7 @@ import kg.provenance
 from kg.config import Settings
 from kg.services import Services
 from kg.store import GraphStore
+from kg.store.index_files import state_dir
 from kg.terms import iri, literal
 
 
@@ -58,7 +59,7 @@ def test_a_restart_loads_the_indexes_of_the_same_state(tmp_path: Path,
         built = build_all(services)
         state = services.store.state_id
     assert state is not None
-    files = {p.name for p in (tmp_path / ".store.indexes" / state).iterdir()}
+    files = {p.name for p in state_dir(tmp_path / ".store.indexes", state).iterdir()}
     assert files == {"lookup.pickle", "evidence.pickle", "relations.pickle"}
     forbid_builds(monkeypatch)
     with opened(tmp_path) as services:
@@ -85,7 +86,7 @@ def test_a_write_makes_the_kept_indexes_stale(tmp_path: Path) -> None:
         assert services.store.state_id == after
         assert [h.entity.iri for h in services.lookup.search("新设机构甲", limit=3).hits][:1] == [
             "https://example.org/new-body"]
-    assert before is not None and not (tmp_path / ".store.indexes" / before).exists()
+    assert before is not None and not state_dir(tmp_path / ".store.indexes", before).exists()
 
 
 def test_an_unreadable_file_is_rebuilt_not_trusted(tmp_path: Path) -> None:
@@ -93,7 +94,7 @@ def test_an_unreadable_file_is_rebuilt_not_trusted(tmp_path: Path) -> None:
         built = build_all(services)
         state = services.store.state_id
     assert state is not None
-    (tmp_path / ".store.indexes" / state / "lookup.pickle").write_bytes(b"not a pickle")
+    (state_dir(tmp_path / ".store.indexes", state) / "lookup.pickle").write_bytes(b"not a pickle")
     with opened(tmp_path) as services:
         assert build_all(services) == built
 
@@ -122,3 +123,15 @@ def test_answer_tags_survive_a_restart_and_change_with_a_write(tmp_path: Path) -
         services.store.add_triples([(iri("https://example.org/x"), iri("https://example.org/p"),
                                      literal("1"))], graph="https://example.org/g")
         assert services.state_tag() != tag
+
+
+def test_files_written_by_other_code_are_not_loaded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import kg.store.index_files
+
+    with opened(tmp_path) as services:
+        built = build_all(services)
+    monkeypatch.setattr(kg.store.index_files, "code_version", lambda: "another-version")
+    with opened(tmp_path) as services:
+        assert services.index_files is not None
+        assert services.index_files.load("lookup", object) is None  # an upgrade rebuilds
+        assert build_all(services) == built

@@ -267,6 +267,13 @@ def test_editing_a_label_keeps_the_reports_wording_and_its_evidence(store: Graph
     assert review.edit(GOV, label="合肥市人民政府", agent=CURATOR).changed == ()
 
 
+def test_an_overlong_label_is_refused_and_changes_nothing(store: GraphStore) -> None:
+    before = set(store.triples(graph=CAND))
+    with pytest.raises(BadRequestError, match="past the limit of 1000"):
+        Review(store).edit(GOV, label="合" * 1001, agent=CURATOR)
+    assert set(store.triples(graph=CAND)) == before
+
+
 def test_editing_a_type_moves_its_evidence_and_refuses_what_is_no_class(store: GraphStore) -> None:
     review = Review(store)
     review.edit(OFFICE, type_="ikg:ManagementCommittee", agent=CURATOR)

@@ -117,7 +117,7 @@ SELECT ?s ?p ?o WHERE {{
 }}
 """
 _FACT_QUERY = f"""
-SELECT ?s ?p ?v (isLiteral(?v) AS ?literal) (LANG(?v) AS ?lang) WHERE {{
+SELECT ?s ?p ?v (IF(isLiteral(?v), "true", "false") AS ?literal) (LANG(?v) AS ?lang) WHERE {{
   VALUES ?p {{ <{RDF.type}> <{RDFS.label}> <{RDFS.subClassOf}> <{OWL.inverseOf}>
               {" ".join(f"<{p}>" for p in _DATE_PREDICATES)} }}
   ?s ?p ?v .
@@ -227,7 +227,9 @@ def _read_facts(store: Engine) -> _Facts:
     for s, p, v, literal, lang in store.select_values(_FACT_QUERY):
         if s is None or p is None or v is None:
             continue  # the query binds all three; this only tells the type checker
-        is_literal = literal in ("true", "1")  # Virtuoso answers isLiteral() with 1 (docs/engine-notes.md §5)
+        # A string, not isLiteral()'s boolean, which Virtuoso answers with the integer 1
+        # (docs/engine-notes.md §5.2).
+        is_literal = literal == "true"
         if p == rdf_type and not is_literal:
             facts.types[intern(s)].add(intern(v))
         elif p == sub_class and not is_literal:

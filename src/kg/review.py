@@ -64,6 +64,8 @@ from kg.terms import RDF_LANG_STRING, Term, Triple, iri, literal
 
 #: Named graphs of candidates: `{CANDIDATES_BASE}{key}`.
 CANDIDATES_BASE = f"{GRAPH}candidates/"
+#: The longest label a curator may give (characters): a name, which the store and every index keep.
+MAX_LABEL = 1000
 #: The review statuses, by the name the CLI and the API use.
 STATUSES = {"pending": str(IKG.Pending), "accepted": str(IKG.Accepted), "rejected": str(IKG.Rejected)}
 _STATUS_NAMES = {value: name for name, value in STATUSES.items()}
@@ -785,6 +787,9 @@ class Review:
             raise BadRequestError("Nothing to edit: give a new label (--label) or type (--type).")
         if label is not None and not label.strip():
             raise BadRequestError("A label cannot be empty.")
+        if label is not None and len(label.strip()) > MAX_LABEL:
+            raise BadRequestError(f"A label of {len(label.strip())} characters is past the limit of "
+                                  f"{MAX_LABEL}; a name, not a text, is asked for.")
         if lang not in ("zh", "en"):
             raise BadRequestError(f"Unknown label language {lang!r}; use zh or en.")
         key, entity = self._locate(reference, report)

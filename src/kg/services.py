@@ -22,7 +22,6 @@ from collections.abc import Callable
 from types import TracebackType
 from typing import TYPE_CHECKING, Generic, Self, TypeVar, cast, overload
 
-import kg
 from kg.config import Settings
 from kg.quotes import add_quotes, add_source_texts
 from kg.store import Engine, GraphStore
@@ -135,14 +134,16 @@ class Services:
         """A token that changes whenever an answer of these services may change.
 
         On the embedded on-disk store it is the store's state id (every write changes it, restarts
-        keep it, every process of `kg serve --workers` shares it) with this code's version. Otherwise
+        keep it, every process of `kg serve --workers` shares it) with a digest of this code. Otherwise
         (in memory, on a remote engine, during a write) it names this process's start and the store's
         generation, and changes every `Settings.cache_ttl` seconds too, which bounds how long a write
         made past the service (on a remote engine) can go unseen.
         """
         state = self.store.state_id
         if state is not None:
-            return f"{kg.__version__}.{state}"
+            from kg.store.index_files import code_version
+
+            return f"{code_version()}.{state}"  # another build may write other bytes for one state
         window = int(time.time() // self.settings.cache_ttl)
         return f"{self._instance}.{self.store.generation}.{window}"
 

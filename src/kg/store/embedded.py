@@ -37,7 +37,7 @@ from kg.namespaces import CANDIDATE_GRAPHS, GRAPH, ONTOLOGY_GRAPH
 from kg.store import guard
 from kg.store.engine import Engine, QueryAnswer, QueryRequest
 from kg.store.pool import QueryRunner, read_by_guard
-from kg.store.results import to_term
+from kg.store.results import distinct_triples, one_graph, to_term
 from kg.store.sandboxed import (
     ENGINE_FORMATS,
     QUAD_FORMATS,
@@ -560,19 +560,13 @@ class GraphStore:
         """One graph's worth of client RDF as N-Triples, every triple put into `graph`; raises
         LoadError when it does not parse or names graphs of its own (JSON-LD, TriG)."""
         nquads = self._parse(data=data, fmt=fmt, graph=graph, name=name, timeout=self.limits.timeout)
-        scratch = ox.Store()
-        scratch.load(nquads, format=ox.RdfFormat.N_QUADS)
-        if any(g != ox.NamedNode(graph) for g in scratch.named_graphs()):
-            raise LoadError(f"{name}: it holds named graphs; a graph write takes one graph.", file=name)
-        return scratch.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(graph)) or b""
+        return one_graph(nquads, graph, name)
 
     def parse_triples(self, data: bytes, *, fmt: str, name: str = "<input>") -> list[Triple]:
         """The triples of an RDF document (parsed in the sandbox, like any client input), in any
         graph, duplicates merged; raises LoadError naming the line."""
-        nquads = self._parse(data=data, fmt=fmt, graph=None, name=name, timeout=self.limits.timeout)
-        found = dict.fromkeys((q.subject, q.predicate, q.object)
-                              for q in ox.parse(nquads, format=ox.RdfFormat.N_QUADS))
-        return [(to_term(s), to_term(p), to_term(o)) for s, p, o in found]
+        return distinct_triples(self._parse(data=data, fmt=fmt, graph=None, name=name,
+                                            timeout=self.limits.timeout))
 
     def replace_graph(self, graph: str, ntriples: bytes) -> None:
         """Replace a named graph's content with N-Triples from `parse_graph`, in one transaction."""

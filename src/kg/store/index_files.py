@@ -2,10 +2,10 @@
 
 The lookup index, the evidence index and the relation graph take most of a minute to build at a million
 triples and seconds to load from a file (docs/engine-notes.md §4.6). Each is saved, after it was built,
-under the store's `state_id` (which every write changes and which survives restarts, kg.store.embedded)
-and loaded at the next start when the state is still the same. A file that does not match the state,
-cannot be read or holds something else is ignored (and the index rebuilt); only the latest state's
-files are kept.
+under the store's `state_id` (which every write changes and which survives restarts,
+kg.store.embedded) and this code's version, and loaded at the next start when both are the same. A
+file that does not match them, cannot be read or holds something else is ignored (and the index
+rebuilt); only the latest state's files are kept.
 
 The files are pickles written by this service into its own data directory, next to the store files:
 whoever can write there can change the store itself, so reading them trusts nothing more than the store
@@ -15,7 +15,9 @@ largest (150 MB at 1M triples) is a few seconds.
 
 from __future__ import annotations
 
+import functools
 import gc
+import hashlib
 import logging
 import os
 import pickle
@@ -36,6 +38,23 @@ NAMES = ("lookup", "evidence", "relations")
 #: (kg.api.cluster): each process takes its copy from here instead of the file, and its pages stay
 #: shared with the others until one of them writes to them (copy on write).
 _PRELOADED: dict[tuple[str, str, str], object] = {}
+
+
+@functools.cache
+def code_version() -> str:
+    """A digest of the package's source: the pickled indexes are instances of its classes, so files
+    written by other code (an upgrade between two starts of an unchanged store) are never loaded."""
+    digest = hashlib.sha256()
+    package = Path(__file__).resolve().parents[1]
+    for path in sorted(package.rglob("*.py")):
+        digest.update(path.relative_to(package).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def state_dir(root: Path, state: str) -> Path:
+    """Where the indexes of store state `state` are kept, for this code."""
+    return root / f"{state}.{code_version()}"
 
 
 def index_dir(data_dir: Path) -> Path:
@@ -62,7 +81,7 @@ def preload(root: Path, state: str) -> int:
     found = 0
     for name in NAMES:
         try:
-            _PRELOADED[(str(root), state, name)] = _read(root / state / f"{name}.pickle")
+            _PRELOADED[(str(root), state, name)] = _read(state_dir(root, state) / f"{name}.pickle")
             found += 1
         except Exception as exc:  # the process that needs it reads it again, or rebuilds it
             log.info("not preloading the %s index (%s)", name, exc)
@@ -86,7 +105,7 @@ class IndexFiles:
         state = self._store.state_id
         if state is None:
             return None
-        path = self.root / state / f"{name}.pickle"
+        path = state_dir(self.root, state) / f"{name}.pickle"
         found = _PRELOADED.pop((str(self.root), state, name), None)  # once: later states rebuild
         if found is None:
             try:
@@ -106,7 +125,7 @@ class IndexFiles:
         if state is None or self._store.state_id != state:
             return
         with self._lock:
-            directory = self.root / state
+            directory = state_dir(self.root, state)
             temporary = directory / f".{name}.{os.getpid()}.tmp"
             try:
                 directory.mkdir(parents=True, exist_ok=True)
@@ -118,5 +137,5 @@ class IndexFiles:
                 temporary.unlink(missing_ok=True)
                 return
             for other in self.root.iterdir():
-                if other.name != state and other.is_dir():
+                if other != directory and other.is_dir():
                     shutil.rmtree(other, ignore_errors=True)

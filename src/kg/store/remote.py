@@ -82,7 +82,7 @@ from kg.store.remote_answers import (
     values_of,
     variables_of,
 )
-from kg.store.results import to_term
+from kg.store.results import distinct_triples, one_graph
 from kg.store.sandboxed import ENGINE_FORMATS, QUAD_FORMATS, shared_parser
 from kg.store.sparql_http import (
     MAX_ROWS_HEADER,
@@ -663,17 +663,12 @@ class RemoteStore:
         """One graph's worth of client RDF as N-Triples, every triple put into `graph`; raises
         LoadError when it does not parse or names graphs of its own (JSON-LD, TriG)."""
         nquads = self._parse(data=data, fmt=fmt, graph=graph, name=name, timeout=self.limits.timeout)
-        scratch = ox.Store()
-        scratch.load(nquads, format=ox.RdfFormat.N_QUADS)
-        if any(g != ox.NamedNode(graph) for g in scratch.named_graphs()):
-            raise LoadError(f"{name}: it holds named graphs; a graph write takes one graph.", file=name)
-        return scratch.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(graph)) or b""
+        return one_graph(nquads, graph, name)
 
     def parse_triples(self, data: bytes, *, fmt: str, name: str = "<input>") -> list[Triple]:
         """The triples of an RDF document (parsed in the sandbox), duplicates merged; raises LoadError."""
-        nquads = self._parse(data=data, fmt=fmt, graph=None, name=name, timeout=self.limits.timeout)
-        found = dict.fromkeys((q.subject, q.predicate, q.object) for q in _quads(nquads))
-        return [(to_term(s), to_term(p), to_term(o)) for s, p, o in found]
+        return distinct_triples(self._parse(data=data, fmt=fmt, graph=None, name=name,
+                                            timeout=self.limits.timeout))
 
     def replace_graph(self, graph: str, ntriples: bytes) -> None:
         """Replace a named graph's content with N-Triples from `parse_graph`, in one request."""

@@ -29,12 +29,12 @@ from xml.sax.saxutils import escape, quoteattr
 import orjson
 import pyoxigraph as ox
 
-from kg.errors import NotAcceptableError
+from kg.errors import LoadError, NotAcceptableError
 from kg.namespaces import PREFIXES
 from kg.store.engine import QueryAnswer
 from kg.store.guard import tokens
 from kg.store.sandboxed import ENGINE_FORMATS
-from kg.terms import RDF_LANG_STRING, XSD_STRING, Term
+from kg.terms import RDF_LANG_STRING, XSD_STRING, Term, Triple
 
 SolutionRow = Sequence[Term | None]
 
@@ -360,3 +360,20 @@ def _used_prefixes(triples: list[ox.Triple]) -> dict[str, str]:
                 value = node.value
                 namespaces.add(value[: max(value.rfind("#"), value.rfind("/")) + 1])
     return {p: ns for p, ns in PREFIXES.items() if ns in namespaces}
+
+
+def one_graph(nquads: bytes, graph: str, name: str) -> bytes:
+    """The parser's N-Quads of one graph's worth of client RDF (every triple put into `graph`) as
+    N-Triples; raises LoadError when the document names graphs of its own (JSON-LD, TriG)."""
+    scratch = ox.Store()
+    scratch.load(nquads, format=ox.RdfFormat.N_QUADS)
+    if any(g != ox.NamedNode(graph) for g in scratch.named_graphs()):
+        raise LoadError(f"{name}: it holds named graphs; a graph write takes one graph.", file=name)
+    return scratch.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(graph)) or b""
+
+
+def distinct_triples(nquads: bytes) -> list[Triple]:
+    """The triples of the parser's N-Quads, in any graph, duplicates merged, as engine-neutral terms."""
+    found = dict.fromkeys((q.subject, q.predicate, q.object)
+                          for q in ox.parse(nquads, format=ox.RdfFormat.N_QUADS))
+    return [(to_term(s), to_term(p), to_term(o)) for s, p, o in found]
