@@ -28,7 +28,9 @@ from itertools import pairwise
 from typing import TYPE_CHECKING
 
 import networkx as nx
+import numpy as np
 
+from kg.adjacency import Adjacency
 from kg.errors import EntityNotFoundError
 from kg.namespaces import IKG, ORG, OWL, PROV, RDF, RDFS, SDO, SH, SKOS, to_curie
 from kg.naming import entity_id, local_name
@@ -336,16 +338,17 @@ class Projection:
         self._event_cache: dict[tuple[str, ...], bool] = {}
         self.properties: list[str] = []
         self._property_index: dict[str, int] = {}
-        self.graph = nx.MultiDiGraph()
-        self.graph.add_nodes_from(range(len(self.iris)))
-        self.graph.add_edges_from(self._edge_triples(edges))
+        # Statements as compressed rows in both directions (kg.adjacency), not a networkx graph.
+        table = np.asarray(self._edge_triples(edges), dtype=np.int32).reshape(-1, 3)
+        count = len(self.iris)
+        self._out = Adjacency.build(count, table[:, 0], table[:, 1], table[:, 2])
+        self._in = Adjacency.build(count, table[:, 1], table[:, 0], table[:, 2])
         for prop in list(self.properties):  # numbers for the primary directions fact_graph draws
             if prop in self.primary_of:
                 self._intern_property(self.primary_of[prop])
         # Neighbours per node (both directions, parallel statements counted once): the hub measure.
-        self.degree: list[int] = [
-            len(self.graph._succ[i]) + len(self.graph._pred[i]) for i in range(len(self.iris))
-        ]
+        self.degree: list[int] = (self._out.distinct_neighbours()
+                                  + self._in.distinct_neighbours()).tolist()
         self._nodes: dict[int, Node] = {}
 
     def __getstate__(self) -> dict[str, object]:
@@ -353,6 +356,8 @@ class Projection:
         # and the lock, which `attach` gives back after loading.
         state = dict(self.__dict__)
         del state["_read_labels"], state["_labels_lock"]
+        for built in ("graph", "fact_graph"):  # networkx graphs built on use, not kept
+            state.pop(built, None)
         return state
 
     def __setstate__(self, state: dict[str, object]) -> None:
@@ -493,19 +498,34 @@ class Projection:
 
     def out_edges(self, i: int) -> Iterator[tuple[int, int]]:
         """(target, property number) of every statement with node `i` as subject, in IRI order."""
-        for j, keys in self.graph._succ[i].items():
-            for key in keys:
-                yield j, key
+        return self._out.pairs(i)
 
     def in_edges(self, i: int) -> Iterator[tuple[int, int]]:
         """(source, property number) of every statement with node `i` as object, in IRI order."""
-        for j, keys in self.graph._pred[i].items():
-            for key in keys:
-                yield j, key
+        return self._in.pairs(i)
+
+    def neighbours(self, i: int, *, outgoing: bool) -> Iterator[tuple[int, tuple[int, ...]]]:
+        """(node, property numbers) of each node one statement away from `i`: the objects of its
+        statements (`outgoing`) or their subjects, in IRI order."""
+        return (self._out if outgoing else self._in).grouped(i)
 
     def properties_between(self, i: int, j: int) -> list[int]:
         """Property numbers of the statements i → j."""
-        return list(self.graph._succ[i].get(j, ()))
+        return self._out.keys_between(i, j)
+
+    @property
+    def edge_count(self) -> int:
+        """How many statements between entities the projection holds."""
+        return len(self._out)
+
+    @functools.cached_property
+    def graph(self) -> nx.MultiDiGraph:
+        """The statements as a networkx graph (nodes are numbers, keys property numbers), built on first
+        use and not kept on disk: the search and the views read the compressed rows instead."""
+        graph = nx.MultiDiGraph()
+        graph.add_nodes_from(range(len(self.iris)))
+        graph.add_edges_from(self._out.edges())
+        return graph
 
     @functools.cached_property
     def fact_graph(self) -> nx.MultiDiGraph:
@@ -513,7 +533,7 @@ class Projection:
         STANDARD_INVERSES): what network statistics count, so that a fact stated both ways (内设 and
         内设于) is one link, not two. Built on first use (computing it twice by two threads is harmless)."""
         facts: set[tuple[int, int, int]] = set()
-        for u, v, key in self.graph.edges(keys=True):
+        for u, v, key in self._out.edges():
             primary = self.primary_of.get(self.properties[key])
             facts.add((v, u, self._property_index[primary]) if primary else (u, v, key))
         graph = nx.MultiDiGraph()

@@ -331,13 +331,11 @@ class _Search:
 
     def moves(self, u: int, forward: bool) -> Iterator[int]:
         """Nodes one allowed hop away from `u`, walking the path forward or (target side) backward."""
-        graph = self.p.graph
-        first, second = (graph._succ, graph._pred) if forward else (graph._pred, graph._succ)
-        for v, keys in first[u].items():
+        for v, keys in self.p.neighbours(u, outgoing=forward):
             if self._ok(keys):
                 yield v
         if not self.query.directed:
-            for v, keys in second[u].items():
+            for v, keys in self.p.neighbours(u, outgoing=not forward):
                 if self._ok(keys):
                     yield v
 
