@@ -139,11 +139,15 @@ class Provenance:
 
     def _build(self) -> EvidenceIndex:
         by_statement: dict[StatementKey, list[Citation]] = defaultdict(list)
+        # One object per distinct text (documents, titles, sections, subjects, predicates repeat on
+        # most rows): at a million triples a citation took 2 KB without it. Pickle keeps the sharing.
+        shared: dict[str, str] = {}
         for row in self._store.select(_EVIDENCE_QUERY):
             if not (row["start"].value.isdigit() and row["end"].value.isdigit()):
                 continue  # malformed offsets (SHACL flags them): no citation rather than a crash
-            key = (row["s"].value, row["p"].value, row["o"])
-            by_statement[key].append(self._citation(row))
+            key = (shared.setdefault(row["s"].value, row["s"].value),
+                   shared.setdefault(row["p"].value, row["p"].value), row["o"])
+            by_statement[key].append(self._citation(row, shared))
         by_subject: dict[str, dict[tuple[str, Term], list[Citation]]] = defaultdict(dict)
         by_evidence: dict[str, list[tuple[StatementKey, Citation]]] = defaultdict(list)
         for (s, p, o), citations in by_statement.items():
@@ -153,15 +157,18 @@ class Provenance:
                 by_evidence[citation.evidence].append(((s, p, o), citation))
         return EvidenceIndex(dict(by_statement), dict(by_subject), dict(by_evidence))
 
-    def _citation(self, row: dict[str, Term]) -> Citation:
+    def _citation(self, row: dict[str, Term], shared: dict[str, str]) -> Citation:
         def opt(name: str) -> str | None:
-            return row[name].value if name in row else None
+            if name not in row:
+                return None
+            value = row[name].value
+            return shared.setdefault(value, value)
 
         source = self._sources.find_text(opt("file"), document=row["doc"].value)
         text = cut(source, opt("start"), opt("end")) if source is not None else opt("exact")
         zh, en = opt("noteZh"), opt("noteEn") or opt("noteOther")
         return Citation(
-            evidence=row["ev"].value, document=row["doc"].value, document_title=opt("docTitle"),
+            evidence=row["ev"].value, document=opt("doc") or "", document_title=opt("docTitle"),
             section=opt("sectionNumber"), section_title=opt("sectionTitle"),
             start=int(row["start"].value), end=int(row["end"].value), text=text,
             derived_via=opt("via"), note=Note(zh, en) if zh or en else None,

@@ -30,7 +30,7 @@ from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
-from typing import Any
+from typing import Any, overload
 
 import numpy as np
 import numpy.typing as npt
@@ -73,6 +73,7 @@ from kg.lookup.postings import (
     run_starts,
     union,
 )
+from kg.lookup.tables import DigestIndex, StringColumn
 
 #: Match kinds, best first, with the base of their score; tiers are 0.1 apart and the in-tier
 #: adjustments (whole label, coverage, label kind) add at most 0.09, so a tier never overtakes another
@@ -156,6 +157,86 @@ class EntityRecord:
                 if label.kind == kind and _lang_matches(label.lang, lang):
                     return label.value
         return None
+
+
+class EntityTable(Sequence[EntityRecord]):
+    """The index's entities as columns (kg.lookup.tables), an `EntityRecord` made on access: IRIs and
+    label texts in string columns, each label's language and kind as small numbers, each entity's
+    types as one of the few distinct type sets."""
+
+    def __init__(self, records: Sequence[EntityRecord]) -> None:
+        self._iris = StringColumn(r.iri for r in records)
+        labels = [label for r in records for label in r.labels]
+        self._label_ends = np.cumsum(np.fromiter((len(r.labels) for r in records), dtype=np.int64,
+                                                 count=len(records)))
+        self._values = StringColumn(label.value for label in labels)
+        self._langs: list[str | None] = sorted({label.lang for label in labels}, key=lambda t: t or "")
+        lang_ids = {tag: i for i, tag in enumerate(self._langs)}
+        self._label_lang = np.fromiter((lang_ids[label.lang] for label in labels), dtype=np.int16,
+                                       count=len(labels))
+        self._label_kind = np.fromiter((LABEL_KINDS.index(label.kind) for label in labels),
+                                       dtype=np.int8, count=len(labels))
+        shared: dict[frozenset[str], int] = {}
+        self._type_sets: list[frozenset[str]] = []
+        for r in records:
+            if r.types not in shared:
+                shared[r.types] = len(self._type_sets)
+                self._type_sets.append(r.types)
+        self._types = np.fromiter((shared[r.types] for r in records), dtype=np.int32, count=len(records))
+
+    def __len__(self) -> int:
+        return len(self._iris)
+
+    @overload
+    def __getitem__(self, i: int) -> EntityRecord: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[EntityRecord]: ...
+
+    def __getitem__(self, i: int | slice) -> EntityRecord | list[EntityRecord]:
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        i = int(i)
+        start = int(self._label_ends[i - 1]) if i else 0
+        labels = tuple(self.label(j) for j in range(start, int(self._label_ends[i])))
+        return EntityRecord(self._iris[i], labels, self._type_sets[int(self._types[i])])
+
+    def label_start(self, i: int) -> int:
+        """Number (among all labels, in entity order) of entity `i`'s first label."""
+        return int(self._label_ends[i - 1]) if i else 0
+
+    def label(self, j: int) -> LabelRecord:
+        """Label number `j` (all labels, in entity order)."""
+        return LabelRecord(self._values[j], self._langs[int(self._label_lang[j])],
+                           LABEL_KINDS[int(self._label_kind[j])])
+
+    def label_value(self, j: int) -> str:
+        """The text of label number `j`."""
+        return self._values[j]
+
+
+class IndexedLabels(Sequence[LabelRecord]):
+    """The labels the index searches (those with text left after normalisation), by label id."""
+
+    def __init__(self, table: EntityTable, numbers: npt.NDArray[np.int32]) -> None:
+        self._table = table
+        self._numbers = numbers
+
+    def __len__(self) -> int:
+        return len(self._numbers)
+
+    @overload
+    def __getitem__(self, i: int) -> LabelRecord: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[LabelRecord]: ...
+
+    def __getitem__(self, i: int | slice) -> LabelRecord | list[LabelRecord]:
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        return self._table.label(int(self._numbers[i]))
+
+    def value(self, i: int) -> str:
+        """The text of label id `i`."""
+        return self._table.label_value(int(self._numbers[i]))
 
 
 @dataclass(frozen=True, slots=True)
@@ -313,99 +394,106 @@ class LookupIndex:
     """Searchable labels of a set of entities; immutable once built."""
 
     def __init__(self, entities: Iterable[EntityRecord]) -> None:
-        self.entities: list[EntityRecord] = list(entities)
-        self.labels: list[LabelRecord] = []
-        self._build_keys()
-        self._build_entities()
-        self._build_text()
-        self._build_words()
+        records = list(entities)
+        self.entities = EntityTable(records)
+        keys = self._build_keys(records)
+        self._build_entities(records)
+        self._build_text(keys)
+        self._build_words(keys)
         self._build_readings()
         pinyin.segmentations("warm")  # builds the syllable tables now, not on the first search
 
     # -- building ------------------------------------------------------------------------------
 
-    def _build_keys(self) -> None:
-        """Distinct normalised label texts, and from each key to its labels (compressed rows)."""
-        raw = [(entity_id, label) for entity_id, entity in enumerate(self.entities)
-               for label in entity.labels]
-        texts = normalise_many([label.value for _, label in raw])
-        self.keys: list[str] = []
-        self._key_ids: dict[str, int] = {}
-        owners, label_keys, langs = [], [], []
+    def _build_keys(self, records: Sequence[EntityRecord]) -> list[str]:
+        """Distinct normalised label texts, and from each key to its labels (compressed rows); the
+        keys, for the other builders."""
+        raw = [(entity_id, self.entities.label_start(entity_id) + n, label)
+               for entity_id, entity in enumerate(records) for n, label in enumerate(entity.labels)]
+        texts = normalise_many([label.value for _, _, label in raw])
+        keys: list[str] = []
+        key_ids: dict[str, int] = {}
+        owners, numbers, label_keys, langs, bonus = [], [], [], [], []
         self._langs: list[str | None] = []
         lang_ids: dict[str | None, int] = {}
-        for (entity_id, label), text in zip(raw, texts, strict=True):
+        for (entity_id, number, label), text in zip(raw, texts, strict=True):
             if not text:
                 continue
-            key_id = self._key_ids.get(text)
+            key_id = key_ids.get(text)
             if key_id is None:
-                key_id = self._key_ids[text] = len(self.keys)
-                self.keys.append(text)
+                key_id = key_ids[text] = len(keys)
+                keys.append(text)
             tag = label.lang.lower() if label.lang else None
             if tag not in lang_ids:
                 lang_ids[tag] = len(self._langs)
                 self._langs.append(tag)
-            self.labels.append(label)
+            numbers.append(number)
             owners.append(entity_id)
             label_keys.append(key_id)
             langs.append(lang_ids[tag])
+            bonus.append(0.02 * _LABEL_BONUS[label.kind])
+        self.labels = IndexedLabels(self.entities, np.asarray(numbers, dtype=np.int32))
         self._label_entity = np.asarray(owners, dtype=np.int32)
         self._label_lang = np.asarray(langs, dtype=np.int16)
-        self._label_bonus = np.asarray([0.02 * _LABEL_BONUS[label.kind] for label in self.labels])
+        self._label_bonus = np.asarray(bonus, dtype=np.float64)
         by_key = np.argsort(np.asarray(label_keys, dtype=np.int32), kind="stable")
         self._key_labels = by_key.astype(np.int32)
-        counts = np.bincount(np.asarray(label_keys, dtype=np.int64), minlength=len(self.keys))
+        counts = np.bincount(np.asarray(label_keys, dtype=np.int64), minlength=len(keys))
         self._key_label_offsets = np.concatenate(([0], np.cumsum(counts))).astype(np.int64)
-        self._key_len = np.asarray([len(k) for k in self.keys], dtype=np.int32)
-        order = sorted(range(len(self.keys)), key=self.keys.__getitem__)
-        self._sorted_keys = [self.keys[i] for i in order]
+        self._key_len = np.asarray([len(k) for k in keys], dtype=np.int32)
+        self.keys = StringColumn(keys)
+        self._key_digests = DigestIndex((key, i) for i, key in enumerate(keys))
+        order = sorted(range(len(keys)), key=keys.__getitem__)
         self._sorted_key_ids = np.asarray(order, dtype=np.int32)
+        return keys
 
-    def _build_entities(self) -> None:
+    def _build_entities(self, records: Sequence[EntityRecord]) -> None:
         """Each entity's rank by IRI (ties in ranking) and its types as ids (type filters)."""
-        by_iri = sorted(range(len(self.entities)), key=lambda i: self.entities[i].iri)
-        self._entity_rank = np.empty(len(self.entities), dtype=np.int32)
+        by_iri = sorted(range(len(records)), key=lambda i: records[i].iri)
+        self._entity_rank = np.empty(len(records), dtype=np.int32)
         self._entity_rank[np.asarray(by_iri, dtype=np.int64)] = np.arange(len(by_iri), dtype=np.int32)
         self._type_ids: dict[str, int] = {}
         pairs = [(entity_id, self._type_ids.setdefault(t, len(self._type_ids)))
-                 for entity_id, entity in enumerate(self.entities) for t in entity.types]
+                 for entity_id, entity in enumerate(records) for t in entity.types]
         table = np.asarray(pairs, dtype=np.int32).reshape(-1, 2)
         self._typed_entity, self._typed_type = table[:, 0], table[:, 1]
 
-    def _build_text(self) -> None:
+    def _build_text(self, keys: list[str]) -> None:
         """Text grams and first-reading pinyin trigrams of all keys, each from one joined text."""
         lengths = self._key_len.tolist()
         # Each key followed by a separator: no keys (an empty graph), no text at all.
-        joined = "".join(key + SEPARATOR for key in self.keys)
+        joined = "".join(key + SEPARATOR for key in keys)
         self._text = Postings(*joined_gram_codes(joined, lengths))
         points = code_points(joined)
         cjk = cjk_mask(points)
         self._key_cjk = np.bincount(key_of_position(lengths)[cjk], minlength=len(self.keys))
-        self._key_texts = JoinedTexts(self.keys)
+        self._key_texts = JoinedTexts(keys)
         flats = pinyin.first_readings(joined).split(SEPARATOR)[:-1]
         flat_lengths = [len(f) for f in flats]
         self._flat_len = np.asarray(flat_lengths, dtype=np.int32)
         self._flat = Postings(*joined_gram_codes("".join(f + SEPARATOR for f in flats), flat_lengths))
         self._flat_texts = JoinedTexts(flats)
 
-    def _build_words(self) -> None:
+    def _build_words(self, keys: list[str]) -> None:
         """English words of the keys (postings and a sorted list for prefixes; a plural is indexed as
         its singular too), acronyms, each key's number of distinct words that are not STOPWORDS, and
         the keys by their number form (`number_form`: "laboratories" and "laboratory" alike)."""
         building: dict[str, list[int]] = {}
-        self._acronyms: dict[str, list[int]] = {}
-        self._number_forms: dict[str, list[int]] = {}
-        self._key_words = np.zeros(len(self.keys), dtype=np.int32)
-        for key_id, key in enumerate(self.keys):
+        acronym_keys: list[tuple[str, int]] = []
+        number_keys: list[tuple[str, int]] = []
+        self._key_words = np.zeros(len(keys), dtype=np.int32)
+        for key_id, key in enumerate(keys):
             if key.isascii() or not all(is_cjk(c) for c in key):
                 distinct = set(words(key))
                 for word in distinct | {singular(w) for w in distinct}:
                     building.setdefault(word, []).append(key_id)
                 self._key_words[key_id] = len(distinct - STOPWORDS)
                 for acronym in acronyms(key):
-                    self._acronyms.setdefault(acronym, []).append(key_id)
+                    acronym_keys.append((acronym, key_id))
                 if distinct:
-                    self._number_forms.setdefault(number_form(key), []).append(key_id)
+                    number_keys.append((number_form(key), key_id))
+        self._acronyms = DigestIndex(acronym_keys)
+        self._number_forms = DigestIndex(number_keys)
         self._words = {w: np.asarray(ids, dtype=np.int32) for w, ids in building.items()}
         self._sorted_words = sorted(self._words)
         self._worded_keys = int(np.count_nonzero(self._key_words))
@@ -538,7 +626,7 @@ class LookupIndex:
         head = np.argpartition(rank, top - 1)[:top] if 0 < top < len(rank) else np.arange(top)
         page = head[np.argsort(rank[head])][offset:]
         hits = tuple(
-            Hit(self.entities[e], self.labels[lab].value, _KINDS[k], s / _SCORE_SCALE)
+            Hit(self.entities[e], self.labels.value(lab), _KINDS[k], s / _SCORE_SCALE)
             for e, lab, k, s in zip(entity_ids[page].tolist(), label_ids[page].tolist(),
                                     _kind_of(scores[page]).tolist(), scores[page].tolist(), strict=True)
         )
@@ -614,10 +702,14 @@ class LookupIndex:
             found.append(word)
         return found
 
+    def _key_id(self, text: str) -> int | None:
+        """The id of the key `text`, if it is one."""
+        return next((i for i in self._key_digests.find(text).tolist() if self.keys[i] == text), None)
+
     def _prefixed_keys(self, text: str) -> IdArray:
         """Ids of the keys starting with `text` (a range of the sorted keys)."""
-        start = bisect_left(self._sorted_keys, text)
-        end = bisect_left(self._sorted_keys, text + "\U0010ffff", lo=start)
+        start = bisect_left(self._sorted_key_ids, text, key=self.keys.__getitem__)
+        end = bisect_left(self._sorted_key_ids, text + "\U0010ffff", lo=start, key=self.keys.__getitem__)
         return self._sorted_key_ids[start:end]
 
     def _match_text(self, text: str, offers: _Offers) -> None:
@@ -632,7 +724,8 @@ class LookupIndex:
     def _match_number(self, text: str, offers: _Offers) -> None:
         """Labels that are the query up to the number of its English words ("national laboratory" and
         "national laboratories"): exact matches, below the label as typed (not whole)."""
-        found = self._number_forms.get(number_form(text)) if self._number_forms else None
+        form = number_form(text)
+        found = [i for i in self._number_forms.find(form).tolist() if number_form(self.keys[i]) == form]
         if found:
             ids = offers.fresh(np.asarray(found, dtype=np.int32), "exact")
             offers.add(ids, "exact", len(text) / self._key_len[ids])
@@ -655,14 +748,15 @@ class LookupIndex:
         shortest = max(2, int(n * PARTIAL_MIN_COVERAGE + 0.999))
         for size in range(n - 1, shortest - 1, -1):
             for start in range(n - size + 1):
-                key_id = self._key_ids.get(compact[start:start + size])
+                key_id = self._key_id(compact[start:start + size])
                 if key_id is not None:
                     offers.add(np.asarray([key_id], dtype=np.int32), "partial", size / n)
 
     def _match_latin(self, text: str, toneless: str, offers: _Offers) -> None:
         """Acronyms, pinyin and pinyin initials of a query of latin letters."""
         letters = _letters(toneless)
-        found = np.asarray(self._acronyms.get(letters, ()), dtype=np.int32)
+        found = np.asarray([i for i in self._acronyms.find(letters).tolist()
+                            if letters in acronyms(self.keys[i])], dtype=np.int32)
         offers.add(found, "abbreviation", len(letters) / self._key_len[found])
         if letters.isalpha():
             self._match_pinyin(toneless, offers)

@@ -9,12 +9,28 @@ every split the syllable inventory allows ("xian" is xian or xi'an).
 
 from __future__ import annotations
 
+import importlib.util
+import json
 from collections.abc import Iterator
 from functools import cache
-
-from pypinyin.pinyin_dict import pinyin_dict
+from pathlib import Path
 
 from kg.lookup.normalise import is_cjk, strip_tones
+
+
+def _character_dictionary() -> dict[int, str]:
+    """pypinyin's character dictionary (code point: readings with tones, comma-separated), read from
+    its data file: importing `pypinyin.pinyin_dict` runs the package's `__init__`, which loads the
+    phrase dictionary too — 56 MB in every server process, for phrases the lattice does not use."""
+    spec = importlib.util.find_spec("pypinyin")  # locates the package without importing it
+    if spec is None or not spec.submodule_search_locations:
+        raise ImportError("pypinyin is not installed")
+    path = Path(next(iter(spec.submodule_search_locations))) / "pinyin_dict.json"
+    with path.open(encoding="utf-8") as file:
+        return {int(code): value for code, value in json.load(file).items()}
+
+
+pinyin_dict = _character_dictionary()
 
 #: Most segmentations of one query tried; long ambiguous strings ("xianan...") split many ways.
 MAX_SEGMENTATIONS = 32
