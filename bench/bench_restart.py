@@ -4,18 +4,27 @@ The first start builds the lookup index, the evidence index and the relation gra
 beside the store (KG_PERSIST_INDEXES); a restart of the same state loads them. Printed: seconds from
 the process's start until `/health` says `ready: true` (20 answers in a row, on new connections, so
 every server process of `--workers N` is counted), and the unique memory (USS: what the process alone
-holds) of each server process and of the query workers under it.
+holds) of each server process and of the query workers under it. With `--exercise N`, the memory is
+measured again after N requests of a researcher's kind on the restarted server (lookups of names and
+of their pinyin-free prefixes, entity pages, explained paths between random entities, neighbourhoods),
+so the figure includes what serving adds (caches, labels read, built views).
 
     .venv/bin/python bench/bench_restart.py --size 1m --workers 1
     .venv/bin/python bench/bench_restart.py --store /tmp/m1/store --workers 2   # an existing store
+    .venv/bin/python bench/bench_restart.py --store /tmp/m1/store --exercise 1000
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import random
 import sys
 import tempfile
 import time
+import urllib.error
+import urllib.parse
+import urllib.request
 from contextlib import ExitStack
 from pathlib import Path
 
@@ -44,8 +53,46 @@ def memory(pid: int) -> dict[str, tuple[float, float]]:
     return found
 
 
-def run_once(kg_dir: Path, workers: int, work: Path, label: str
-             ) -> tuple[float, dict[str, tuple[float, float]]]:
+def _get(base: str, path: str, **params: object) -> object:
+    url = f"{base}{path}?{urllib.parse.urlencode(params)}" if params else f"{base}{path}"
+    request = urllib.request.Request(url, headers={"Accept": "application/json"})  # noqa: S310
+    try:
+        with urllib.request.urlopen(request, timeout=60) as answer:  # noqa: S310 - our own server
+            return json.loads(answer.read())
+    except urllib.error.HTTPError as exc:  # a 404 for an entity without a path is an answer too
+        exc.read()
+        return None
+
+
+def exercise(base: str, requests: int, seed: int = 7) -> dict[str, int]:
+    """`requests` requests of a researcher's kind, drawn from the graph's own entities; how many of
+    each kind were sent."""
+    query = ("SELECT ?e ?l WHERE { ?e <http://www.w3.org/2004/02/skos/core#prefLabel> ?l "
+             "FILTER(lang(?l) = 'zh') } LIMIT 5000")
+    rows = _get(base, "/sparql", query=query)
+    bindings = rows["results"]["bindings"] if isinstance(rows, dict) else []
+    names = [(b["e"]["value"], b["l"]["value"]) for b in bindings]
+    rng = random.Random(seed)
+    sent = {"lookup": 0, "prefix": 0, "entity": 0, "paths": 0, "neighbourhood": 0}
+    for _ in range(requests):
+        (iri, label), (other, _) = rng.choice(names), rng.choice(names)
+        kind = rng.choice(list(sent))
+        if kind == "lookup":
+            _get(base, "/entities", q=label)
+        elif kind == "prefix":
+            _get(base, "/entities", q=label[:max(2, len(label) // 2)])
+        elif kind == "entity":
+            _get(base, "/entities/" + urllib.parse.quote(iri, safe=""))
+        elif kind == "paths":
+            _get(base, "/paths", source=iri, target=other)
+        else:
+            _get(base, "/entities/" + urllib.parse.quote(iri, safe="") + "/neighbourhood")
+        sent[kind] += 1
+    return sent
+
+
+def run_once(kg_dir: Path, workers: int, work: Path, label: str, requests: int = 0
+             ) -> tuple[float, dict[str, tuple[float, float]], dict[str, tuple[float, float]] | None]:
     with ExitStack() as stack:
         cmd, port, env = peers.kg_server(kg_dir, workers=workers)
         started = time.monotonic()
@@ -54,7 +101,18 @@ def run_once(kg_dir: Path, workers: int, work: Path, label: str
                                              ready_timeout=900, env=env))
         seconds = measure.ready_everywhere(kg.base_url, started=started)
         time.sleep(1.0)  # let the warm-up's last allocations settle
-        return seconds, memory(kg.pid)
+        at_rest = memory(kg.pid)
+        if not requests:
+            return seconds, at_rest, None
+        sent = exercise(kg.base_url, requests)
+        print(f"    exercised: {sent}", flush=True)
+        return seconds, at_rest, memory(kg.pid)
+
+
+def _print_memory(found: dict[str, tuple[float, float]]) -> None:
+    for name, (uss_mb, pss_mb) in found.items():
+        print(f"    USS {uss_mb:8.1f} MB  PSS {pss_mb:8.1f} MB  {name}")
+    print(f"    all processes: PSS {sum(p for _, p in found.values()):.0f} MB")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -62,6 +120,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--size", choices=sorted(SIZES), default="100k")
     parser.add_argument("--store", type=Path, help="an existing store directory (no data generated)")
     parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--exercise", type=int, default=0, metavar="N",
+                        help="after the restart, send N requests and measure the memory again")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="kg-bench-restart-") as tmp:
         work = Path(tmp)
@@ -75,11 +135,13 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"load failed: {loaded.output_tail}", file=sys.stderr)
                 return 1
         for label in ("first start", "restart"):
-            seconds, uss = run_once(kg_dir, args.workers, work, label.replace(" ", "-"))
+            requests = args.exercise if label == "restart" else 0
+            seconds, at_rest, used = run_once(kg_dir, args.workers, work, label.replace(" ", "-"), requests)
             print(f"{label}: ready after {seconds:.1f} s (workers={args.workers})", flush=True)
-            for name, (uss_mb, pss_mb) in uss.items():
-                print(f"    USS {uss_mb:8.1f} MB  PSS {pss_mb:8.1f} MB  {name}")
-            print(f"    all processes: PSS {sum(p for _, p in uss.values()):.0f} MB")
+            _print_memory(at_rest)
+            if used is not None:
+                print(f"  after {requests} requests:")
+                _print_memory(used)
     return 0
 
 

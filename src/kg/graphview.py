@@ -349,7 +349,7 @@ class Projection:
         # Neighbours per node (both directions, parallel statements counted once): the hub measure.
         self.degree: list[int] = (self._out.distinct_neighbours()
                                   + self._in.distinct_neighbours()).tolist()
-        self._nodes: dict[int, Node] = {}
+        self._categories: dict[tuple[str, ...], str] = {}  # per distinct type tuple (few)
 
     def __getstate__(self) -> dict[str, object]:
         # Kept on disk by kg.store.index_files: without the label reader (a closure over the store)
@@ -427,16 +427,17 @@ class Projection:
         return self.index.get(iri)
 
     def node(self, i: int) -> Node:
-        """The Node of node number `i` (built on first use, then cached; see `prefetch`)."""
-        node = self._nodes.get(i)
-        if node is None:
-            if i not in self._labels:
-                self.prefetch((i,))
-            zh, en = self._labels[i]
-            types = self._types[i]
-            node = Node(self.iris[i], zh, en, types, self.category(types))
-            self._nodes[i] = node
-        return node
+        """The Node of node number `i` (its labels read on first use, then kept; see `prefetch`).
+        Nodes themselves are not kept: one is cheap to make, and a server that showed every entity
+        once would otherwise hold them all."""
+        if i not in self._labels:
+            self.prefetch((i,))
+        zh, en = self._labels[i]
+        types = self._types[i]
+        category = self._categories.get(types)
+        if category is None:
+            category = self._categories[types] = self.category(types)
+        return Node(self.iris[i], zh, en, types, category)
 
     def category(self, types: tuple[str, ...]) -> str:
         """Local name of the most specific class among `types`, preferring the project's own."""
