@@ -100,7 +100,7 @@ class Settings(BaseSettings):
     )
     lookup_limit: int = Field(default=100, ge=1, description="Largest page size of entity lookup.")
     lookup_cache: int = Field(
-        default=4096, ge=0, description="Lookup answers kept for repeated queries (type-ahead, "
+        default=1024, ge=0, description="Lookup answers kept for repeated queries (type-ahead, "
         "reconciling a column with repeated values); emptied by every write. 0 switches it off."
     )
     cache_bytes: int = Field(
