@@ -1,8 +1,11 @@
-"""The entity graph as networkx sees it: entity → entity relations, events included as nodes.
+"""The entity graph: entity → entity relations, events included as nodes.
 
-`GraphView` projects the store onto a `networkx.MultiDiGraph` whose nodes are entities (anything typed
-with a class that is not structural: evidence, sections, posts and monetary amounts are left out, and
-so are ontology terms) and whose edges are the statements between two entities, keyed by property.
+`GraphView` projects the store onto a multigraph whose nodes are entities (anything typed with a class
+that is not structural: evidence, sections, posts and monetary amounts are left out, and so are
+ontology terms) and whose edges are the statements between two entities, keyed by property. The
+statements are kept as compressed numpy rows in both directions (kg.adjacency: a networkx
+MultiDiGraph of them took 158 MB at a million triples, docs/engine-notes.md §4.7); the analytics get
+networkx graphs built from them on first use (`Projection.graph`, `Projection.fact_graph`).
 Events are nodes like any other (an Approval links the approving body and the approved thing), so a
 path through an event reads as what happened.
 

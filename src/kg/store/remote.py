@@ -108,7 +108,9 @@ GENERATION_GRAPHS = META_GRAPH + "/generation/"
 #: 2 ms rather than 60 ms at 100k triples (docs/engine-notes.md §5.6).
 _STATE_QUERY = ("SELECT ?g ?full WHERE { { GRAPH ?g { } BIND(EXISTS { GRAPH ?g { ?s ?p ?o } } AS ?full) }"
                 " UNION { BIND(EXISTS { ?s ?p ?o } AS ?full) } }")
-_GRAPHS_QUERY = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
+#: The graphs holding a triple, on other engines: grouping rather than DISTINCT, which Virtuoso answers
+#: 4-5x faster (0.08 s against 0.35-0.45 s at 100k triples, docs/engine-notes.md §5.11).
+_GRAPHS_QUERY = "SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
 _GENERATION_QUERY = (f"SELECT ?n WHERE {{ GRAPH <{META_GRAPH}> {{ <{META_GRAPH}> <{_GENERATION}> ?n }} }}")
 #: How an xsd:duration literal ends in N-Triples (see `_graph_store`).
 _DURATION = b"XMLSchema#duration>"
