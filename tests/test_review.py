@@ -14,6 +14,7 @@ import pytest
 from kg.config import Settings
 from kg.errors import BadRequestError, LoadError, UpdateFailedError
 from kg.namespaces import DCTERMS, IKG, OWL, PROV, RDF, RDFS, SKOS
+from kg.provenance import Provenance
 from kg.review import (
     Agent,
     CandidateGraphError,
@@ -265,6 +266,35 @@ def test_editing_a_label_keeps_the_reports_wording_and_its_evidence(store: Graph
     # Every evidence node still cites a statement the graph asserts (the shapes' rule).
     assert all((iri(s), iri(p), o) in graph or s == NDRC for s, p, o in cited)
     assert review.edit(GOV, label="合肥市人民政府", agent=CURATOR).changed == ()
+
+
+def test_accepting_an_edited_candidate_curates_the_curators_label_cited(store: GraphStore) -> None:
+    review = Review(store)
+    review.edit(GOV, label="合肥市人民政府", agent=CURATOR)
+    review.accept([GOV], agent=CURATOR)
+    curated = set(store.triples(graph=CURATED))
+    assert (iri(GOV), iri(str(SKOS.prefLabel)), zh("合肥市人民政府")) in curated
+    assert (iri(GOV), iri(str(SKOS.altLabel)), zh("合肥市政府")) in curated
+    assert not [t for t in store.triples(graph=CAND)
+                if t[0].value == GOV and t[1].value == str(SKOS.prefLabel)]
+    cited = {statement_of(curated, e): e for e in evidence_of(curated)}
+    given = cited[(GOV, str(SKOS.prefLabel), zh("合肥市人民政府"))]
+    wording = cited[(GOV, str(SKOS.altLabel), zh("合肥市政府"))]
+    # The curator's label cites where the report names the body, and says whose reading it is.
+    about = {p.value: o for s, p, o in curated if s.value == given}
+    same = {p.value: o for s, p, o in curated if s.value == wording}
+    for prop in ("http://www.w3.org/ns/oa#start", "http://www.w3.org/ns/oa#end", str(IKG.inSection)):
+        assert about[prop] == same[prop]
+    notes = {o.lang: o.value for s, p, o in curated
+             if s.value == given and p.value == str(SKOS.editorialNote)}
+    assert set(notes) == {"zh", "en"} and "curator" in notes["en"]
+    view = review.candidate(GOV)
+    assert view.status == "accepted" and view.label_zh == "合肥市人民政府"
+    assert review.accept([GOV], agent=CURATOR).changed == ()  # nothing moves twice
+    # What entity pages and exports cite: the report's span, with the note.
+    shown = Provenance(store).for_statement(GOV, str(SKOS.prefLabel), zh("合肥市人民政府"))
+    assert len(shown) == 1 and shown[0].note is not None and shown[0].note.zh
+    assert shown[0].text == "合肥市政府"
 
 
 def test_an_overlong_label_is_refused_and_changes_nothing(store: GraphStore) -> None:

@@ -13,6 +13,8 @@ never points at an entity it does not describe: `id:ndrc ikg:approves <new centr
 candidate graph until the centre is accepted too. Nodes the extractor minted without a status of
 their own (amounts, events) move with the first accepted statement that points at them; sections, the
 report's file and checksum and the ingest activity move with the first evidence that cites them.
+A label a curator gave (`edit`) moves with its entity, cited by the span where the report names the
+entity in its own words and an editorial note saying the name is the curator's (`_curators_labels`).
 
 Every change is one SPARQL update (`Engine.update`, all-or-nothing: docs/engine-notes.md §3.5), built
 from terms read from the store (no client text reaches it unescaped). Two separate writes (say
@@ -738,6 +740,7 @@ class Review:
                         f"{entity_id(entity)} was merged into {entity_id(graph.replaced_by(entity) or '')}; "
                         "accept that entity instead.")
             to_move = _movable(graph, set(entities))
+            to_move |= _curators_labels(graph, set(entities), to_move)
             moved += sum(1 for t in to_move if t[1].value == _SUBJECT)
             deletes[graph.iri] |= to_move
             inserts[curated_graph(key)] |= to_move
@@ -1030,6 +1033,45 @@ def _movable(graph: _Graph, accepting: set[str]) -> set[Triple]:
         triples |= {t for t in graph.by_subject.get(node, ())
                     if t[1].value not in _BOOKKEEPING and t not in stated}
     return triples
+
+
+def _curators_labels(graph: _Graph, accepting: set[str], moving: set[Triple]) -> set[Triple]:
+    """The labels a curator gave `accepting` (`edit`: no evidence cites them), with a citation each,
+    to go to the curated graph with the rest: the span, section and report of a label the report
+    itself gives the entity (its own wording, kept as an alternative label), else of its type, and an
+    editorial note saying whose reading the label is. Without this, an accepted candidate whose label
+    was edited reached the curated graph with only the report's wording."""
+    stated = {graph.statement(e) for e in graph.evidence()}
+    moved_evidence = {t[0].value for t in moving if t[1].value == _SUBJECT}
+    found: set[Triple] = set()
+    for entity in sorted(accepting):
+        node = iri(entity)
+        given = [t for t in graph.by_subject.get(entity, ())
+                 if t[1].value in (_PREF, _ALT) and t[2].is_literal and t not in stated]
+        if not given:
+            continue
+        # The report's own wording first (an alternative label now), then any label, then anything.
+        rank = {_ALT: 0, _PREF: 1}
+        sources = sorted((rank.get(st[1].value, 2), e) for e in moved_evidence
+                         if (st := graph.statement(e)) is not None and st[0] == node)
+        if not sources:
+            continue
+        source = sources[0][1]
+        cited = [t for t in graph.by_subject[source]
+                 if t[1].value in (*_SUPPORT, str(OA.start), str(OA.end))]
+        for statement in given:
+            evidence = iri(str(EV) + "curator-" + hashlib.sha256(
+                "\n".join(t.to_ntriples() for t in statement).encode()).hexdigest()[:16])
+            found |= {statement, (evidence, iri(_TYPE), iri(_EVIDENCE)),
+                      (evidence, iri(_SUBJECT), statement[0]), (evidence, iri(_PREDICATE), statement[1]),
+                      (evidence, iri(_OBJECT), statement[2]),
+                      (evidence, iri(str(SKOS.editorialNote)), literal(
+                          "名称由审核人给定;此处为报告原文的写法(见别名)。", lang="zh")),
+                      (evidence, iri(str(SKOS.editorialNote)), literal(
+                          "The name was given by the curator in review; the span is the report's own "
+                          "wording of it (an alternative label).", lang="en"))}
+            found |= {(evidence, p, o) for _, p, o in cited}
+    return found
 
 
 def _number(term: Term | None) -> float | None:
