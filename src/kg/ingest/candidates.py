@@ -23,7 +23,7 @@ from kg.namespaces import EV, GRAPH, ID, PREFIXES
 
 #: Classes that are events or values, never linked to the store by name.
 _UNLINKED = ("ikg:Approval", "ikg:Renaming", "ikg:Reorganisation", "ikg:Inspection", "ikg:StudyVisit",
-             "ikg:Survey", "schema:MonetaryAmount", "ikg:Establishment")
+             "ikg:Survey", "schema:MonetaryAmount", "ikg:Establishment", "org:ChangeEvent", "ikg:Event")
 _SAFE_LOCAL = re.compile(r"[A-Za-z_][A-Za-z0-9_\-]*")
 
 

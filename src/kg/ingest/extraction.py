@@ -18,6 +18,7 @@ from kg.ingest.mentions import (
     Entity,
     EntityGroups,
     Mention,
+    PostMention,
     bare_group_mentions,
     find_mentions,
     full_place,
@@ -92,8 +93,10 @@ def extract(original: str) -> Extraction:
     for named, short in short_forms(text, mentions):
         entities.alias_of[short.label] = entities.key_of(named.label)
         mentions.append(short)
+        mentions += _later_uses(text, short, mentions)
     mentions = _split_pairs(mentions)
     mentions += bare_group_mentions(text, mentions)
+    mentions += _anaphora(text, mentions)
     _merge_abbreviations(entities, mentions)
     _resolve_local_bodies(entities, mentions)
     keys = {m: entities.add(m) for m in sorted(mentions)}
@@ -103,8 +106,11 @@ def extract(original: str) -> Extraction:
         for mention in (part.set, *(item for item, _, _ in part.items)):
             keys[mention] = entities.add(mention)
     facts: list[Fact] = []
-    for post, body, person in person_mentions(text, mentions):
+    posts = list(person_mentions(text, mentions))
+    for post, body, person in posts:
         facts += _post_facts(entities, post, body, person)
+    facts += _duty_facts(text, mentions, posts, entities)
+    facts += _issuers(entities, facts)
     facts += find_relations(text, mentions, keys, entities.by_key, lists)
     for part in advice:
         facts += advice_facts(text, part, keys, mentions)
@@ -113,6 +119,41 @@ def extract(original: str) -> Extraction:
     result.entities = entities.by_key
     result.facts = sorted(set(facts))
     return result
+
+
+#: `该中心`, `该基金`…: the thing of that kind named last before (该 + the head of its name).
+_ANAPHOR = re.compile(r"该(中心|基金|资金|平台|装置|设施|领导小组|委员会|管委会|办公室|公司|集团|科学城|园区|"
+                      r"实验室|研究院|大学|机构|项目)")
+
+
+def _anaphora(text: str, mentions: list[Mention]) -> list[Mention]:
+    """Mentions of `该X`: the name ending in X named last before it, within a few sentences."""
+    found = []
+    for match in _ANAPHOR.finditer(text):
+        head = match.group(1)
+        named = [m for m in mentions if m.end <= match.start() and match.start() - m.end < _ANAPHOR_REACH
+                 and m.label.endswith(head) and len(m.label) > len(head)]
+        if named and not any(m.start <= match.start() < m.end for m in mentions):
+            referent = max(named, key=lambda m: m.end)
+            found.append(Mention(match.start(), match.end(), referent.label, referent.kind))
+    return found
+
+
+#: How far back (characters) a `该X` looks for its referent.
+_ANAPHOR_REACH = 300
+
+
+def _later_uses(text: str, short: Mention, mentions: list[Mention]) -> list[Mention]:
+    """The places after its declaration where a declared short form is used and no other name is
+    (中国科大常务副校长, 借鉴"合肥产投"模式): mentions of the same entity."""
+    found = []
+    at = text.find(short.label, short.end)
+    while at != -1:
+        end = at + len(short.label)
+        if not any(m.start < end and at < m.end for m in mentions):
+            found.append(Mention(at, end, short.label, short.kind))
+        at = text.find(short.label, end)
+    return found
 
 
 def _types_and_aliases(entities: EntityGroups, typed: set[str]) -> list[Fact]:
@@ -134,7 +175,8 @@ def _line_ends(original: str, heading_ends: Iterable[int]) -> set[int]:
     found = set()
     for end in heading_ends:
         newline = original.find("\n", end)
-        if newline != -1:
+        # An item's heading followed by prose on its line (（三）多元资金保障。省、市…) ends no line.
+        if newline != -1 and not original[end:newline].strip(" \t。.:："):
             start = newline
             while start > 0 and original[start - 1].isspace():
                 start -= 1
@@ -207,14 +249,68 @@ def _merge_abbreviations(entities: EntityGroups, mentions: list[Mention]) -> Non
                 break
 
 
+#: `由X(担)任主任`: X heads the body named before it in the sentence (its 主任, 组长, 理事长…).
+_DUTY = re.compile(r"由([^,。;]{2,24}?)(?:任|担任)(组长|主任|理事长|主席|召集人)")
+_HEADED = frozenset({"ikg:LeadingGroup", "ikg:Council", "ikg:WorkingGroup", "ikg:GovernmentBody",
+                     "ikg:ManagementCommittee"})
+
+
+def _duty_facts(text: str, mentions: list[Mention], posts: list[PostMention],
+                entities: EntityGroups) -> list[Fact]:
+    """`G…,由X(担)任主任`: X (a person or a post) leads the group, council or committee G named
+    before it in the sentence; a person named holds G's post (G主任, org:postIn G)."""
+    facts: list[Fact] = []
+    for match in _DUTY.finditer(text):
+        opened = max(text.rfind(mark, 0, match.start()) for mark in "。;\n") + 1
+        bodies = [m for m in mentions if opened <= m.start and m.end <= match.start() and m.kind in _HEADED
+                  and (m.kind != "ikg:GovernmentBody" or m.label.endswith("委员会"))]
+        if not bodies:
+            continue
+        body = max(bodies, key=lambda m: m.end)
+        body_key = entities.key_of(body.label)
+        holders = [(post, person) for post, _, person in posts
+                   if post is not None and match.start(1) <= post.start and post.end <= match.end(1)]
+        people = [person for _, person in holders if person is not None]
+        title = match.group(2)
+        span = (body.start, match.end())
+        for post, _person in holders:
+            if not people:
+                facts.append(Fact(entities.key_of(post.label), "ikg:leads", body_key, *span, 0.6))
+        for person in people:
+            duty = Mention(match.start(2), match.end(2), entities.by_key[body_key].label + title, "org:Post")
+            if body.label != entities.by_key[body_key].label:
+                duty = Mention(duty.start, duty.end, body.label + title, "org:Post")
+            person_key, duty_key = entities.key_of(person.label), entities.add(duty)
+            facts += [Fact(duty_key, "org:postIn", body_key, *span, 0.7),
+                      Fact(person_key, "org:holds", duty_key, person.start, match.end(), 0.7),
+                      Fact(person_key, "ikg:leads", body_key, *span, 0.6)]
+    return facts
+
+
+def _issuers(entities: EntityGroups, facts: list[Fact]) -> list[Fact]:
+    """A directive named by a title alone (总书记重要指示精神) is issued by the person the report
+    names in that post (习近平总书记)."""
+    holders = {str(f.object): f.subject for f in facts if f.predicate == "org:holds"}
+    found = []
+    for key, entity in entities.by_key.items():
+        if entity.kind != "ikg:Directive":
+            continue
+        for post, person in holders.items():
+            if post in entity.label and person not in entity.label:
+                first = min(entity.mentions)
+                found.append(Fact(person, "ikg:issues", key, first.start, first.end, 0.6))
+    return found
+
+
 def _post_facts(entities: EntityGroups, post: Mention | None, body: Mention | None,
                 person: Mention | None) -> list[Fact]:
     facts: list[Fact] = []
     person_key = entities.add(person) if person is not None else None
-    if post is None or body is None:
+    if post is None:
         return facts
     post_key = entities.add(post)
-    facts.append(Fact(post_key, "org:postIn", entities.add(body), post.start, post.end, 0.8))
+    if body is not None:
+        facts.append(Fact(post_key, "org:postIn", entities.add(body), post.start, post.end, 0.8))
     if person is not None and person_key is not None:
         start, end = min(post.start, person.start), max(post.end, person.end)
         facts.append(Fact(person_key, "org:holds", post_key, start, end, 0.8))

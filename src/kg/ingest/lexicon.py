@@ -16,7 +16,8 @@ HEADS: dict[str, str] = {
     "管理委员会": "ikg:ManagementCommittee", "管委会": "ikg:ManagementCommittee",
     "办事机构": "ikg:CoordinationOffice", "办公室": "ikg:CoordinationOffice", "办": "ikg:CoordinationOffice",
     "街道办事处": "ikg:GovernmentBody", "办事处": "ikg:GovernmentBody", "街办": "ikg:GovernmentBody",
-    "研究院": "ikg:ResearchOrganization", "研究所": "ikg:ResearchOrganization",
+    "研究院": "ikg:ResearchOrganization",
+    "分院": "ikg:ResearchOrganization", "研究所": "ikg:ResearchOrganization",
     "研究中心": "ikg:ResearchOrganization", "研究室": "ikg:ResearchOrganization",
     "政研室": "ikg:ResearchOrganization", "实验室": "ikg:ResearchOrganization",
     "科学院": "ikg:ResearchOrganization", "大学": "ikg:ResearchOrganization",
@@ -28,7 +29,9 @@ HEADS: dict[str, str] = {
     "人民政府": "ikg:GovernmentBody", "政府": "ikg:GovernmentBody", "国务院": "ikg:GovernmentBody",
     "委员会": "ikg:GovernmentBody", "党工委": "ikg:GovernmentBody", "市委": "ikg:GovernmentBody",
     "省委": "ikg:GovernmentBody", "区委": "ikg:GovernmentBody", "发改委": "ikg:GovernmentBody",
-    "发展改革委": "ikg:GovernmentBody", "经信委": "ikg:GovernmentBody", "科委": "ikg:GovernmentBody",
+    "发展改革委": "ikg:GovernmentBody", "编委": "ikg:GovernmentBody", "组织部": "ikg:GovernmentBody",
+    "宣传部": "ikg:GovernmentBody", "统战部": "ikg:GovernmentBody",
+    "经信委": "ikg:GovernmentBody", "科委": "ikg:GovernmentBody",
     "局": "ikg:GovernmentBody", "厅": "ikg:GovernmentBody", "部": "ikg:GovernmentBody",
     # places and areas
     "综合性国家科学中心": "ikg:NationalScienceCenter", "国家科学中心": "ikg:NationalScienceCenter",
@@ -39,6 +42,7 @@ HEADS: dict[str, str] = {
     "创新中心": "ikg:InnovationArea", "科创中心": "ikg:InnovationArea", "孵化器": "ikg:InnovationArea",
     "新区": "schema:AdministrativeArea", "新城": "schema:AdministrativeArea",
     "展示中心": "ikg:Venue", "展览馆": "ikg:Venue", "展示馆": "ikg:Venue", "会展中心": "ikg:Venue",
+    "规划馆": "ikg:Venue", "展馆": "ikg:Venue", "科技馆": "ikg:Venue",
     # things bodies make or run
     "基金": "ikg:Fund", "资金": "ikg:Fund", "平台": "ikg:Platform", "装置": "ikg:MajorScienceFacility",
     "设施": "ikg:MajorScienceFacility", "实验站": "ikg:MajorScienceFacility",
@@ -56,6 +60,8 @@ GENERIC_LEADS = frozenset(" ".join((
     "高水平 专项 配套 相关 大科学 重大科技基础 科技基础 重大 基础 共享 新型研发 研发 国际大科学 大",
     "各类 一流 新型 科学 科研 创新 公共 服务 重点 国家重点 专业 综合 技术 科技 产业 领导 管理",
     "科学设施 前沿 知名 国内外知名 国际知名",
+    "投资 科技创新投资 产业投资 天使投资 创业投资 风险投资 股权投资 政府引导 引导 母",
+    "多元 新一代 新一代大科学 财政 社会",
 )).split())
 #: Kinds whose names GENERIC_LEADS applies to (a 科技部 or a 管理处 is a name, a 科技平台 is not).
 GENERIC_KINDS = frozenset({"ikg:Fund", "ikg:Platform", "ikg:MajorScienceFacility", "ikg:BigScienceProgramme",
@@ -72,7 +78,7 @@ MIN_LEAD: dict[str, int] = {"国务院": 0, "省委": 0, "市委": 0, "区委": 
 #: Characters that, right after a head, show it is no head there (处长 is a post, 部署 a deployment).
 NOT_AFTER: dict[str, str] = {
     "处": "长理置在于", "部": "署分门长", "局": "长面势部", "厅": "长", "办": "公法理好成", "委": "员托",
-    "政府": "的引投采", "平台": "的上", "计划": "经单", "工程": "师", "规划": "展建布", "集团": "化",
+    "政府": "的引投采", "平台": "的上", "计划": "经单", "工程": "师实", "规划": "展建布", "集团": "化",
 }
 #: Characters that, right before a head, show it is part of a word (深处, 全部, 设计划…).
 NOT_BEFORE: dict[str, str] = {"处": "深到之各好难一两等相", "部": "全内外西东南北中局干总本",
@@ -92,14 +98,16 @@ BOUNDARY_WORDS = frozenset(" ".join((
     "构建 根据 正式 牵头 申报 申请 纳入 组团 组建 组织 考察 联合 获批 落实 要求 视察",
     "设立 设置 调整 调研 负责 贯彻 通过 重点 重组 针对 更名为 建议",
     "其中 发起 布局 搭建 借鉴 创建 考虑 考量 聚焦 印发 列入 承载 设在 对接 已 建成 建有 拥有",
+    "内设 另设 统筹 结合 实行 签署 出资 投向 安排 给予 认定 面向 在建 已建 代管 撤销 派出",
 )).split())
 #: Words a name never starts with, trimmed off the left of a name found (a verb that reads as part of
 #: a name elsewhere: 建设 in 建设管理办公室, but not at the start of 建设张江综合性国家科学中心).
 LEADING_TRIM = ("建设", "推进", "推动", "加快", "发展", "筹建", "新建", "共建", "依托", "围绕", "全面",
                 "进一步", "积极", "大力", "重点", "主要", "一批", "一个", "多个", "各类", "相关", "有关",
-                "现场", "国家级", "原", "集聚")
+                "现场", "国家级", "原", "集聚", "我国", "全国", "全市", "全省", "本市")
 #: Titles of posts, longest first when matched.
-POST_TITLES = ("常务副省长", "常务副市长", "总书记", "副总理", "总理", "副主席", "主席", "副省长", "省长",
+POST_TITLES = ("常务副省长", "常务副市长", "分管副省长", "分管副市长", "常务副校长", "副校长", "校长",
+               "副总经理", "总书记", "副总理", "总理", "副主席", "主席", "副省长", "省长",
                "副市长", "市长", "副区长", "区长", "副主任", "主任", "副部长", "部长", "副局长", "局长",
                "副处长", "处长", "副院长", "院长", "秘书长", "理事长", "董事长", "总经理", "副书记", "书记")
 #: Common Chinese surnames (one character), for names next to a title.

@@ -102,6 +102,8 @@ def _name_char(char: str) -> bool:
     return is_cjk(char) or bool(_NAME_EXTRA.match(char))
 
 
+#: What ends a written amount before 元 (5亿元, 300万元, 20元).
+_AMOUNT_UNITS = "亿万千百0123456789"
 #: Quotation marks that may stand inside a name around a short word (国家"十四五"规划).
 _CLOSING_QUOTES = "\"”」』)"
 _OPENING_QUOTES = "\"“「『("
@@ -157,8 +159,8 @@ def grow_left(text: str, head_start: int, limit: int = 0, *, over: tuple[str, ..
                 break
             position = opening
             continue
-        if not _name_char(char):
-            break
+        if not _name_char(char) or (char == "元" and text[position - 2:position - 1] in _AMOUNT_UNITS):
+            break  # …不低于5亿元|人才发展专项资金: an amount before a name is no part of it
         passed = next((w for w in over if text.endswith(w, 0, position)), None)
         if passed is not None:
             position -= len(passed)
@@ -192,6 +194,8 @@ def _trim(label: str, head: str) -> str:
     return label
 
 
+#: Heads of party committees and governments, whose names hold no field joined by 和 (国家和省委).
+_PARTY_HEADS = ("省委", "市委", "区委", "党工委", "政府", "人民政府")
 #: Kinds of areas, whose names a verb inside cuts (深圳|建设|中国特色社会主义先行示范区).
 _AREAS = frozenset({"ikg:InnovationArea", "ikg:NationalScienceCenter"})
 _INNER_VERBS = ("建设", "推进", "打造")
@@ -226,10 +230,11 @@ def head_mentions(text: str) -> Iterator[Mention]:
             continue
         over = ("的", "关于") if head in DIRECTIVE_HEADS else ()
         start = grow_left(text, match.start(), over=over)
-        if HEADS[head] == "ikg:GovernmentBody" and text[start - 1:start] == "和":
+        if HEADS[head] == "ikg:GovernmentBody" and text[start - 1:start] == "和" and head not in _PARTY_HEADS:
             # 科技创新和工业信息化局: a field joined by 和 is the name's, a body before it is not.
             field = grow_left(text, start - 1)
-            if start - 1 - field >= 2 and not any(text.endswith(h, field, start - 1) for h in HEADS):
+            if start - 1 - field >= 2 and not any(text.endswith(h, field, start - 1)
+                                                  for h in (*HEADS, *POST_TITLES)):
                 start = field
         if (HEADS[head] in ("org:OrganizationalUnit", "ikg:Platform")
                 and match.start() - start < MIN_LEAD.get(head, 1)
@@ -246,6 +251,8 @@ def head_mentions(text: str) -> Iterator[Mention]:
                 label = label[built + 2:]  # 武汉大学|建设|光谷实验室: a body before the verb builds it
         if HEADS[head] == "ikg:Fund" and label.endswith("管理" + head) and text.startswith("规模", end):
             continue  # 集团管理基金规模达300亿元: the funds a company manages, not one fund
+        if any(label == word + head for word in LEADING_TRIM):
+            continue  # 统筹|推进科学城建设: a verb before a bare head names nothing
         start = end - len(label)
         lead = label[:len(label) - len(head)].strip("\"“”「」『』")
         if len(lead) < MIN_LEAD.get(head, 1) or (lead in GENERIC_LEADS and HEADS[head] in GENERIC_KINDS):
@@ -297,7 +304,8 @@ def _city_before(text: str, at: int) -> int | None:
             return None
         if name[0] in BOUNDARY_WORDS:
             continue
-        if start == 0 or not is_cjk(text[start - 1]) or _boundary_before(text, start):
+        if start == 0 or not is_cjk(text[start - 1]) or _boundary_before(text, start) \
+                or text[start - 1] == "省":  # 安徽省合肥市: a city after its province
             return start
     return None
 
@@ -345,16 +353,30 @@ def person_mentions(text: str, mentions: list[Mention]) -> Iterator[PostMention]
             person = _name_after(text, title_end) or _name_before(text, title_start)
             if person is not None and body is not None and person.start < body.end:
                 person = None  # 由江苏省省长任主任: the place of the post, not a surname (江)
-        if body is None and match.group() in ("市长", "省长", "副市长", "副省长"):
+        if body is None and match.group().endswith(("市长", "省长")):
             body = _place_government(text, title_start, match.group())
+            if body is None and match.group().endswith("省长") and (
+                    _boundary_before(text, title_start) or not _name_char(text[title_start - 1:][:1])):
+                body = _province_before(text, title_start)
         elif body is not None and body.kind == "schema:AdministrativeArea":
             # 北京市常务副市长: the post is in the place's government.
             body = Mention(body.start, body.end, full_place(body.label) + "人民政府", "ikg:GovernmentBody")
-        if body is not None:
+        if body is not None and body.start == body.end:  # a province named before, not here
+            label = body.label.removesuffix("人民政府") + match.group()
+            post = Mention(title_start, title_end, label, "org:Post")
+            yield post, Mention(title_start, title_end, body.label, body.kind), person
+        elif body is not None:
             yield Mention(body.start, title_end, text[body.start:body.end] + match.group(), "org:Post"), \
                 body, person
+        elif person is not None and match.group() in _BODILESS_POSTS:
+            # 习近平总书记: a post that names its body by itself
+            yield Mention(title_start, title_end, match.group(), "org:Post"), None, person
         elif person is not None:
             yield None, None, person
+
+
+#: Titles that need no body named before them (there is one such post).
+_BODILESS_POSTS = ("总书记",)
 
 
 def _place_government(text: str, title_start: int, title: str) -> Mention | None:
@@ -369,13 +391,27 @@ def _place_government(text: str, title_start: int, title: str) -> Mention | None
     return None
 
 
+def _province_before(text: str, title_start: int) -> Mention | None:
+    """The government of the province named last before a governor's post written without its place
+    (安徽…,由省长任组长: 安徽省人民政府; the span is the title's)."""
+    places = [p for p in _PLACE.finditer(text, 0, title_start)
+              if p.group(1) not in MUNICIPALITIES and p.group(2) in (None, "省")]
+    if not places:
+        return None
+    label = places[-1].group(1) + "省人民政府"
+    return Mention(title_start, title_start, label, "ikg:GovernmentBody")
+
+
 #: Words that follow a person's name in these reports (孙建华进行座谈交流, 李明一行).
-_AFTER_NAME = ("同志", "等", "进行", "座谈", "一行", "介绍", "表示", "陪同", "出席", "参加", "主持")
+_AFTER_NAME = ("同志", "等", "以及", "及", "担任", "进行", "座谈", "一行", "介绍", "表示", "陪同", "出席",
+               "参加", "主持")
 
 
 def _name_after(text: str, position: int) -> Mention | None:
     if position < len(text) and text[position] in SURNAMES:
-        for size in (3, 2):
+        # 周敏以及…: a two-character name when a word that follows names starts after it.
+        sizes = (2, 3) if text.startswith(_AFTER_NAME, position + 2) else (3, 2)
+        for size in sizes:
             name = text[position:position + size]
             rest = text[position + size:position + size + 2]
             if len(name) == size and all(is_cjk(c) for c in name) and not _titled(name) and (

@@ -33,8 +33,10 @@ _PROPOSED = frozenset({"ikg:Fund", "ikg:LeadingGroup", "ikg:CoordinationOffice",
 _ADDRESSEES = frozenset({"ikg:GovernmentBody", "ikg:ManagementCommittee", "ikg:CoordinationOffice",
                          "ikg:Enterprise"})
 _INCLUDE = re.compile(r"列入|纳入")
+#: Areas, which a recommendation names as the owner of what it proposes (丝路科创谷相关…项目).
+_AREAS = frozenset({"ikg:InnovationArea", "ikg:NationalScienceCenter"})
 #: A numbered set of recommendations named in the text (22条关于…的政策建议).
-_COUNTED = re.compile(r"(\d{1,3}|[一二三四五六七八九十]{1,3})条([^,。;:、]{0,24}?)建议")
+_COUNTED = re.compile(r"(\d{1,3}|[一二三四五六七八九十]{1,3})(?:条|点)([^,。;:、]{0,24}?)建议")
 
 
 def counted_sets(text: str) -> list[Mention]:
@@ -81,6 +83,11 @@ def find_advice(original: str, match: MatchText, sections: list[Section]) -> lis
         if span is None:
             continue
         advice = Mention(*span, match.text[span[0]:span[1]], "ikg:RecommendationSet")
+        parts = [s for s in sections if s.number.startswith(part.number + ".")]
+        intro_end = match.index_of(parts[0].start) if parts else span[1]
+        counted = _COUNTED.search(match.text, span[1], intro_end)
+        if counted is not None:  # 提出以下四点建议: the part's advice is the set its introduction counts
+            advice = Mention(counted.start(), counted.end(), counted.group(), "ikg:RecommendationSet")
         items = []
         for item in (s for s in sections if s.number.startswith(part.number + ".")):
             heading = _HEADING_END.split(item.title, maxsplit=1)[0].strip()
@@ -131,7 +138,8 @@ def _proposals(text: str, key: str, inside: list[Mention], keys: dict[Mention, s
     facts = []
     for mention in inside:
         before = text[max(0, mention.start - _PROPOSING_GAP - 2):mention.start]
-        if mention.kind in _PROPOSED and any(v in before for v in _PROPOSING):
+        modifies = mention.kind in _AREAS and text.startswith(("相关", "的"), mention.end)
+        if mention.kind in _PROPOSED and any(v in before for v in _PROPOSING) and not modifies:
             facts.append(Fact(key, "ikg:proposes", keys[mention], mention.start, mention.end, 0.6))
         included = _INCLUDE.match(text, mention.end)
         target = next((m for m in inside if included and 0 <= m.start - included.end() <= 6

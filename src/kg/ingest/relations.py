@@ -9,6 +9,7 @@ typed as precisely as the text gives them. Amounts (亿元, 万元) and counts (
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import re
 from collections.abc import Iterator, Sequence
@@ -31,18 +32,32 @@ _ORGS = frozenset({"ikg:GovernmentBody", "ikg:LeadingGroup", "ikg:CoordinationOf
                    "ikg:Enterprise", "org:OrganizationalUnit"})
 _PLACES = frozenset({"schema:AdministrativeArea", "ikg:InnovationArea", "ikg:NationalScienceCenter"})
 _SENTENCE = re.compile(r"[^。!?\n]+[。!?]?")
-_FULL_DATE = re.compile(r"(\d{4})年(?:(\d{1,2})月(?:(\d{1,2})日)?)?|(\d{1,2})月(\d{1,2})日")
+_FULL_DATE = re.compile(r"(\d{4})年(?:(\d{1,2})月(?:(\d{1,2})日)?)?|(\d{1,2})月(\d{1,2})日"
+                        r"|(同年|当年|次年|翌年|次日)(?:(\d{1,2})月(?:(\d{1,2})日)?)?")
+#: Years a relative date counts from the year last seen.
+_RELATIVE_YEARS = {"同年": 0, "当年": 0, "次年": 1, "翌年": 1}
 _YEARS = re.compile(r"(\d{4})\s*[-—~至到]\s*(\d{4})\s*年")
-_AMOUNT = re.compile(r"(\d+(?:\.\d+)?)\s*(亿|万)?\s*元")
-_AREA = re.compile(r"(\d+(?:\.\d+)?)\s*(平方公里|平方千米)")
+_AMOUNT = re.compile(r"(\d+(?:\.\d+)?)\s*(余|多)?\s*(亿|万)?\s*(?:余|多)?\s*元")
 _COUNT = re.compile(r"(\d+|[一二三四五六七八九十]{1,3})\s*(?:个|项|条|家|座)\s*"
                     r"([\u4e00-\u9fff]{2,10}?)(?=[,。;、和及等]|$)")
 _NUMERALS = {c: i for i, c in enumerate("一二三四五六七八九十", 1)}
 #: Words by which a body or area says what it focuses on (聚焦生物医药、新材料…).
-_FOCUS = re.compile("聚焦|围绕|重点发展|重点支持|主攻|专注|培育|布局")
+_FOCUS = re.compile("聚焦|围绕|重点发展|重点支持|主攻|专注|培育|布局|投向")
 #: A count after the facilities it counts (其中大科学装置5个).
-_COUNTED_AFTER = re.compile(r"(大科学装置|大科学设施|重大科技基础设施)"
+_COUNTED_AFTER = re.compile(r"(大科学装置|大科学设施|重大科技基础设施)(?:共|达|合计|总计|累计)?"
                             r"(\d+|[一二三四五六七八九十]{1,3})(?:个|项|座)")
+#: What a study visit sees on site (实地调研A、B等考察点).
+_SEEN = frozenset({"ikg:Venue", "ikg:ResearchOrganization", "ikg:Platform", "ikg:MajorScienceFacility",
+                   "ikg:Enterprise"})
+#: Words that qualify an amount right before it: a floor, a ceiling, an approximation.
+_AT_MOST = ("最高", "不超过", "最多", "上限")
+_ABOUT = ("约", "近", "大约")
+_BOUND = re.compile("|".join(("不低于", "不少于", "至少", "超过", "逾", *_AT_MOST, *_ABOUT)))
+#: What a body builds on another (依托X建成A、B等共享平台).
+_BUILT_ON = frozenset({"ikg:Platform", "ikg:ResearchOrganization", "ikg:MajorScienceFacility",
+                       "ikg:CoordinationOffice", "ikg:Fund"})
+#: A national leader visiting a place (习近平总书记在安徽考察).
+_LEADER_VISIT = re.compile(r"(?:总书记|总理|国家主席|委员长)(?:在|到|赴)[^,;。]{2,12}考察")
 #: Triggers of dated events a sentence reports.
 _MANAGED = re.compile("管理(?:资产|基金)|资产管理")
 #: What an amount written before it (规模N亿元的X, 总投资N亿元的X) measures, and what one after it does.
@@ -62,6 +77,17 @@ _SIZED = re.compile(r"(?:规模|总投资|总规模)(?:达|为|约)?\d+(?:\.\d+)
 _SITING = re.compile("布局|建成|建有|拥有|落地|集聚")
 _SITED = frozenset({"ikg:MajorScienceFacility", "ikg:Platform", "ikg:ResearchOrganization"})
 _AREAS_ONLY = frozenset({"ikg:InnovationArea", "ikg:NationalScienceCenter"})
+#: `内设/下设 A、B和C(等)N个处室`: the units of a body, and how many.
+_SUB_UNITS = re.compile(r"(?:内设|下设)[^,;。]{2,60}?(?:等)?(?P<n>\d{1,2}|[一二三四五六七八九十]{1,2})个"
+                        r"(?:处室|内设机构|职能机构|机构|部门|处|局|中心)")
+#: What a body builds and then runs (由X负责建设和运行).
+_RUN = frozenset({"ikg:MajorScienceFacility", "ikg:Platform", "ikg:InnovationArea",
+                  "ikg:NationalScienceCenter"})
+#: Heads of institutions whose institutes are named after them (…科学院…研究所, …大学…学院).
+_PARENT_INSTITUTIONS = ("科学院", "大学", "工程院", "社会科学院")
+#: `经X批复(同意),组建…`: the setting-up verb after it is approved by X, not done by X.
+_APPROVED_BEFORE = re.compile(r"经[^,;。]{2,20}?(?:批复|批准)(?:同意)?,?$")
+_LAUNCH = re.compile(r"启动(?=[^,;。]{2,20}?(?:规划)?建设)")
 _UPFRONT = re.compile(r"(?:由[^,;。]{2,20}?)?主要(?:承担|负责|出资)[^,;。]{0,30}?前期投入"
                       r"|前期投入主要由[^,;。]{2,20}?(?:承担|负责)")
 _FUNDED = frozenset({"ikg:MajorScienceFacility", "ikg:Platform", "ikg:PriorityArea", "ikg:InnovationArea",
@@ -130,6 +156,10 @@ class _Context:
                  facts: list[Fact]) -> None:
         self.text, self.keys, self.entities, self.facts = text, keys, entities, facts
         self.year: str | None = None
+        #: The year of the last date that opened a sentence (同年 counts from it).
+        self.lead_year: str | None = None
+        #: (year, month, day) of the last date seen with a day (for 次日).
+        self.day: tuple[int, int, int] | None = None
         #: (year, month) of the first date with both (the masthead's issue date).
         self.issued: tuple[int, int] | None = None
         self.reported = False
@@ -156,11 +186,26 @@ class _Context:
                 dated = self._date_before(text, start, start + at, date)
                 self._approval(start, end, start + at, outer, dated)
                 break
-        for trigger in ("成立", "组建", "设立"):
-            at = text.find(trigger)
-            if at != -1 and "建议" not in text[:at]:  # advice proposes (recommendations), it has not set up
-                self._pair("ikg:establishes", start, start + at, start + at + len(trigger), end, outer,
-                           objects=_ESTABLISHED)
+        for found in re.finditer("成立|组建|设立", text):
+            trigger, at = found.group(), found.start()
+            if "建议" not in text[:at]:  # advice proposes (recommendations), it has not set up
+                # 经X批复,组建Y: X approved it (an approval, below), it did not set Y up itself.
+                approved = _APPROVED_BEFORE.search(text, 0, at) is not None
+                made = self._pair("ikg:establishes", start, start + at, start + at + len(trigger), end, outer,
+                                  objects=_ESTABLISHED, record=not approved)
+                if made is not None:
+                    self._establishment(trigger, made, [] if approved else made[0],
+                                        self._date_before(text, start, start + at, date))
+        self._launch(start, text, outer, date)
+        self._agreement(start, text, outer, date)
+        self._seated(start, text, outer)
+        self._sub_units(start, text, outer)
+        self._on_behalf(start, text, outer)
+        self._build_period(start, text, outer)
+        self._abolished(start, text, outer, date)
+        self._based_on(start, text, outer)
+        self._built_by(start, text, outer)
+        self._funders(start, text, outer)
         at = text.find("更名为")
         if at != -1:
             self._renaming(start, end, start + at, outer, self._date_before(text, start, at + start, date))
@@ -184,7 +229,8 @@ class _Context:
         self._head_of_group(start, text, outer)
         self._directives(start, end, mentions)
         self._meetings(start, text, outer)
-        self._issued(start, text, outer)
+        self._issued(start, text, outer, date)
+        self._plan_years(outer)
         self._amounts(start, text, outer)
         self._counts(start, text, outer)
         self._numbered_meetings(start, text, outer, date)
@@ -218,6 +264,10 @@ class _Context:
         if listed.group is not None and subject is not None and listed.group in self.keys:
             self.add(self._actor(subject), "ikg:focusesOn", self.keys[listed.group], subject.start,
                      listed.group.end, 0.6)
+        fund = next((m for m in reversed(outer) if m.end <= listed.start and m.kind == "ikg:Fund"
+                     and subject is not None and m.start > subject.start), None)
+        if fund is not None and _FOCUS.search(self.text, fund.end, listed.start):
+            subject = fund  # X…设立F基金,重点投向A、B等领域: what the fund invests in
         for item, key in items:
             holder = following or (subject if subject is not None and _FOCUS.search(
                 self.text, subject.end, listed.start) else None)
@@ -256,6 +306,8 @@ class _Context:
         year, month, day = match.group(1), match.group(2), match.group(3)
         if year is not None and month and self.issued is None:
             self.issued = (int(year), int(month))
+        if match.group(6) is not None:
+            return self._relative(match, offset)
         if year is None:
             year, month, day = self.year, match.group(4), match.group(5)
             if year is None:
@@ -265,6 +317,9 @@ class _Context:
                 # is of 2020.
                 year = str(min(int(year), self.issued[0]) - 1)
         self.year = year
+        if not text[:match.start()].strip(" -—\n"):
+            self.lead_year = year  # 2018年,…。…2019年实现…。同年12月: the year the narrative is in
+        self.day = (int(year), int(month), int(day)) if day else None
         if day:
             value = Value(f"{year}-{int(month):02d}-{int(day):02d}", "xsd:date")
         elif month:
@@ -272,6 +327,27 @@ class _Context:
         else:
             value = Value(year, "xsd:gYear")
         return value, offset + match.start(), offset + match.end()
+
+    def _relative(self, match: re.Match[str], offset: int) -> tuple[Value, int, int] | None:
+        """同年8月, 次年, 次日…: a date counted from the last one seen (None when none was)."""
+        word, month, day = match.group(6), match.group(7), match.group(8)
+        span = (offset + match.start(), offset + match.end())
+        if word == "次日":
+            if self.day is None:
+                return None
+            following = datetime.date(*self.day) + datetime.timedelta(days=1)
+            self.day, self.year = (following.year, following.month, following.day), str(following.year)
+            return Value(following.isoformat(), "xsd:date"), *span
+        if self.year is None:
+            return None
+        year = str(int(self.lead_year or self.year) + _RELATIVE_YEARS[word])
+        self.year = year
+        self.day = (int(year), int(month), int(day)) if month and day else None
+        if month and day:
+            return Value(f"{year}-{int(month):02d}-{int(day):02d}", "xsd:date"), *span
+        if month:
+            return Value(f"{year}-{int(month):02d}", "xsd:gYearMonth"), *span
+        return Value(year, "xsd:gYear"), *span
 
     def _dated(self, event: str, date: tuple[Value, int, int] | None) -> None:
         if date is None:
@@ -292,6 +368,16 @@ class _Context:
                   date: tuple[Value, int, int] | None) -> None:
         agents = self._before(outer, start, at, _ORGS)
         target = next((m for m in outer if m.start >= at and m.kind not in _ORGS | {"ikg:Industry"}), None)
+        setting_up = re.match(r"[^,;。]{0,2}?,?(?:同意)?(?:组建|成立|设立)", self.text[at + 2:end])
+        if setting_up is not None:  # 批复,组建X / 批复同意设立X: the body set up is what was approved
+            made = at + 2 + setting_up.end()
+            target = next((m for m in outer if 0 <= m.start - made <= 2), None)
+        if agents and self.text[agents[0].start - 1:agents[0].start] in ("由", "经", "获") and (
+                target is None or self.text[at + 2:target.start].strip("同意,") != ""):
+            # X由/经/获Y批复: what is approved is named first (the topic), the approver after
+            topic = next((m for m in reversed(outer) if m.end <= agents[0].start - 1
+                          and agents[0].start - 1 - m.end <= 2 and m.kind not in {"ikg:Industry"}), None)
+            target = topic or target
         if not agents or target is None:
             return
         span = (agents[0].start, target.end)
@@ -305,7 +391,10 @@ class _Context:
     def _pair(self, predicate: str, start: int, at: int, after: int, end: int, outer: list[Mention],
               objects: tuple[str, ...] = ("ikg:LeadingGroup", "ikg:CoordinationOffice", "ikg:Council",
                                           "ikg:Fund", "ikg:WorkingGroup", "ikg:ManagementCommittee",
-                                          "ikg:Platform", "ikg:ResearchOrganization")) -> None:
+                                          "ikg:Platform", "ikg:ResearchOrganization"),
+              *, record: bool = True) -> tuple[list[Mention], Mention] | None:
+        """The bodies before the verb at `at` and the thing right after it, stated with `predicate`
+        (unless `record` is false); None when either is missing."""
         agents = self._before(outer, start, at, _ORGS)
         if not agents:  # 北京市设立…基金: a place right before the verb acts through its government
             agents = [m for m in self._before(outer, start, at, _PLACES) if at - m.end <= 1
@@ -313,14 +402,189 @@ class _Context:
         if not agents and self.text[at - 1:at] in ",;":
             # X…,设立…: a clause without a subject of its own has the sentence's.
             agents = [m for m in outer if start <= m.start and m.end <= at and m.kind in _ORGS][:1]
+        clause = max(self.text.rfind(",", start, at), self.text.rfind(";", start, at))
+        if agents and clause > start and self.text.startswith("与", clause + 1):
+            # X出资…,与Y共同发起设立Z: X sets Z up with Y
+            opened = max(self.text.rfind(",", start, clause), self.text.rfind(";", start, clause)) + 1
+            agents = [m for m in outer if max(start, opened) <= m.start and m.end <= clause
+                      and m.kind in _ORGS][:1] + agents
         sized = _SIZED.match(self.text, after)  # 设立规模50亿元的…基金
         if sized is not None:
             after = sized.end()
         target = next((m for m in outer if m.start >= after and m.start - after <= 2), None)
-        if not agents or target is None or target.kind not in objects:
-            return
-        for agent in agents:
+        if target is None or target.kind not in objects:
+            return None
+        if not agents and not record:
+            return [], target
+        if not agents:
+            return None
+        for agent in agents if record else ():
             self.add(self._actor(agent), predicate, self.keys[target], agents[0].start, target.end)
+        return agents, target
+
+    def _establishment(self, trigger: str, made: tuple[list[Mention], Mention], agents: list[Mention],
+                       date: tuple[Value, int, int] | None) -> None:
+        """A dated setting-up is an event (ikg:Establishment): what was set up, by whom, when."""
+        target = made[1]
+        if date is None:
+            return
+        span = (min([target.start, *(a.start for a in agents)]), target.end)
+        event = self.event("ikg:Establishment", trigger + self.entities[self.keys[target]].label, *span)
+        self._dated(event, date)
+        self.add(event, "ikg:establishedThing", self.keys[target], *span)
+        for agent in agents:
+            self.add(event, "prov:wasAssociatedWith", self._actor(agent), *span)
+
+    def _sub_units(self, start: int, text: str, outer: list[Mention]) -> None:
+        """`X…内设/下设A、B和C(等)N个处室`: the units are X's (org:unitOf) and X has N of them
+        (schema:numberOfItems); X is what the sentence set up or renamed, else the body right before."""
+        for match in _SUB_UNITS.finditer(text):
+            at, closed = start + match.start(), start + match.end()
+            made = [m for m in re.finditer(r"(?:组建|成立|设立|更名为)", text[:match.start()])]
+            body = None
+            if made:
+                after = start + made[-1].end()
+                body = next((m for m in outer if 0 <= m.start - after <= 2 and m.kind in _ORGS), None)
+            body = body or next((m for m in reversed(outer) if 0 <= at - m.end <= 1 and m.kind in _ORGS),
+                                None)
+            if body is None:
+                continue
+            count = match.group("n")
+            units = [m for m in outer if at < m.start and m.end <= closed and m.kind in _ORGS]
+            for unit in units:
+                self.add(self.keys[unit], "org:unitOf", self.keys[body], at, unit.end, 0.7)
+            if count:
+                self.add(self.keys[body], "schema:numberOfItems", Value(str(_number(count)), "xsd:integer"),
+                         at, closed, 0.7)
+
+    def _built_by(self, start: int, text: str, outer: list[Mention]) -> None:
+        """`T…,由X负责建设(和运行)`: X runs the facility, platform or area T named before it."""
+        for match in re.finditer(r"由([^,;。]{2,20}?)负责(?:建设|运行|运营|管理)", text):
+            at = start + match.start()
+            runners = [m for m in outer if at < m.start and m.end <= start + match.end(1) and m.kind in _ORGS]
+            built = next((m for m in reversed(outer) if m.end <= at and m.kind in _RUN), None)
+            if built is None:
+                continue
+            for runner in runners:
+                self.add(self.keys[runner], "ikg:governs", self.keys[built], built.start, start + match.end(),
+                         0.6)
+
+    def _funders(self, start: int, text: str, outer: list[Mention]) -> None:
+        """`X出资(N亿元)…设立F` / `由X出资,设立F`: X funds the fund F set up after it in the clause."""
+        for match in re.finditer("出资", text):
+            at = start + match.start()
+            payers = self._before(outer, start, at, _PAYERS)
+            payer = next((m for m in reversed(payers) if at - m.end <= 2), None)
+            if payer is None:
+                continue
+            stop = min((i for i in (self.text.find(c, at) for c in "。;") if i != -1), default=len(self.text))
+            fund = next((m for m in outer if at < m.start < stop and m.kind == "ikg:Fund"), None)
+            if fund is not None:
+                self.add(self._actor(payer), "ikg:funds", self.keys[fund], payer.start, fund.end, 0.6)
+
+    def _build_period(self, start: int, text: str, outer: list[Mention]) -> None:
+        """`X…,建设周期N年`: how long building the facility or platform named before takes."""
+        for match in re.finditer(r"(?:建设|实施)(?:周期|期限|工期)(?:为|约)?(\d{1,2})年", text):
+            at = start + match.start()
+            built = next((m for m in reversed(outer) if m.end <= at and m.kind in _RUN), None)
+            if built is not None:
+                self.add(self.keys[built], "schema:duration", Value(f"P{match.group(1)}Y", "xsd:duration"),
+                         built.start, start + match.end(), 0.6)
+
+    def _on_behalf(self, start: int, text: str, outer: list[Mention]) -> None:
+        """`X代管Y` / `Y由X代管`: X runs Y (ikg:governs); `Y为X(的)派出机构` / `X的派出机构Y`: Y is
+        part of X (org:subOrganizationOf)."""
+        for match in re.finditer("代管", text):
+            at, after = start + match.start(), start + match.end()
+            before = next((m for m in reversed(outer) if 0 <= at - m.end <= 1 and m.kind in _ORGS), None)
+            following = next((m for m in outer if 0 <= m.start - after <= 1 and m.kind in _ORGS | _PLACES),
+                             None)
+            if before is not None and self.text[before.start - 1:before.start] == "由":
+                # Y由X代管: X is the body right before 代管, Y the one before 由
+                managed = next((m for m in reversed(outer) if m.end <= before.start - 1), None)
+                if managed is not None:
+                    self.add(self.keys[before], "ikg:governs", self.keys[managed], managed.start, after, 0.6)
+            elif before is not None and following is not None:
+                self.add(self.keys[before], "ikg:governs", self.keys[following], before.start, following.end,
+                         0.6)
+        for match in re.finditer("派出机构", text):
+            at, after = start + match.start(), start + match.end()
+            parent = next((m for m in reversed(outer) if 0 <= at - m.end <= 1 and m.kind in _ORGS), None)
+            if parent is None:
+                continue
+            named = next((m for m in outer if 0 <= m.start - after <= 1 and m.kind in _ORGS), None)
+            if named is None and self.text[parent.start - 1:parent.start] == "为":
+                named = next((m for m in reversed(outer) if m.end <= parent.start - 1 and m.kind in _ORGS),
+                             None)
+            if named is not None and self.keys[named] != self.keys[parent]:
+                self.add(self.keys[named], "org:subOrganizationOf", self.keys[parent],
+                         min(named.start, parent.start), max(named.end, after), 0.6)
+
+    def _abolished(self, start: int, text: str, outer: list[Mention],
+                   date: tuple[Value, int, int] | None) -> None:
+        """`撤销X`: X ends (an org:ChangeEvent with X as org:originalOrganization, dated)."""
+        for match in re.finditer("撤销", text):
+            at = start + match.end()
+            ended = next((m for m in outer if 0 <= m.start - at <= 1 and m.kind in _ORGS), None)
+            if ended is None:
+                continue
+            span = (start + match.start(), ended.end)
+            event = self.event("org:ChangeEvent", "撤销" + self.keys[ended], *span)
+            self._dated(event, self._date_before(text, start, start + match.start(), date))
+            self.add(event, "org:originalOrganization", self.keys[ended], *span)
+            self.add(self.keys[ended], "org:changedBy", event, *span)
+            self._agents(event, start, span[0], outer)
+
+    def _based_on(self, start: int, text: str, outer: list[Mention]) -> None:
+        """`依托X建成/组建/设立Y(、Z等)`: X sets up what is built on it (ikg:establishes)."""
+        for match in re.finditer(r"依托([^,;。]{2,24}?)(?:建成|组建|成立|设立|建立)", text):
+            base = [m for m in outer if start + match.start(1) <= m.start and m.end <= start + match.end(1)
+                    and m.kind in _ORGS]
+            stop = min((i for i in (self.text.find(c, start + match.end()) for c in ",;。") if i != -1),
+                       default=len(self.text))
+            built = [m for m in outer if start + match.end() <= m.start < stop and m.kind in _BUILT_ON]
+            for body in base[:1]:
+                for thing in built:
+                    self.add(self.keys[body], "ikg:establishes", self.keys[thing], body.start, thing.end, 0.6)
+
+    def _seated(self, start: int, text: str, outer: list[Mention]) -> None:
+        """`X(办公室)设在Y`: the office is part of the body that houses it (org:subOrganizationOf)."""
+        for match in re.finditer("设在", text):
+            at, after = start + match.start(), start + match.end()
+            office = next((m for m in reversed(outer) if m.end <= at and m.kind in _ORGS), None)
+            host = next((m for m in outer if 0 <= m.start - after <= 1 and m.kind in _ORGS), None)
+            if office is not None and host is not None and self.keys[office] != self.keys[host]:
+                self.add(self.keys[office], "org:subOrganizationOf", self.keys[host], office.start, host.end)
+
+    def _agreement(self, start: int, text: str, outer: list[Mention],
+                   date: tuple[Value, int, int] | None) -> None:
+        """`X与Y签署(…)协议`: an event (ikg:Event) of both parties, dated."""
+        for match in re.finditer(r"签署|签订", text):
+            at = start + match.start()
+            signed = re.match(r"[^,;。]{0,12}?(?:协议|协定|备忘录|合同)", self.text[at + 2:])
+            parties = self._before(outer, start, at, _ORGS | {"schema:AdministrativeArea"})
+            if signed is None or len(parties) < 2 or "与" not in self.text[parties[0].end:parties[-1].start]:
+                continue
+            end = at + 2 + signed.end()
+            label = self.text[parties[0].start:end]
+            event = self.event("ikg:Event", label, parties[0].start, end)
+            self._dated(event, self._date_before(text, start, at, date))
+            for party in parties:
+                self.add(event, "prov:wasAssociatedWith", self._actor(party), party.start, end, 0.6)
+
+    def _launch(self, start: int, text: str, outer: list[Mention],
+                date: tuple[Value, int, int] | None) -> None:
+        """`X启动AREA(规划)建设`: the bodies set the area up (ikg:establishes, an ikg:Establishment)."""
+        for match in _LAUNCH.finditer(text):
+            at = start + match.start()
+            area = next((m for m in outer if m.start == at + 2 and m.kind in _AREAS_ONLY), None)
+            agents = self._before(outer, start, at, _ORGS)
+            if area is None or not agents:
+                continue
+            for agent in agents:
+                self.add(self._actor(agent), "ikg:establishes", self.keys[area], agents[0].start, area.end,
+                         0.6)
+            self._establishment("启动", (agents, area), agents, self._date_before(text, start, at, date))
 
     def _renaming(self, start: int, end: int, at: int, outer: list[Mention],
                   date: tuple[Value, int, int] | None) -> None:
@@ -363,6 +627,10 @@ class _Context:
         if group is None:  # 成立…领导小组,由A和B共同牵头: the group named before
             group = next((m for m in reversed(mentions) if m.end <= opened and m.kind == "ikg:LeadingGroup"),
                          None)
+            if group is None and opened >= 0:
+                # 该中心由A和B共同牵头建设: the thing the sentence is about, named right before 由.
+                group = next((m for m in reversed(mentions) if 0 <= opened - m.end <= 1
+                              and m.kind in _RUN | {"ikg:Platform", "ikg:Fund"}), None)
             if group is None or opened < 0:
                 return
             start = opened
@@ -391,10 +659,19 @@ class _Context:
         return label
 
     def _executive(self, start: int, at: int, outer: list[Mention]) -> None:
+        """`X为Y的执行机构` / `组建X,作为Y的执行机构`: X is Y's executive body (X: the body right
+        before 作为/为 when the text says so, else the sentence's first)."""
         before = [m for m in outer if start <= m.start and m.end <= at and m.kind in _ORGS]
-        if len(before) >= 2:
-            self.add(self.keys[before[0]], "ikg:executiveBodyOf", self.keys[before[-1]],
-                     before[0].start, at + 4, 0.8)
+        if len(before) < 2:
+            return
+        subject = before[0]
+        serving = self.text.rfind("作为", start, before[-1].start)
+        if serving != -1:
+            subject = next((m for m in reversed(before) if m.end <= serving and serving - m.end <= 2),
+                           subject)
+        if self.keys[subject] != self.keys[before[-1]]:
+            self.add(self.keys[subject], "ikg:executiveBodyOf", self.keys[before[-1]], subject.start, at + 4,
+                     0.8)
 
     def _daily_work(self, start: int, end: int, outer: list[Mention]) -> None:
         orgs = [m for m in outer if m.kind in _ORGS]
@@ -417,6 +694,8 @@ class _Context:
             at = text.find(trigger)
             if at == -1:
                 continue
+            if kind == "ikg:StudyVisit" and _LEADER_VISIT.search(text, 0, at + len(trigger)):
+                kind = "ikg:Inspection"  # 总书记在安徽考察时: a leader's inspection, not a study visit
             years = _YEARS.search(text)
             if date is None and years is None:
                 continue
@@ -468,11 +747,23 @@ class _Context:
         """A study visit: the body that went (before 组团/赴), where it went (after 赴), the body it
         met (after 与) and the people it met; the report reports on it."""
         went = text.find("组团") if "组团" in text else text.find("赴")
-        for body in [m for m in outer if m.end <= start + went and m.kind in _ORGS][-1:]:
+        goers = [m for m in outer if m.end <= start + went and m.kind in _ORGS]
+        joined = re.search("会同|联合|和", text[:went])
+        for body in goers if joined else goers[-1:]:  # A会同B组成考察组赴…: both went
+            if joined and not (body.end <= start + joined.start() < body.end + 2 or body is goers[-1]):
+                continue
             self.add(event, "prov:wasAssociatedWith", self.keys[body], body.start, start + went + 2, 0.6)
+        for marker in re.finditer(r"(?:实地)?(?:调研|参观|考察)(?=[^,;。]{2,40}?等)", text):
+            at = start + marker.end()
+            stop = self.text.find("等", at)
+            for seen in (m for m in outer if at <= m.start and m.end <= stop and m.kind in _SEEN):
+                self.add(event, "ikg:visited", self.keys[seen], start + marker.start(), seen.end, 0.6)
         for marker in re.finditer(r"赴|与", text):
             at = start + marker.end()
             target = next((m for m in outer if 0 <= m.start - at <= 1), None)
+            if target is not None and target.kind == "schema:AdministrativeArea":
+                # 赴安徽省合肥市: the city, the most specific place named
+                target = next((m for m in outer if m.start == target.end and m.kind == target.kind), target)
             wanted = _PLACES | _ORGS | {"ikg:Venue"} if marker.group() == "赴" else _ORGS
             if target is not None and target.kind in wanted and target.kind != "org:OrganizationalUnit":
                 self.add(event, "ikg:visited", self.keys[target], start + marker.start(), target.end, 0.6)
@@ -490,13 +781,20 @@ class _Context:
         aims = [m for m in outer if m.kind in ("ikg:Directive", "ikg:Plan", "ikg:Policy")
                 and m.start - start <= opened.end() + 1]
         made = re.search(r"成立|建立|组建|设立", text[opened.end():])
+        acting = re.search(r"批复|批准|印发|出台|启动|部署", text[opened.end():])
+        if aims and acting is not None and (made is None or acting.start() < made.start()):
+            # 为贯彻落实D,X、Y联合批复…: the bodies that act on it implement it
+            for body in self._before(outer, start, start + opened.end() + acting.start(), _ORGS):
+                if body.start > aims[0].end:
+                    self.add(self.keys[body], "ikg:implements", self.keys[aims[0]], aims[0].start, body.end,
+                             0.6)
         if not aims or made is None:
             return
         at = start + opened.end() + made.end()
-        body = next((m for m in outer if m.start >= aims[0].end and m.kind == "ikg:LeadingGroup"
-                     and m.end > at - 2), None)
-        if body is not None:
-            self.add(self.keys[body], "ikg:implements", self.keys[aims[0]], aims[0].start, body.end, 0.6)
+        group = next((m for m in outer if m.start >= aims[0].end and m.kind == "ikg:LeadingGroup"
+                      and m.end > at - 2), None)
+        if group is not None:
+            self.add(self.keys[group], "ikg:implements", self.keys[aims[0]], aims[0].start, group.end, 0.6)
 
     def _directives(self, start: int, end: int, mentions: list[Mention]) -> None:
         """A person named in a directive's name issued it (习近平总书记讲话精神)."""
@@ -509,7 +807,9 @@ class _Context:
         for match in re.finditer(r"由([^,。;]{2,20}?)(?:任|担任)(?:组长|主任|理事长)", text):
             groups = [m for m in outer if m.end <= start + match.start() and m.kind == "ikg:LeadingGroup"]
             heads = [m for m in outer if start + match.start(1) <= m.start and m.end <= start + match.end(1)
-                     and m.kind in _ORGS | {"org:Post"}]
+                     and m.kind in _ORGS | {"org:Post"}
+                     # 由中国科大常务副校长赵某担任主任: the body of the post of the person named, not a head
+                     and not any(is_cjk(c) for c in self.text[m.end:start + match.end(1)].split("、")[0])]
             if groups:
                 for head in heads:
                     self.add(self.keys[head], "ikg:leads", self.keys[groups[-1]], head.start,
@@ -525,23 +825,50 @@ class _Context:
                 self.add(self.keys[bodies[-1]], "ikg:meetingFrequency", Value(period, "xsd:duration"),
                          start + match.start(), start + match.end(), 0.7)
 
-    def _issued(self, start: int, text: str, outer: list[Mention]) -> None:
-        """`X印发《…》`: the plan or policy is attributed to the bodies that issued it."""
+    def _issued(self, start: int, text: str, outer: list[Mention],
+                date: tuple[Value, int, int] | None) -> None:
+        """`(DATE,)X印发《…》`: the plan or policy is attributed to the bodies that issued it, and was
+        issued on the date of its clause (dcterms:issued, ikg:sortDate)."""
         for match in re.finditer(r"印发|出台|发布|制定", text):
             at = start + match.start()
             titles = [m for m in outer
                       if 0 <= m.start - (at + 2) <= 1 and m.kind in ("ikg:Plan", "ikg:Policy")]
+            issued = self._date_before(text, start, at, date) if titles else None
+            if issued is not None and issued[1] >= self._before_clause(start, at):
+                for title in titles:
+                    value, first, _ = issued
+                    self.add(self.keys[title], "dcterms:issued", value, first, title.end, 0.7)
+                    padding = {"xsd:date": "", "xsd:gYearMonth": "-01", "xsd:gYear": "-01-01"}[value.datatype]
+                    self.add(self.keys[title], "ikg:sortDate", Value(value.lexical + padding, "xsd:date"),
+                             first, title.end, 0.7)
             for title in titles:
                 for body in self._before(outer, start, at, _ORGS):
                     self.add(self.keys[title], "prov:wasAttributedTo", self.keys[body], body.start,
                              title.end + 1, 0.6)
+
+    def _before_clause(self, start: int, at: int) -> int:
+        """Where the clause before the one of `at` starts (a date leads its clause: 同年8月,X印发…)."""
+        marks = [i for i in (self.text.rfind(c, start, at) for c in ",;") if i != -1]
+        if not marks:
+            return start
+        return max(self.text.rfind(c, start, max(marks)) for c in ",;") + 1
+
+    def _plan_years(self, outer: list[Mention]) -> None:
+        """A plan whose name gives its years (…规划(2018—2035年)) runs from the first to the last."""
+        for plan in (m for m in outer if m.kind in ("ikg:Plan", "ikg:Policy")):
+            years = _YEARS.search(plan.label)
+            if years is not None:
+                self.add(self.keys[plan], "schema:startDate", Value(years.group(1), "xsd:gYear"), plan.start,
+                         plan.end, 0.8)
+                self.add(self.keys[plan], "schema:endDate", Value(years.group(2), "xsd:gYear"), plan.start,
+                         plan.end, 0.8)
 
     def _amounts(self, start: int, text: str, outer: list[Mention]) -> None:
         """`X…N亿元` (the fund or platform before the amount) and `规模N亿元的X` / `总投资N亿元的X`
         (the thing after it, which the amount measures); `管理资产(规模)N亿元` is the assets a body
         manages (ikg:assetsUnderManagement), not its own size."""
         for match in _AMOUNT.finditer(text):
-            unit = {"亿": 100_000_000, "万": 10_000, None: 1}[match.group(2)]
+            unit = {"亿": 100_000_000, "万": 10_000, None: 1}[match.group(3)]
             value = round(float(match.group(1)) * unit)
             at, after = start + match.start(), start + match.end()
             managed = _MANAGED.search(text, max(0, match.start() - 10), match.start()) is not None
@@ -549,8 +876,12 @@ class _Context:
             if text[match.end():match.end() + 1] == "的":
                 following = next((m for m in outer if after + 1 <= m.start <= after + 2
                                   and m.kind in _MEASURED), None)
-            holder = following or next((m for m in reversed(outer) if m.end <= at and m.kind in (
-                _MEASURED | _ORGS if managed else _HOLDERS)), None)
+            # X…,(项目)总投资约42亿元: what is invested in is the facility or programme named before
+            invested = re.search("总投资|投资总额|计划投资", text[max(0, match.start() - 8):match.start()])
+            kinds = _MEASURED | _ORGS if managed else _MEASURED if invested else _HOLDERS
+            holder = following or next((m for m in reversed(outer) if m.end <= at and m.kind in kinds), None)
+            if text.endswith("出资", 0, match.start()) and following is None:
+                continue  # X出资20亿元: what X puts in, not an amount X has
             if holder is None:
                 continue
             span = (min(holder.start, at), max(holder.end, after))
@@ -561,8 +892,31 @@ class _Context:
             self.add(amount, "rdf:type", Value("schema:MonetaryAmount", "type"), *span)
             self.add(amount, "schema:value", Value(str(value), "xsd:decimal"), *span, 0.8)
             self.add(amount, "schema:currency", Value("CNY", "xsd:string"), *span, 0.8)
+            self._bound(amount, text, start, match, span)
             predicate = "ikg:assetsUnderManagement" if managed and following is None else "ikg:amount"
             self.add(self.keys[holder], predicate, amount, *span)
+
+    def _bound(self, amount: str, text: str, start: int, match: re.Match[str], span: tuple[int, int]) -> None:
+        """不低于10亿元 / 50余亿元 is at least the figure (schema:minValue), 最高1亿元 at most
+        (schema:maxValue), 约42亿元 about it (schema:description 约数)."""
+        bound = _BOUND.search(text, max(0, match.start() - 4), match.start())
+        word = bound.group() if bound is not None and bound.end() == match.start() else None
+        first = start + bound.start() if bound is not None and word is not None else span[0]
+        if word is None and re.search("余|多", match.group()):
+            word = "余"
+        if word is None:
+            return
+        if word in _ABOUT:
+            self.add(amount, "schema:description", Value("约数", "@zh"), min(span[0], first), span[1], 0.7)
+            return
+        predicate = "schema:maxValue" if word in _AT_MOST else "schema:minValue"
+        value = self._value_of(amount)
+        self.add(amount, predicate, Value(value, "xsd:decimal"), min(span[0], first), span[1], 0.7)
+
+    def _value_of(self, amount: str) -> str:
+        """The schema:value stated last for an amount node."""
+        return next(f.object.lexical for f in reversed(self.facts) if f.subject == amount
+                    and f.predicate == "schema:value" and isinstance(f.object, Value))
 
     def _numbered_meetings(self, start: int, text: str, outer: list[Mention],
                            date: tuple[Value, int, int] | None) -> None:
@@ -775,6 +1129,12 @@ def _units(text: str, mentions: list[Mention], keys: dict[Mention, str]) -> list
     orgs = [m for m in mentions if m.kind in _ORGS]
     for mention in sorted(orgs):
         is_unit = mention.kind == "org:OrganizationalUnit" or mention.label.endswith(("研究室", "办事机构"))
+        # 中国科学院合肥物质科学研究院, 某大学先进技术研究院: an institute named after the academy or
+        # university it belongs to.
+        institute = mention.kind == "ikg:ResearchOrganization" and not mention.label.endswith("大学")
+        is_unit = is_unit or (institute and any(
+                m.start == mention.start and m.end < mention.end and m.label.endswith(_PARENT_INSTITUTIONS)
+                for m in orgs))
         # 东湖高新区管委会科技创新局: a bureau named right after a committee, without a place of its own.
         bureau = (mention.kind == "ikg:GovernmentBody" and mention.label.endswith("局")
                   and any(m.kind == "ikg:ManagementCommittee" and 0 <= mention.start - m.end <= 2
