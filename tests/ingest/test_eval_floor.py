@@ -34,15 +34,16 @@ FLOORS = {
 }
 #: report (its path under tests/fixtures/ingest, less -report.txt) -> kind -> (least recall, least
 #: precision), a little under the scores measured on 2026-12-02 (fourth measurement). The reports
-#: written for the tests and hefei were developed on; hangzhou (blind/) was held out and scored once.
+#: written for the tests and hefei were developed on; hangzhou (blind/) was held out and scored once
+#: (numbers rescored after the blind golds' E-notation amounts were corrected: docs/ingestion.md).
 SYNTHETIC_FLOORS = {
     "huairou": {"entities": (0.95, 0.91), "relations": (0.83, 0.90), "numbers": (0.97, 0.91)},
     "guangming": {"entities": (0.94, 0.91), "relations": (0.83, 0.90), "numbers": (0.97, 0.89)},
     "chengdu": {"entities": (0.95, 0.90), "relations": (0.91, 0.87), "numbers": (0.97, 0.97)},
     "wuhan": {"entities": (0.97, 0.96), "relations": (0.90, 0.96), "numbers": (0.97, 0.89)},
     "suzhou": {"entities": (0.89, 0.89), "relations": (0.84, 0.84), "numbers": (0.84, 0.80)},
-    "blind/hefei": {"entities": (0.92, 0.93), "relations": (0.70, 0.86), "numbers": (0.66, 0.78)},
-    "blind/hangzhou": {"entities": (0.63, 0.73), "relations": (0.22, 0.57), "numbers": (0.27, 0.58)},
+    "blind/hefei": {"entities": (0.92, 0.93), "relations": (0.70, 0.86), "numbers": (0.54, 0.78)},
+    "blind/hangzhou": {"entities": (0.63, 0.73), "relations": (0.22, 0.57), "numbers": (0.22, 0.58)},
 }
 
 

@@ -27,7 +27,9 @@ from kg.lookup.normalise import normalise
 from kg.namespaces import DCTERMS, IKG, OA, ORG, SDO
 
 _LABELS = (SKOS.prefLabel, SKOS.altLabel, SKOS.hiddenLabel, DCTERMS.title)
-_NOT_ENTITIES = {IKG.Evidence, IKG.Section, SDO.MonetaryAmount, OA.TextQuoteSelector}
+#: Structure and values, not named things: a gold may carry them, a name never matches them.
+_NOT_ENTITIES = {IKG.Evidence, IKG.Section, SDO.MonetaryAmount, OA.TextQuoteSelector, SDO.Observation,
+                 SDO.MonetaryGrant, SDO.QuantitativeValue}
 _EVENTS = {IKG.Approval, IKG.Renaming, IKG.Reorganisation, IKG.Inspection, IKG.StudyVisit, IKG.Survey,
            IKG.Establishment, IKG.Meeting, IKG.Event, ORG.ChangeEvent}
 _NUMBER_TYPES = {XSD.integer, XSD.decimal, XSD.date, XSD.gYear, XSD.gYearMonth, XSD.duration}
