@@ -174,6 +174,7 @@ class Analytics:
         scores, method = self._cached(projection, measure, _MEASURES[measure])
         by_node = cast(dict[int, float], scores)
         ranked = sorted(by_node.items(), key=lambda item: (-item[1], item[0]))[:limit]
+        projection.prefetch(i for i, _ in ranked)
         results = tuple(Ranked(projection.node(i), round(score, 10)) for i, score in ranked)
         graph = projection.fact_graph
         return Centrality(measure, results, graph.number_of_nodes(), graph.number_of_edges(), method)
@@ -227,6 +228,7 @@ def _grouping(kind: str, method: str, groups: object, projection: Projection, li
               members: int) -> Grouping:
     every: list[list[int]] = cast(list[list[int]], groups)
     chosen: Sequence[list[int]] = every[:limit]
+    projection.prefetch(i for g in chosen for i in g[:members])
     out = tuple(
         Group(len(g), tuple(projection.node(i) for i in g[:members]), len(g) > members)
         for g in chosen

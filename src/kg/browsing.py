@@ -178,6 +178,7 @@ class _Shelf:
                         cited.setdefault(end, {})[citation.section] = 0
         in_order = sorted(section_start, key=section_start.__getitem__)
         self.section_order = {s: i for i, s in enumerate(in_order)}
+        projection.prefetch(range(len(projection.iris)))
         self.records = [self._record(projection, i, dates.get(iri, []), cited.get(iri, {}))
                         for i, iri in enumerate(projection.iris)]
         self.known_classes = frozenset(c for r in self.records for c in r.classes)

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 from kg.errors import BadRequestError, EntityNotFoundError
 from kg.graphview import Projection
 from kg.namespaces import FOAF, IKG, ORG, PROV, SDO
-from kg.paths import BACKWARD, FORWARD, Explained, Hop, Path, PathFinder, explain_node
+from kg.paths import BACKWARD, FORWARD, Explained, Hop, Path, PathFinder, explain_node, prefetch_explained
 from kg.trace import Relations, Step, Walk, check_hops, explain_chain
 
 if TYPE_CHECKING:
@@ -252,6 +252,8 @@ class Deployments:
                     DEPLOYMENT_DOWN)
         walk.run(i)
         chains = _chains_to_bodies(projection, walk.chains) + _leaders(projection, walk.chains)
+        prefetch_explained(projection, {i} | {n for c in chains for a, b, _ in c for n in (a, b)}
+                           | {j for j, _, _ in _links(projection, i, ISSUED_BY + CONCERNS)})
         carriers = self._carriers(projection, chains)
         info = projection.event_info(i)
         reason = walk.reason(settings.path_time_budget)

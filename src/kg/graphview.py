@@ -9,12 +9,12 @@ networkx graphs built from them on first use (`Projection.graph`, `Projection.fa
 Events are nodes like any other (an Approval links the approving body and the approved thing), so a
 path through an event reads as what happened.
 
-The projection is read with three bulk SPARQL queries (edges; types, dates and ontology labels; the
-entities' skos:prefLabels, 3 s of the build at a million triples) and rebuilt when `store.generation`
-changes. The labels were once read per answer, in batches, and kept in a dict that grew with every
-entity shown (39 MB at 1M): two string columns of all of them take 7 MB (docs/engine-notes.md §4.7).
-Nodes are integers assigned in IRI order, so iterating a node's neighbours is deterministic and
-integer order is IRI order.
+The projection is read with two bulk SPARQL queries (edges; types, dates and ontology labels) and
+rebuilt when `store.generation` changes. Entity labels (skos:prefLabel) are read lazily, in batches,
+for the nodes an answer shows (all of them at once for `whole()`): at a million triples they are the
+largest part of the read, and most requests show a few dozen nodes. Nodes are integers assigned in
+IRI order, so iterating a node's neighbours in insertion order is deterministic and integer order is
+IRI order.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ import re
 import sys
 import threading
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import pairwise
 from typing import TYPE_CHECKING
@@ -35,7 +35,6 @@ import numpy as np
 
 from kg.adjacency import Adjacency
 from kg.errors import EntityNotFoundError
-from kg.lookup.tables import StringColumn
 from kg.namespaces import IKG, ORG, OWL, PROV, RDF, RDFS, SDO, SH, SKOS, to_curie
 from kg.naming import entity_id, local_name
 from kg.terms import Term
@@ -102,6 +101,9 @@ STANDARD_INVERSES: dict[str, str] = {
 }
 
 _LABEL_PREDICATES = (str(SKOS.prefLabel), str(RDFS.label))
+#: Entity IRIs per batched label query; past BULK_LABELS missing nodes, all labels are read at once.
+LABEL_BATCH = 1000
+BULK_LABELS = 20_000
 _DATE_PREDICATES = {
     "http://purl.org/dc/terms/date": "date",
     str(SDO.startDate): "start",
@@ -127,7 +129,7 @@ SELECT ?s ?p ?v (IF(isLiteral(?v), "true", "false") AS ?literal) (LANG(?v) AS ?l
   FILTER(isIRI(?s))
 }}
 """
-_ENTITY_LABELS = f"SELECT ?s ?l WHERE {{ ?s <{SKOS.prefLabel}> ?l }}"
+_ENTITY_LABELS = f"SELECT ?s ?l WHERE {{ {{values}} ?s <{SKOS.prefLabel}> ?l }}"
 
 
 @dataclass(frozen=True)
@@ -208,7 +210,7 @@ def _humanise(name: str) -> str:
     return re.sub(r"(?<=[a-z])(?=[A-Z])", " ", name).lower()
 
 
-LabelReader = Callable[[], list[tuple[str, Term]]]
+LabelReader = Callable[[Sequence[str] | None], list[tuple[str, Term]]]
 
 
 @dataclass
@@ -247,10 +249,11 @@ def _read_facts(store: Engine) -> _Facts:
 
 
 def _store_labels(store: Engine) -> LabelReader:
-    """Reads skos:prefLabel of every entity in one query."""
+    """Reads skos:prefLabel of the given entity IRIs (of every entity for None) in one query."""
 
-    def read() -> list[tuple[str, Term]]:
-        rows = store.select(_ENTITY_LABELS)
+    def read(iris: Sequence[str] | None) -> list[tuple[str, Term]]:
+        values = "" if iris is None else "VALUES ?s { " + " ".join(f"<{i}>" for i in iris) + " }"
+        rows = store.select(_ENTITY_LABELS.replace("{values}", values))
         return [(r["s"].value, r["l"]) for r in rows if r["s"].is_iri]
 
     return read
@@ -332,10 +335,9 @@ class Projection:
         self._ancestors = _ancestors(facts.superclasses)
         #: {the other direction: the primary one} of every inverse pair (see STANDARD_INVERSES).
         self.primary_of: dict[str, str] = primary_directions(facts.inverses)
-        # Every entity's labels, read with the snapshot, in two string columns ("" for none): about
-        # 7 MB at a million triples, where the labels read per answer and kept in a dict grew to 39 MB
-        # (docs/engine-notes.md §4.7). One bulk read (3 s at 1M) instead of batches per answer.
-        self._zh, self._en = self._read_all_labels(read_labels)
+        self._read_labels = read_labels
+        self._labels: dict[int, tuple[str | None, str | None]] = {}
+        self._labels_lock = threading.Lock()
         self._event_cache: dict[tuple[str, ...], bool] = {}
         self.properties: list[str] = []
         self._property_index: dict[str, int] = {}
@@ -353,15 +355,24 @@ class Projection:
         self._categories: dict[tuple[str, ...], str] = {}  # per distinct type tuple (few)
 
     def __getstate__(self) -> dict[str, object]:
-        # Kept on disk by kg.store.index_files: without the networkx graphs, which are built on use.
+        # Kept on disk by kg.store.index_files: without the label reader (a closure over the store)
+        # and the lock, which `attach` gives back after loading.
         state = dict(self.__dict__)
-        for built in ("graph", "fact_graph"):
+        del state["_read_labels"], state["_labels_lock"]
+        for built in ("graph", "fact_graph"):  # networkx graphs built on use, not kept
             state.pop(built, None)
         return state
 
-    def attach(self, generation: int) -> Projection:
-        """This snapshot (loaded from a file) for the store's current `generation`."""
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__dict__.update(state)
+        self._read_labels = None
+        self._labels_lock = threading.Lock()
+
+    def attach(self, generation: int, read_labels: LabelReader) -> Projection:
+        """This snapshot (loaded from a file) for the store's current `generation`, reading labels
+        through `read_labels`."""
         self.generation = generation
+        self._read_labels = read_labels
         return self
 
     def _edge_triples(self, edges: Iterable[tuple[str, str, str]]) -> list[tuple[int, int, int]]:
@@ -383,32 +394,53 @@ class Projection:
 
     # -- labels --------------------------------------------------------------------------------
 
-    def _read_all_labels(self, read_labels: LabelReader | None) -> tuple[StringColumn, StringColumn]:
-        found: dict[int, dict[str, str]] = {}
-        if read_labels is not None:
-            for iri, value in read_labels():
-                i = self.index.get(iri)
-                if i is not None:
-                    _keep_label(found.setdefault(i, {}), str(SKOS.prefLabel), value)
-        zh, en = [], []
-        for i, iri in enumerate(self.iris):
-            merged = {**self._ontology_labels.get(iri, {}), **found.get(i, {})}
-            zh.append(_best_label(merged, "zh") or "")
-            en.append(_best_label(merged, "en") or "")
-        return StringColumn(zh), StringColumn(en)
+    def prefetch(self, nodes: Iterable[int]) -> None:
+        """Read the labels of `nodes` not read yet, in as few queries as possible."""
+        missing = sorted({i for i in nodes if i not in self._labels})
+        if not missing:
+            return
+        if self._read_labels is None:
+            self._remember({i: {} for i in missing})
+            return
+        found: dict[int, dict[str, str]] = {i: {} for i in missing}
+        if len(missing) > BULK_LABELS:
+            found = {i: {} for i in range(len(self.iris)) if i not in self._labels}
+            self._collect(self._read_labels(None), found)
+        else:
+            for start in range(0, len(missing), LABEL_BATCH):
+                batch = [self.iris[i] for i in missing[start:start + LABEL_BATCH]]
+                self._collect(self._read_labels(batch), found)
+        self._remember(found)
+
+    def _collect(self, rows: list[tuple[str, Term]], found: dict[int, dict[str, str]]) -> None:
+        for iri, value in rows:
+            i = self.index.get(iri)
+            if i is not None and i in found:
+                _keep_label(found[i], str(SKOS.prefLabel), value)
+
+    def _remember(self, found: dict[int, dict[str, str]]) -> None:
+        with self._labels_lock:
+            for i, labels in found.items():
+                fallback = self._ontology_labels.get(self.iris[i], {})
+                merged = {**fallback, **labels}
+                self._labels[i] = (_best_label(merged, "zh"), _best_label(merged, "en"))
 
     def find_index(self, iri: str) -> int | None:
         """The node number of an entity IRI, or None when it is not an entity."""
         return self.index.get(iri)
 
     def node(self, i: int) -> Node:
-        """The Node of node number `i` (made on use: one is cheap to make, and a server that showed
-        every entity once would otherwise hold them all)."""
+        """The Node of node number `i` (its labels read on first use, then kept; see `prefetch`).
+        Nodes themselves are not kept: one is cheap to make, and a server that showed every entity
+        once would otherwise hold them all."""
+        if i not in self._labels:
+            self.prefetch((i,))
+        zh, en = self._labels[i]
         types = self._types[i]
         category = self._categories.get(types)
         if category is None:
             category = self._categories[types] = self.category(types)
-        return Node(self.iris[i], self._zh[i] or None, self._en[i] or None, types, category)
+        return Node(self.iris[i], zh, en, types, category)
 
     def category(self, types: tuple[str, ...]) -> str:
         """Local name of the most specific class among `types`, preferring the project's own."""
@@ -544,7 +576,7 @@ class GraphView:
         state = self._files.state()
         found = self._files.load("relations", Projection)
         if found is not None:
-            return found.attach(generation)
+            return found.attach(generation, _store_labels(self.store))
         built = self._read(generation)
         self._files.save("relations", built, state)
         return built
@@ -587,6 +619,7 @@ class GraphView:
                  keep: PropertyFilter | None = None, *, truncated: bool = False) -> Subgraph:
         """The nodes `members` and every (kept) statement among them."""
         chosen = set(members)
+        projection.prefetch(chosen)
         nodes = sorted((projection.node(i) for i in chosen), key=lambda n: n.iri)
         edges = [
             self.edge(projection, i, j, key)
@@ -648,6 +681,7 @@ class GraphView:
             known = [n for n in numbers if n is not None]
             members.update(known)
             pairs.update(pairwise(known))
+        projection.prefetch(members)
         nodes = sorted((projection.node(i) for i in members), key=lambda n: n.iri)
         edges = [
             self.edge(projection, a, b, key)

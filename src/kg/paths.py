@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import heapq
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import TYPE_CHECKING
@@ -257,6 +257,13 @@ def describe_event(projection: Projection, event: int) -> tuple[str, str]:
             f"{en_class} “{_name(node, 'en')}”{when_en}{with_en}")
 
 
+def prefetch_explained(projection: Projection, nodes: Iterable[int]) -> None:
+    """Read in one go the labels that explaining `nodes` needs (events name their participants)."""
+    chosen = set(nodes)
+    events = [i for i in chosen if projection.is_event(i)]
+    projection.prefetch(chosen.union(*({j for j, _ in projection.out_edges(e)} for e in events)))
+
+
 def explain_node(projection: Projection, i: int) -> Explained:
     """Node `i` as answers show it (events with their date and a one-line summary)."""
     node = projection.node(i)
@@ -461,6 +468,7 @@ class PathFinder:
             timed_out = True  # keep the paths found before the budget ran out
         found = list(search.found)
         found.sort(key=lambda nodes: (len(nodes), nodes))
+        prefetch_explained(projection, {i for nodes in found for i in nodes} | {s, t})
         paths = tuple(self.explain(projection, nodes, query) for nodes in found)
         reason = _reason(search, query, paths, timed_out, budget, source, target, projection)
         truncated = timed_out or bool(search.hubs_skipped and len(paths) < query.k)

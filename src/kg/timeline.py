@@ -21,6 +21,7 @@ from kg.paths import (
     PathFinder,
     Resolved,
     explain_node,
+    prefetch_explained,
 )
 
 if TYPE_CHECKING:
@@ -166,6 +167,7 @@ def timeline(finder: PathFinder, *, entity: str | None = None, start: str | None
     # Undated events go last; ties are broken by IRI (node numbers are in IRI order).
     events.sort(key=lambda i: (_sort_key(projection, i) is None, _sort_key(projection, i) or "", i))
     chosen = events[:limit]
+    prefetch_explained(projection, {j for i in chosen for j, _ in _both_ways(projection, i)} | set(chosen))
     items = tuple(
         TimelineEvent(explain_node(projection, i), _participants(view, projection, i),
                       _citations(view, projection.iris[i]))

@@ -35,6 +35,7 @@ from kg.paths import (
     PathFinder,
     Resolved,
     explain_node,
+    prefetch_explained,
 )
 
 if TYPE_CHECKING:
@@ -214,6 +215,7 @@ def trace(finder: PathFinder, entity: str, direction: str, *, max_hops: int | No
     budget = settings.path_time_budget
     walk = Walk(projection, direction, hops, time.monotonic() + budget, settings.max_chains)
     walk.run(origin)
+    prefetch_explained(projection, {origin} | {n for c in walk.chains for a, b, _ in c for n in (a, b)})
     chains = tuple(explain_chain(finder, projection, c) for c in walk.chains)
     reason = walk.reason(budget)
     return TraceResult(start, direction, chains, reason is not None, reason,
