@@ -30,7 +30,7 @@ from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
-from typing import Any, overload
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -73,7 +73,7 @@ from kg.lookup.postings import (
     run_starts,
     union,
 )
-from kg.lookup.tables import DigestIndex, StringColumn
+from kg.lookup.tables import DigestIndex, MadeOnAccess, StringColumn
 
 #: Match kinds, best first, with the base of their score; tiers are 0.1 apart and the in-tier
 #: adjustments (whole label, coverage, label kind) add at most 0.09, so a tier never overtakes another
@@ -159,7 +159,7 @@ class EntityRecord:
         return None
 
 
-class EntityTable(Sequence[EntityRecord]):
+class EntityTable(MadeOnAccess[EntityRecord]):
     """The index's entities as columns (kg.lookup.tables), an `EntityRecord` made on access: IRIs and
     label texts in string columns, each label's language and kind as small numbers, each entity's
     types as one of the few distinct type sets."""
@@ -187,15 +187,7 @@ class EntityTable(Sequence[EntityRecord]):
     def __len__(self) -> int:
         return len(self._iris)
 
-    @overload
-    def __getitem__(self, i: int) -> EntityRecord: ...
-    @overload
-    def __getitem__(self, i: slice) -> list[EntityRecord]: ...
-
-    def __getitem__(self, i: int | slice) -> EntityRecord | list[EntityRecord]:
-        if isinstance(i, slice):
-            return [self[j] for j in range(*i.indices(len(self)))]
-        i = int(i)
+    def _item(self, i: int) -> EntityRecord:
         start = int(self._label_ends[i - 1]) if i else 0
         labels = tuple(self.label(j) for j in range(start, int(self._label_ends[i])))
         return EntityRecord(self._iris[i], labels, self._type_sets[int(self._types[i])])
@@ -214,7 +206,7 @@ class EntityTable(Sequence[EntityRecord]):
         return self._values[j]
 
 
-class IndexedLabels(Sequence[LabelRecord]):
+class IndexedLabels(MadeOnAccess[LabelRecord]):
     """The labels the index searches (those with text left after normalisation), by label id."""
 
     def __init__(self, table: EntityTable, numbers: npt.NDArray[np.int32]) -> None:
@@ -224,14 +216,7 @@ class IndexedLabels(Sequence[LabelRecord]):
     def __len__(self) -> int:
         return len(self._numbers)
 
-    @overload
-    def __getitem__(self, i: int) -> LabelRecord: ...
-    @overload
-    def __getitem__(self, i: slice) -> list[LabelRecord]: ...
-
-    def __getitem__(self, i: int | slice) -> LabelRecord | list[LabelRecord]:
-        if isinstance(i, slice):
-            return [self[j] for j in range(*i.indices(len(self)))]
+    def _item(self, i: int) -> LabelRecord:
         return self._table.label(int(self._numbers[i]))
 
     def value(self, i: int) -> str:

@@ -9,14 +9,41 @@ load as a handful of objects (docs/engine-notes.md §4.7).
 from __future__ import annotations
 
 import hashlib
+import operator
 from collections.abc import Iterable, Sequence
-from typing import overload
+from typing import TypeVar, overload
 
 import numpy as np
 import numpy.typing as npt
 
+T = TypeVar("T")
 
-class StringColumn(Sequence[str]):
+
+class MadeOnAccess(Sequence[T]):
+    """A read-only sequence whose items are made when asked for (`_item`), from columns."""
+
+    __slots__ = ()
+
+    def _item(self, i: int) -> T:
+        raise NotImplementedError
+
+    @overload
+    def __getitem__(self, i: int) -> T: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[T]: ...
+
+    def __getitem__(self, i: int | slice) -> T | list[T]:
+        if isinstance(i, slice):
+            return [self._item(j) for j in range(*i.indices(len(self)))]
+        i = operator.index(i)
+        if i < 0:
+            i += len(self)
+        if not 0 <= i < len(self):
+            raise IndexError(i)
+        return self._item(i)
+
+
+class StringColumn(MadeOnAccess[str]):
     """Read-only strings stored as one UTF-8 buffer and their end offsets; `column[i]` decodes one."""
 
     __slots__ = ("_data", "_ends")
@@ -29,19 +56,7 @@ class StringColumn(Sequence[str]):
     def __len__(self) -> int:
         return len(self._ends)
 
-    @overload
-    def __getitem__(self, i: int) -> str: ...
-    @overload
-    def __getitem__(self, i: slice) -> list[str]: ...
-
-    def __getitem__(self, i: int | slice) -> str | list[str]:
-        if isinstance(i, slice):
-            return [self[j] for j in range(*i.indices(len(self)))]
-        i = int(i)
-        if i < 0:
-            i += len(self)
-        if not 0 <= i < len(self):
-            raise IndexError(i)
+    def _item(self, i: int) -> str:
         start = int(self._ends[i - 1]) if i else 0
         return self._data[start:int(self._ends[i])].decode("utf-8", "surrogatepass")
 
