@@ -208,3 +208,15 @@ def test_a_client_answer_cut_by_the_engines_row_cap_says_truncated(capped: Backe
         "query": f"SELECT ?s ?p ?o WHERE {{ ?s ?p ?o }} LIMIT {CAPPED_ROWS}"}, headers=accept)
     assert whole.headers["KG-Truncated"] == "false" and "truncated" not in whole.json()
     assert len(whole.json()["results"]["bindings"]) == CAPPED_ROWS
+
+
+def test_a_construct_the_engine_cut_at_its_row_cap_says_truncated(capped: Backend) -> None:
+    query = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
+    answer = capped.client.get("/sparql", params={"query": query},
+                               headers={"Accept": "application/n-triples"})
+    assert answer.status_code == 200, answer.text
+    kept = len(rdflib.Graph().parse(data=answer.text, format="nt"))
+    whole = len(rdflib.Graph().parse(data=capped.reference.get(
+        "/sparql", params={"query": query}, headers={"Accept": "application/n-triples"}).text, format="nt"))
+    assert CAPPED_ROWS <= kept < whole  # the engine cut it (at its cap of solutions) ...
+    assert answer.headers["KG-Truncated"] == "true"  # ... and the answer says so

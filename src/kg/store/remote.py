@@ -501,7 +501,8 @@ class RemoteStore:
         `truncated` (a client's query is not paged: docs/engine-notes.md §5.8)."""
         max_rows = self.settings.max_rows
         if form in ("CONSTRUCT", "DESCRIBE"):
-            return graph_answer(body, fmt=request.graph_format, max_rows=max_rows)
+            return graph_answer(body, fmt=request.graph_format, max_rows=max_rows,
+                                engine_cap=engine_cap or self._row_cap)
         if form == "ASK":
             return boolean_answer(body, request.solutions_format)
         return solutions_answer(body, fmt=request.solutions_format, query=request.query,

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from itertools import islice
 from typing import Any
 
@@ -162,15 +163,21 @@ def solutions_answer(body: bytes, *, fmt: str, query: str, max_rows: int,
                        len(rows))
 
 
-def graph_answer(body: bytes, *, fmt: str, max_rows: int) -> QueryAnswer:
+def graph_answer(body: bytes, *, fmt: str, max_rows: int, engine_cap: int | None = None) -> QueryAnswer:
     """A CONSTRUCT or DESCRIBE answer (N-Triples from the engine) in `fmt`, cut at `max_rows`;
-    raises NotAcceptableError when the format cannot hold it, EngineFailedError."""
+    raises NotAcceptableError when the format cannot hold it, EngineFailedError. `engine_cap`: the
+    row cap the engine reported on earlier answers. Virtuoso cuts a CONSTRUCT there too but says so
+    in no header (docs/engine-notes.md §5.8): an answer of at least that many triples may have been
+    cut, and says `truncated`."""
     try:
         triples = islice(ox.parse(body, format=ox.RdfFormat.N_TRIPLES), max_rows + 1)
         kept = [ox.Triple(t.subject, t.predicate, t.object) for t in triples]
     except SyntaxError as exc:
         raise EngineFailedError(f"The SPARQL engine's N-Triples do not parse: {exc}") from exc
-    return write_graph(kept, fmt, max_rows)
+    answer = write_graph(kept, fmt, max_rows)
+    if engine_cap is not None and len(kept) >= engine_cap and not answer.truncated:
+        return replace(answer, truncated=True)
+    return answer
 
 
 def _head_vars(body: bytes) -> list[str] | None:
