@@ -23,7 +23,7 @@ _CLAUSE = re.compile(r"[^,。;:!?()《》\n]+")
 #: What closes a list: 等, or a numbered group (四大平台, 四个层面, 5个…), or the end of the clause.
 _CLOSER = re.compile(r"等|(?=(?:[一二三四五六七八九十]|\d{1,2})(?:大|个|项|类)[\u4e00-\u9fff])")
 _GROUP = re.compile(r"(?P<n>[一二三四五六七八九十]|\d{1,2})(?P<unit>大|个|项|类)(?P<what>[\u4e00-\u9fff]{2})"
-                    r"(?P<more>集群|平台|体系|领域|方向|板块|基地|中心|行动|工程)?")
+                    r"(?P<more>集群|平台|体系|领域|方向|板块|基地|中心|行动|工程|产业|举措)?")
 #: Words that join the last item (A、B和C); not when the items themselves hold the word (A与B、C与D).
 _JOINERS = ("以及", "和", "及", "与")
 #: Kinds a list takes from the word that names what is listed, before or after it.
@@ -126,12 +126,18 @@ def _enumeration(text: str, start: int, end: int) -> Enumeration | None:
     list_start = _first_item_start(text, start, first_mark)
     spans = _split(text, list_start, list_end)
     group = _GROUP.match(text, list_end) if closer and closer.group() == "" else None
+    if group is not None and len(spans) == _number(group.group("n")) + 1 and len(spans) > 2 \
+            and spans[-2][1] < spans[-1][0] and text[spans[-2][1]:spans[-1][0]] != "、":
+        # A、B、C与D四个方向: four items, the last holding the joiner (C与D is one)
+        spans = [*spans[:-2], (spans[-2][0], spans[-1][1])]
     after = text[(closer.end() if closer else list_end):end]
     kind: str | None = None
     if group is not None:
         window = text[group.start("what"):group.start("what") + 8]
-        named = _kind_of(group.group("what")) or (
+        named = _kind_of(group.group("what")) or _kind_of(group.group("more") or "") or (
             _kind_of(window) if window.startswith(("大科学", "重大", "科技基础")) else None)
+        if group.group("more") in ("方向", "领域", "板块", "举措"):
+            named = None  # 四个研究方向: a group of directions, not a count of programmes
         if group.group("unit") == "大":  # 三大产业集群: a group, its items of the kind it names
             kind = named if named in ("ikg:Industry",) else "ikg:PriorityArea"
         elif named in (None, "ikg:Platform"):

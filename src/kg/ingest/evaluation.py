@@ -3,12 +3,14 @@ numbers (`kg eval`).
 
 Both graphs are read the same way (`read_graph`): the gold is a curated graph such as
 data/zhangjiang-2020.trig, derived as it is, not copied. An entity is everything the graph types
-with a cited `rdf:type` (evidence, sections and amounts aside). A candidate entity matches a gold
+with a cited `rdf:type` (evidence, sections and amounts aside), and the `ikg:Report` whose masthead
+facts it cites (a gold may leave its type uncited). A candidate entity matches a gold
 entity when they share a label after normalisation (`kg.lookup.normalise`: any preferred, alternative
 or hidden label, or a title), or are the same IRI, or are events of the same class on the same date
 (events are named by what happened when, not by a name). A relation (s, p, o) matches when p is the
 same (`org:hasUnit` read as the inverse `org:unitOf`, `ikg:coLeads` as `ikg:leads`) and s and o match;
-a number (s, p, value) when p and the value are the same and s matches. `sections` keeps what has
+a number (s, p, value) when p and the value are the same (as numbers: `1000000000.0` is
+`1000000000`) and s matches. `sections` keeps what has
 evidence in those sections (a number like "三" keeps "三.1" too).
 """
 
@@ -17,6 +19,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
@@ -69,6 +72,9 @@ def read_graph(path: Path) -> GraphFacts:
         number = dataset.value(section, IKG.sectionNumber) if section is not None else None
         cited[statement].add(str(number) if number is not None else "")
     typed = {s for (s, p, o) in cited if p == RDF.type and o not in _NOT_ENTITIES}
+    # The report a graph describes is an entity even where its gold cites no type for it (the masthead's
+    # facts about it are cited all the same).
+    typed |= {s for s in dataset.subjects(RDF.type, IKG.Report) if any(k[0] == s for k in cited)}
     type_sections: dict[Any, set[str]] = defaultdict(set)
     for (s, p, _), where in cited.items():
         if p == RDF.type:
@@ -97,10 +103,21 @@ def read_graph(path: Path) -> GraphFacts:
             facts.relations.add((s, str(p), o))
             facts.sections[(s, str(p), o)] |= where
         elif isinstance(obj, rdflib.Literal) and obj.datatype in _NUMBER_TYPES:
-            item = (str(subject), str(predicate), str(obj))
+            item = (str(subject), str(predicate), _number(obj))
             facts.numbers.add(item)
             facts.sections[item] |= where
     return facts
+
+
+def _number(value: rdflib.Literal) -> str:
+    """A number's value, not its spelling: "1000000000.0" and "1000000000" (xsd:decimal) are one."""
+    if value.datatype in (XSD.decimal, XSD.integer):
+        try:
+            number = Decimal(str(value)).normalize()
+        except InvalidOperation:
+            return str(value)
+        return format(number, "f")
+    return str(value)
 
 
 @dataclass(frozen=True)

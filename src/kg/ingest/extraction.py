@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from kg.ingest.enumerations import Enumeration, find_enumerations
 from kg.ingest.facts import REPORT, Fact, Value
+from kg.ingest.lexicon import SURNAMES
 from kg.ingest.mentions import (
     Entity,
     EntityGroups,
@@ -110,6 +111,7 @@ def extract(original: str) -> Extraction:
     for post, body, person in posts:
         facts += _post_facts(entities, post, body, person)
     facts += _duty_facts(text, mentions, posts, entities)
+    facts += _charter_facts(text, mentions, entities)
     facts += _issuers(entities, facts)
     facts += find_relations(text, mentions, keys, entities.by_key, lists)
     for part in advice:
@@ -284,6 +286,59 @@ def _duty_facts(text: str, mentions: list[Mention], posts: list[PostMention],
             facts += [Fact(duty_key, "org:postIn", body_key, *span, 0.7),
                       Fact(person_key, "org:holds", duty_key, person.start, match.end(), 0.7),
                       Fact(person_key, "ikg:leads", body_key, *span, 0.6)]
+    return facts
+
+
+#: `实行理事会领导下的院长负责制`: a council governs the institution the sentence is about.
+_CHARTER = re.compile(r"实行(理事会|董事会)领导下的")
+#: `P(院士)(担)任(TOPIC的头)院长`: P holds the post of the institution the sentence is about.
+_APPOINTED = re.compile(r"([\u4e00-\u9fff]{2,3}?)(?:院士|教授|研究员)?(?:担任|兼任|出任|任)"
+                        r"(实验室|研究院|研究所|中心)?(院长|主任|所长|理事长)(?=[,;。]|$)")
+_FORMED = re.compile(r"(?:理事会|董事会)由([^,;。]{2,80}?)(?:等)?(?:共同)?(?:组成|构成)")
+_MEMBERS = frozenset({"ikg:GovernmentBody", "ikg:ResearchOrganization", "ikg:Enterprise",
+                      "ikg:ManagementCommittee", "org:OrganizationalUnit"})
+_CHARTERED = frozenset({"ikg:ResearchOrganization", "ikg:Platform"})
+
+
+def _charter_facts(text: str, mentions: list[Mention], entities: EntityGroups) -> list[Fact]:
+    """The council of an institution run under it (`X…实行理事会领导下的院长负责制`: X理事会 ikg:governs
+    X) and the head appointed in the same sentence (`P任院长`: P org:holds X院长, org:postIn X); X is
+    the first institution the sentence names (its subject)."""
+    facts: list[Fact] = []
+    for sentence in re.finditer(r"[^。\n]+", text):
+        a, b = sentence.span()
+        ordered = sorted(mentions, key=lambda m: (m.start, -m.end))
+        topic = next((m for m in ordered if a <= m.start and m.end <= b
+                      and m.kind not in ("foaf:Person", "org:Post", "ikg:Industry")), None)
+        if topic is None or topic.kind not in _CHARTERED:
+            continue
+        topic_key = entities.key_of(topic.label)
+        label = entities.by_key[topic_key].label
+        for match in _CHARTER.finditer(text, a, b):
+            council = Mention(match.start(1), match.end(1), label + match.group(1), "ikg:Council")
+            council_key = entities.add(council)
+            facts.append(Fact(council_key, "ikg:governs", topic_key, topic.start, match.end(), 0.6))
+            formed = _FORMED.search(text, match.end(), b)
+            if formed is not None:  # 理事会由A、B以及C等共同组成: its members
+                for member in (m for m in mentions if formed.start(1) <= m.start and m.end <= formed.end(1)
+                               and m.kind in _MEMBERS):
+                    facts.append(Fact(entities.key_of(member.label), "ikg:partOf", council_key,
+                                      formed.start(), formed.end(), 0.6))
+        for match in _APPOINTED.finditer(text, a, b):
+            name = match.group(1)
+            clause = max(text.rfind(mark, a, match.start()) for mark in ",;") + 1
+            overlapping = any(m.start < match.end(1) and m.end > match.start(1) for m in mentions
+                              if m.kind != "foaf:Person")
+            if name[0] not in SURNAMES or "由" in text[max(a, clause):match.start()] or overlapping:
+                continue
+            person = Mention(match.start(1), match.end(1), name, "foaf:Person")
+            head = match.group(2) or ""
+            if head and not label.endswith(head):
+                continue
+            post = Mention(match.start(3), match.end(3), label + match.group(3), "org:Post")
+            post_key = entities.add(post)
+            facts += [Fact(post_key, "org:postIn", topic_key, match.start(3), match.end(3), 0.6),
+                      Fact(entities.add(person), "org:holds", post_key, match.start(), match.end(), 0.6)]
     return facts
 
 

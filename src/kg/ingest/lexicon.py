@@ -38,8 +38,11 @@ HEADS: dict[str, str] = {
     "综合性科学中心": "ikg:NationalScienceCenter",
     "科学城": "ikg:InnovationArea", "科技城": "ikg:InnovationArea", "示范区": "ikg:InnovationArea",
     "开发区": "ikg:InnovationArea", "高新区": "ikg:InnovationArea", "自贸区": "ikg:InnovationArea",
-    "园区": "ikg:InnovationArea", "产业园": "ikg:InnovationArea", "科创谷": "ikg:InnovationArea",
-    "创新中心": "ikg:InnovationArea", "科创中心": "ikg:InnovationArea", "孵化器": "ikg:InnovationArea",
+    "园区": "ikg:InnovationArea", "产业园": "ikg:InnovationArea", "科技园": "ikg:InnovationArea",
+    "研创园": "ikg:InnovationArea", "软件园": "ikg:InnovationArea", "创业园": "ikg:InnovationArea",
+    "科创谷": "ikg:InnovationArea",
+    "创新中心": "ikg:InnovationArea", "科创中心": "ikg:InnovationArea", "服务中心": "ikg:Platform",
+    "孵化器": "ikg:InnovationArea",
     "新区": "schema:AdministrativeArea", "新城": "schema:AdministrativeArea",
     "展示中心": "ikg:Venue", "展览馆": "ikg:Venue", "展示馆": "ikg:Venue", "会展中心": "ikg:Venue",
     "规划馆": "ikg:Venue", "展馆": "ikg:Venue", "科技馆": "ikg:Venue",
@@ -78,6 +81,7 @@ MIN_LEAD: dict[str, int] = {"国务院": 0, "省委": 0, "市委": 0, "区委": 
 #: Characters that, right after a head, show it is no head there (处长 is a post, 部署 a deployment).
 NOT_AFTER: dict[str, str] = {
     "处": "长理置在于", "部": "署分门长", "局": "长面势部", "厅": "长", "办": "公法理好成", "委": "员托",
+    "科技园": "区", "研创园": "区", "软件园": "区", "创业园": "区",
     "政府": "的引投采", "平台": "的上", "计划": "经单", "工程": "师实", "规划": "展建布", "集团": "化",
 }
 #: Characters that, right before a head, show it is part of a word (深处, 全部, 设计划…).
@@ -99,6 +103,7 @@ BOUNDARY_WORDS = frozenset(" ".join((
     "设立 设置 调整 调研 负责 贯彻 通过 重点 重组 针对 更名为 建议",
     "其中 发起 布局 搭建 借鉴 创建 考虑 考量 聚焦 印发 列入 承载 设在 对接 已 建成 建有 拥有",
     "内设 另设 统筹 结合 实行 签署 出资 投向 安排 给予 认定 面向 在建 已建 代管 撤销 派出",
+    "走访 对标 参照 位于 开工 运营 兼任 复函",
 )).split())
 #: Words a name never starts with, trimmed off the left of a name found (a verb that reads as part of
 #: a name elsewhere: 建设 in 建设管理办公室, but not at the start of 建设张江综合性国家科学中心).

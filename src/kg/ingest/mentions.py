@@ -141,6 +141,8 @@ def _stops(text: str, position: int) -> bool:
     if size != 1:
         return size > 1
     pair = text[max(0, position - 2):position]
+    if pair[:1] in "年月日" and text[max(0, position - 3):position - 2].isdigit():
+        return True  # 2013年12月经…: a date before the word (月经 is no word here)
     inside = is_word(text[position - 1:position + 1]) or (is_word(pair) and pair not in _FUNCTION_PAIRS
                                                           and not _boundary_before(text, position - 1))
     return not inside
@@ -286,6 +288,12 @@ def place_mentions(text: str) -> Iterator[Mention]:
         district = _city_before(text, match.start())
         if district is not None and text[match.start() - 1] not in _NOT_DISTRICT:
             yield Mention(district, match.end(), text[district:match.end()], "schema:AdministrativeArea")
+    for match in re.finditer("市([\u4e00-\u9fff]{2})区", text):
+        # 南京市江宁区: a district right after its city
+        city = _city_before(text, match.start())
+        name = match.group(1)
+        if city is not None and name[-1] not in _NOT_DISTRICT and name[0] not in BOUNDARY_WORDS:
+            yield Mention(match.start(1), match.end(), match.group(1) + "区", "schema:AdministrativeArea")
 
 
 #: Last characters of words ending in 区 that name a kind of area, not a district (新区, 园区, 社区).
@@ -307,6 +315,7 @@ def _city_before(text: str, at: int) -> int | None:
         if start == 0 or not is_cjk(text[start - 1]) or _boundary_before(text, start) \
                 or text[start - 1] == "省":  # 安徽省合肥市: a city after its province
             return start
+
     return None
 
 
@@ -426,6 +435,9 @@ def _titled(name: str) -> bool:
 
 
 def _name_before(text: str, position: int) -> Mention | None:
+    duty = next((w for w in ("担任", "兼任", "出任", "任") if text.endswith(w, 0, position)), "")
+    if duty:  # 刘某任院长: the name ends before the verb of the duty
+        position -= len(duty)
     for size in (3, 2):
         start = position - size
         named = start >= 0 and text[start] in SURNAMES and all(is_cjk(c) for c in text[start:position])

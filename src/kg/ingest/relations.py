@@ -86,6 +86,15 @@ _RUN = frozenset({"ikg:MajorScienceFacility", "ikg:Platform", "ikg:InnovationAre
 #: Heads of institutions whose institutes are named after them (…科学院…研究所, …大学…学院).
 _PARENT_INSTITUTIONS = ("科学院", "大学", "工程院", "社会科学院")
 #: `经X批复(同意),组建…`: the setting-up verb after it is approved by X, not done by X.
+#: The last day of a span of days after its first (7月14日至15日, 3月30日—4月2日).
+_UNTIL = re.compile(r"\s*(?:至|到|—|-|~)\s*(?:(\d{1,2})月)?(\d{1,2})日")
+#: A date and the start of work or service (2019年9月正式开工, 于2018年10月正式运营).
+_STARTED = re.compile(r"(?:\d{4}年(?:\d{1,2}月(?:\d{1,2}日)?)?|(?:同年|当年|次年)(?:\d{1,2}月)?)"
+                      r"(?:正式|起)?(?:开工|运营|投入运营|投入运行|投入使用|启用|投运|开园)")
+_STARTS = frozenset({"ikg:MajorScienceFacility", "ikg:Platform", "ikg:ResearchOrganization",
+                     "ikg:InnovationArea", "ikg:Venue"})
+#: Between a topic and the body that approved it (X于2013年12月经Y批准, X经Y批复, X由Y…).
+_TOPIC_GAP = re.compile(r"(?:于?(?:\d{4}年)?(?:\d{1,2}月)?(?:\d{1,2}日)?)?(?:经|由|获)")
 _APPROVED_BEFORE = re.compile(r"经[^,;。]{2,20}?(?:批复|批准)(?:同意)?,?$")
 _LAUNCH = re.compile(r"启动(?=[^,;。]{2,20}?(?:规划)?建设)")
 _UPFRONT = re.compile(r"(?:由[^,;。]{2,20}?)?主要(?:承担|负责|出资)[^,;。]{0,30}?前期投入"
@@ -144,6 +153,7 @@ def find_relations(text: str, mentions: list[Mention], keys: dict[Mention, str],
         for listed in (e for e in lists if start <= e.start < end):
             context.enumeration(listed, start, _outermost(inside))
     facts += _located(keys, entities)
+    facts += _nested_places(keys)
     facts += _group_offices(keys)
     facts += _units(text, mentions, keys)
     return facts
@@ -186,7 +196,7 @@ class _Context:
                 dated = self._date_before(text, start, start + at, date)
                 self._approval(start, end, start + at, outer, dated)
                 break
-        for found in re.finditer("成立|组建|设立", text):
+        for found in re.finditer("成立|组建|设立|增设|新设", text):
             trigger, at = found.group(), found.start()
             if "建议" not in text[:at]:  # advice proposes (recommendations), it has not set up
                 # 经X批复,组建Y: X approved it (an approval, below), it did not set Y up itself.
@@ -199,6 +209,8 @@ class _Context:
         self._launch(start, text, outer, date)
         self._agreement(start, text, outer, date)
         self._seated(start, text, outer)
+        self._situated(start, text, outer)
+        self._started(start, text, outer)
         self._sub_units(start, text, outer)
         self._on_behalf(start, text, outer)
         self._build_period(start, text, outer)
@@ -261,13 +273,13 @@ class _Context:
                 self.add(key, "schema:position", Value(str(rank), "xsd:integer"), item.start, item.end, 0.7)
         subject = next((m for m in outer if m.end <= listed.start and m.kind in _ORGS | _PLACES), None)
         following = next((m for m in outer if 0 <= m.start - listed.end <= 2 and m.kind == "ikg:Plan"), None)
-        if listed.group is not None and subject is not None and listed.group in self.keys:
-            self.add(self._actor(subject), "ikg:focusesOn", self.keys[listed.group], subject.start,
-                     listed.group.end, 0.6)
         fund = next((m for m in reversed(outer) if m.end <= listed.start and m.kind == "ikg:Fund"
                      and subject is not None and m.start > subject.start), None)
         if fund is not None and _FOCUS.search(self.text, fund.end, listed.start):
             subject = fund  # X…设立F基金,重点投向A、B等领域: what the fund invests in
+        if listed.group is not None and subject is not None and listed.group in self.keys:
+            self.add(self._actor(subject), "ikg:focusesOn", self.keys[listed.group], subject.start,
+                     listed.group.end, 0.6)
         for item, key in items:
             holder = following or (subject if subject is not None and _FOCUS.search(
                 self.text, subject.end, listed.start) else None)
@@ -367,6 +379,14 @@ class _Context:
     def _approval(self, start: int, end: int, at: int, outer: list[Mention],
                   date: tuple[Value, int, int] | None) -> None:
         agents = self._before(outer, start, at, _ORGS)
+        topic_first = next((i for i, m in enumerate(agents) if i and _TOPIC_GAP.fullmatch(
+            self.text[agents[i - 1].end:m.start])), None)
+        if topic_first is not None:
+            # X于2013年12月经Y批准成立: X is what was approved, Y approved it
+            agents, first = agents[topic_first:], agents[topic_first - 1]
+            if re.match(r"(?:同意)?(?:成立|设立|组建)?(?=[,;。]|$)", self.text[at + 2:end]):
+                self._approved(agents, first, date)
+                return
         target = next((m for m in outer if m.start >= at and m.kind not in _ORGS | {"ikg:Industry"}), None)
         setting_up = re.match(r"[^,;。]{0,2}?,?(?:同意)?(?:组建|成立|设立)", self.text[at + 2:end])
         if setting_up is not None:  # 批复,组建X / 批复同意设立X: the body set up is what was approved
@@ -380,7 +400,11 @@ class _Context:
             target = topic or target
         if not agents or target is None:
             return
-        span = (agents[0].start, target.end)
+        self._approved(agents, target, date)
+
+    def _approved(self, agents: list[Mention], target: Mention, date: tuple[Value, int, int] | None) -> None:
+        """The approval by `agents` of `target`: an event (dated) and each agent's ikg:approves."""
+        span = (min(agents[0].start, target.start), max(agents[-1].end, target.end))
         event = self.event("ikg:Approval", "批复" + target.label, *span)
         self._dated(event, date)
         self.add(event, "ikg:approvedThing", self.keys[target], *span)
@@ -412,8 +436,9 @@ class _Context:
         if sized is not None:
             after = sized.end()
         target = next((m for m in outer if m.start >= after and m.start - after <= 2), None)
-        if target is None or target.kind not in objects:
-            return None
+        if target is None or target.kind not in objects or re.search("[,;。]",
+                                                                     self.text[after:target.start]):
+            return None  # …批准成立,是省政府…: what follows the clause was not set up
         if not agents and not record:
             return [], target
         if not agents:
@@ -475,6 +500,16 @@ class _Context:
             at = start + match.start()
             payers = self._before(outer, start, at, _PAYERS)
             payer = next((m for m in reversed(payers) if at - m.end <= 2), None)
+            opened = self.text.rfind("由", start, at)
+            topic = next((m for m in reversed(outer) if 0 <= opened - m.end <= 1
+                          and m.kind in _RUN | {"ikg:ResearchOrganization", "ikg:Fund"}), None)
+            paid_for = re.match(r"出资(?:建设|设立|组建|兴建|筹建|成立)?(?=[,;。]|$)", self.text[at:at + 6])
+            if payer is not None and topic is not None and paid_for is not None \
+                    and not re.search("[,;]", self.text[opened:at]):
+                # X由A和B(共同)出资建设: A and B fund X
+                for funder in (m for m in payers if m.start > opened):
+                    self.add(self._actor(funder), "ikg:funds", self.keys[topic], topic.start, at + 2, 0.6)
+                continue
             if payer is None:
                 continue
             stop = min((i for i in (self.text.find(c, at) for c in "。;") if i != -1), default=len(self.text))
@@ -553,8 +588,56 @@ class _Context:
             at, after = start + match.start(), start + match.end()
             office = next((m for m in reversed(outer) if m.end <= at and m.kind in _ORGS), None)
             host = next((m for m in outer if 0 <= m.start - after <= 1 and m.kind in _ORGS), None)
+            if re.search(r"其(?:办公室|办事机构|秘书处)$", self.text[start:at]):
+                # X…,其办公室设在Y,承担(X)日常工作: Y does X's daily work (the office is no name here)
+                daily = self.text.find("日常工作", host.end if host else at, start + len(text))
+                if host is not None and daily != -1:
+                    # whose office: the body named before 日常工作, else the sentence's subject
+                    named = [m for m in outer if host.end < m.start and m.end <= daily and m.kind in _ORGS]
+                    subject = next((m for m in outer if m.kind in _ORGS), None)
+                    group = named[-1] if named else subject
+                    if group is not None and self.keys[group] != self.keys[host]:
+                        self.add(self.keys[host], "ikg:handlesDailyWorkOf", self.keys[group], host.start,
+                                 daily + 4)
+                continue
             if office is not None and host is not None and self.keys[office] != self.keys[host]:
                 self.add(self.keys[office], "org:subOrganizationOf", self.keys[host], office.start, host.end)
+
+    def _situated(self, start: int, text: str, outer: list[Mention]) -> None:
+        """`X(总部)位于/坐落于/地处Y`: X is located in the most specific place named right after (a city
+        followed by its district: the district)."""
+        for match in re.finditer(r"(?:总部|本部)?(?:位于|坐落于|地处)", text):
+            at, after = start + match.start(), start + match.end()
+            thing = next((m for m in reversed(outer) if m.end <= at and at - m.end <= 1
+                          and m.kind not in _PLACES - {"ikg:InnovationArea"}), None)
+            place = next((m for m in outer if 0 <= m.start - after <= 1 and m.kind in _PLACES), None)
+            while place is not None:
+                inner = next((m for m in outer if m.start == place.end and m.kind in _PLACES), None)
+                if inner is None:
+                    break
+                place = inner
+            if thing is not None and place is not None and self.keys[thing] != self.keys[place]:
+                self.add(self.keys[thing], "ikg:locatedIn", self.keys[place], thing.start, place.end)
+
+    def _started(self, start: int, text: str, outer: list[Mention]) -> None:
+        """`X(于)DATE(正式)开工/运营/启用/投入使用`: X started then (schema:startDate, ikg:sortDate); X is
+        the facility, platform, institute, area or venue named last before it in the sentence."""
+        for match in _STARTED.finditer(text):
+            date = self._date(text, start, _FULL_DATE.search(match.group()) and
+                              _FULL_DATE.search(text, match.start()))
+            at = start + match.start()
+            before = [m for m in outer if m.end <= at and m.kind in _STARTS
+                      and self.text[m.start - 1:m.start] != "由"]  # 由X负责建设运行: X runs it
+            # 该设施…开工: the thing the clause is about, else the last named
+            thing = next((m for m in reversed(before) if self.text.startswith("该", m.start)),
+                         before[-1] if before else None)
+            if date is None or thing is None:
+                continue
+            value, first, _ = date
+            self.add(self.keys[thing], "schema:startDate", value, first, start + match.end())
+            padding = {"xsd:date": "", "xsd:gYearMonth": "-01", "xsd:gYear": "-01-01"}[value.datatype]
+            self.add(self.keys[thing], "ikg:sortDate", Value(value.lexical + padding, "xsd:date"), first,
+                     start + match.end())
 
     def _agreement(self, start: int, text: str, outer: list[Mention],
                    date: tuple[Value, int, int] | None) -> None:
@@ -630,10 +713,14 @@ class _Context:
             if group is None and opened >= 0:
                 # 该中心由A和B共同牵头建设: the thing the sentence is about, named right before 由.
                 group = next((m for m in reversed(mentions) if 0 <= opened - m.end <= 1
-                              and m.kind in _RUN | {"ikg:Platform", "ikg:Fund"}), None)
+                              and m.kind in _RUN | {"ikg:Platform", "ikg:Fund", "ikg:ResearchOrganization"}),
+                             None)
             if group is None or opened < 0:
                 return
             start = opened
+        clause = max(self.text.rfind(",", start, at), self.text.rfind(";", start, at)) + 1
+        if clause > max(start, opened) and re.match(r"[\u4e00-\u9fff]", self.text[clause:clause + 1]):
+            start = clause  # X由A出资建设,B牵头: B, the subject of its own clause, leads X
         before = [m for m in mentions if m.end <= at and m.start >= max(start, opened)]
         leaders = [m for m in _outermost(before)
                    if m.kind in _ORGS or m.kind in ("schema:AdministrativeArea", "org:Post")]
@@ -707,6 +794,16 @@ class _Context:
                 self.add(event, "schema:startDate", Value(first, "xsd:gYear"), *span, 0.8)
                 self.add(event, "schema:endDate", Value(last, "xsd:gYear"), *span, 0.8)
                 self.add(event, "ikg:sortDate", Value(f"{first}-01-01", "xsd:date"), *span, 0.8)
+            elif date is not None and (until := _UNTIL.match(self.text, date[2])) is not None \
+                    and date[0].datatype == "xsd:date":
+                # 7月14日至15日: a visit of several days has a start and an end
+                value, first, _ = date
+                year, month, _day = value.lexical.split("-")
+                last = f"{year}-{int(until.group(1) or month):02d}-{int(until.group(2)):02d}"
+                span = (first, until.end())
+                self.add(event, "schema:startDate", value, *span, 0.8)
+                self.add(event, "schema:endDate", Value(last, "xsd:date"), *span, 0.8)
+                self.add(event, "ikg:sortDate", value, *span, 0.8)
             else:
                 self._dated(event, date)
             if kind == "ikg:StudyVisit":
@@ -753,10 +850,13 @@ class _Context:
             if joined and not (body.end <= start + joined.start() < body.end + 2 or body is goers[-1]):
                 continue
             self.add(event, "prov:wasAssociatedWith", self.keys[body], body.start, start + went + 2, 0.6)
-        for marker in re.finditer(r"(?:实地)?(?:调研|参观|考察)(?=[^,;。]{2,40}?等)", text):
+        for marker in re.finditer(r"(?:实地)?(?:(?:调研|参观|考察)(?=[^,;。]{2,40}?等)|走访|参观)", text):
             at = start + marker.end()
-            stop = self.text.find("等", at)
-            for seen in (m for m in outer if at <= m.start and m.end <= stop and m.kind in _SEEN):
+            # 实地调研A、B等: up to 等; 走访A、B以及C,与…: a visit's list runs to the clause's end
+            stop = self.text.find("等", at) if not marker.group().endswith(("走访", "参观")) else min(
+                (i for i in (self.text.find(c, at, end) for c in ",;。") if i != -1), default=end)
+            seeable = _SEEN | ({"ikg:InnovationArea"} if marker.group().endswith(("走访", "参观")) else set())
+            for seen in (m for m in outer if at <= m.start and m.end <= stop and m.kind in seeable):
                 self.add(event, "ikg:visited", self.keys[seen], start + marker.start(), seen.end, 0.6)
         for marker in re.finditer(r"赴|与", text):
             at = start + marker.end()
@@ -1100,6 +1200,8 @@ def _located(keys: dict[Mention, str], entities: dict[str, Entity]) -> list[Fact
                 break
         if host is None or entities[places[host]].kind not in _PLACES:
             continue
+        if _named_host(mention, keys) is not None:
+            continue  # a unit named after its body is the body's (org:unitOf), not located by its name
         span = (mention.start, mention.start + min(len(host), len(mention.label)))
         rest = name[len(host):]
         in_area = entities[places[host]].kind != "schema:AdministrativeArea"
@@ -1107,6 +1209,33 @@ def _located(keys: dict[Mention, str], entities: dict[str, Entity]) -> list[Fact
             facts.append(Fact(key, "ikg:governs", places[host], mention.start, mention.end, 0.6))
         elif mention.kind in _LOCATED_BY_NAME and not (mention.kind == "ikg:ManagementCommittee" and in_area):
             facts.append(Fact(key, "ikg:locatedIn", places[host], *span, 0.6))
+    return facts
+
+
+_UNIT_HEADS = ("局", "处", "办公室")
+_HOST_KINDS = frozenset({"ikg:ManagementCommittee", "ikg:GovernmentBody", "ikg:ResearchOrganization",
+                         "ikg:Council", "ikg:Enterprise"})
+
+
+def _named_host(mention: Mention, keys: dict[Mention, str]) -> Mention | None:
+    """The body whose whole name leads the name of `mention`, a unit (…局, …办公室, …处), if any: the
+    longest such body of the report other than a leading group (whose office _group_offices reads)."""
+    if not mention.label.endswith(_UNIT_HEADS) or mention.kind not in _ORGS:
+        return None
+    hosts = [m for m in keys if m.kind in _HOST_KINDS and keys[m] != keys[mention]
+             and len(mention.label) - len(m.label) >= 3 and mention.label.startswith(m.label)
+             and not mention.label[len(m.label):].startswith(("党工委", "委员会", "管委会", "政府"))]
+    return max(hosts, key=lambda m: len(m.label), default=None)
+
+
+def _nested_places(keys: dict[Mention, str]) -> list[Fact]:
+    """A place written right after another (安徽省合肥市, 南京市江宁区) is in it."""
+    places = {m.end: m for m in keys if m.kind == "schema:AdministrativeArea"}
+    facts = []
+    for mention, key in keys.items():
+        outer = places.get(mention.start)
+        if mention.kind == "schema:AdministrativeArea" and outer is not None and keys[outer] != key:
+            facts.append(Fact(key, "ikg:locatedIn", keys[outer], outer.start, mention.end, 0.6))
     return facts
 
 
@@ -1140,6 +1269,11 @@ def _units(text: str, mentions: list[Mention], keys: dict[Mention, str]) -> list
                   and any(m.kind == "ikg:ManagementCommittee" and 0 <= mention.start - m.end <= 2
                           and not re.search(r"[\u4e00-\u9fff]", text[m.end:mention.start]) for m in orgs)
                   and not _PLACE_LED.match(mention.label))
+        host_named = _named_host(mention, keys)
+        if host_named is not None:
+            # 某新区管理委员会科技创新局, 某实验室综合办公室: a unit whose name starts with its body's name
+            facts.append(Fact(keys[mention], "org:unitOf", keys[host_named], mention.start, mention.end, 0.7))
+            continue
         if not (is_unit or bureau):
             continue
         inner = [m for m in orgs if m.start == mention.start and m.end < mention.end
@@ -1267,6 +1401,7 @@ def _recipients(original: str, match: MatchText, section: Section, entities: Ent
     """送: (sent to) and 发: (distributed to) lists; each item an entity of the report."""
     facts: list[Fact] = []
     predicate = "ikg:sentTo"
+    named: list[tuple[str, str, tuple[int, int]]] = []
     text = original[section.start:section.end]
     for item in re.finditer(r"[^、,，;；。\n:：]+|[:：]", text):
         word = item.group().strip()
@@ -1283,7 +1418,27 @@ def _recipients(original: str, match: MatchText, section: Section, entities: Ent
         key = _recipient(entities, match, name, a)
         if key is not None:
             facts.append(Fact(REPORT, predicate, key, *_span(match, a, a + len(word)), 0.8))
-    return facts
+            named.append((name, key, _span(match, a, a + len(word))))
+    return facts + _each_of(named, entities)
+
+
+def _each_of(named: list[tuple[str, str, tuple[int, int]]], entities: EntityGroups) -> list[Fact]:
+    """Recipients named `各X` (各新城管委会, 各街办) are the X of the area the other recipients of the list
+    are named after (西咸管委会各部门, 西咸集团…: 西咸新区): located in it."""
+    areas: dict[str, int] = {}
+    for key, entity in entities.by_key.items():
+        if entity.kind != "schema:AdministrativeArea":
+            continue
+        stems = {entity.label, entity.label.removesuffix("新区"), entity.label.removesuffix("市")}
+        hits = sum(1 for name, _, _ in named if not name.startswith("各")
+                   and any(len(stem) >= 2 and name.startswith(stem) and name != stem for stem in stems))
+        if hits >= 2:
+            areas[key] = hits
+    if not areas:
+        return []
+    area = max(areas, key=lambda k: areas[k])
+    return [Fact(key, "ikg:locatedIn", area, *span, 0.5) for name, key, span in named
+            if name.startswith("各") and key != area]
 
 
 def _recipient(entities: EntityGroups, match: MatchText, name: str, start: int) -> str | None:
@@ -1293,7 +1448,8 @@ def _recipient(entities: EntityGroups, match: MatchText, name: str, start: int) 
         # A post needs the body it is in: only one the mention patterns found is a recipient.
         found = entities.key_of(name)
         return found if found in entities.by_key else None
-    kind = next((HEADS[h] for h in sorted(HEADS, key=len, reverse=True) if name.endswith(h)), None)
+    bare = re.sub(r"[((][^()()]*[))]$", "", name)  # 各街办(镇): the head is before the bracket
+    kind = next((HEADS[h] for h in sorted(HEADS, key=len, reverse=True) if bare.endswith(h)), None)
     if kind is None:
         return None
     key = entities.key_of(name)
