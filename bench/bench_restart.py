@@ -3,8 +3,9 @@
 The first start builds the lookup index, the evidence index and the relation graph and keeps them
 beside the store (KG_PERSIST_INDEXES); a restart of the same state loads them. Printed: seconds from
 the process's start until `/health` says `ready: true` (20 answers in a row, on new connections, so
-every server process of `--workers N` is counted), and the unique memory (USS: what the process alone
-holds) of each server process and of the query workers under it. With `--exercise N`, the memory is
+every server process of `--workers N` is counted; the time of the first of them is printed too),
+and the unique memory (USS: what the process alone holds) of each server process and of the query
+workers under it. With `--exercise N`, the memory is
 measured again after N requests of a researcher's kind on the restarted server (lookups of names and
 of their pinyin-free prefixes, entity pages, explained paths between random entities, neighbourhoods),
 so the figure includes what serving adds (caches, labels read, built views).
@@ -99,7 +100,8 @@ def run_once(kg_dir: Path, workers: int, work: Path, label: str, requests: int =
         kg = stack.enter_context(peers.serve(f"kg-{label}", cmd, port=port, query_path="/sparql",
                                              log=work / f"serve-{label}.log", ready_path="/health",
                                              ready_timeout=900, env=env))
-        seconds = measure.ready_everywhere(kg.base_url, started=started)
+        first, seconds = measure.ready_streak(kg.base_url, started=started)
+        print(f"    {label}: every answer ready from {first:.1f} s on", flush=True)
         time.sleep(1.0)  # let the warm-up's last allocations settle
         at_rest = memory(kg.pid)
         if not requests:

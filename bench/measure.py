@@ -178,15 +178,26 @@ def wrk(url: str, *, seconds: int, connections: int, headers: Sequence[str] = ()
 def ready_everywhere(base_url: str, *, started: float | None = None, timeout: float = 900.0) -> float:
     """Seconds from `started` (time.monotonic(); now when None) until 20 /health answers in a row say
     ready: each on a new connection, so with `kg serve --workers N` every process is asked."""
+    return ready_streak(base_url, started=started, timeout=timeout)[1]
+
+
+def ready_streak(base_url: str, *, started: float | None = None, timeout: float = 900.0
+                 ) -> tuple[float, float]:
+    """Seconds from `started` to the first and to the last of 20 /health answers in a row that say
+    ready (each on a new connection): every process answered ready from about the first on, and the
+    streak's own 20 requests (~0.5 s) are what lies between the two."""
     started = time.monotonic() if started is None else started
-    streak = 0
+    streak, first = 0, 0.0
     while time.monotonic() - started < timeout:
+        asked = time.monotonic()
         try:
             ready = httpx.get(f"{base_url}/health", timeout=5).json().get("ready")
         except (httpx.HTTPError, ValueError):
             ready = False
+        if ready and streak == 0:
+            first = asked - started
         streak = streak + 1 if ready else 0
         if streak >= 20:
-            return time.monotonic() - started
+            return first, time.monotonic() - started
         time.sleep(0.02 if ready else 0.1)
     raise RuntimeError(f"{base_url} not ready after {timeout} s")
