@@ -212,6 +212,14 @@ class _Pool:
             return waiter.worker
 
 
+#: Times a worker is started before giving up when writes keep replacing its checkpoint.
+START_ATTEMPTS = 3
+
+
+class _CheckpointGoneError(Exception):
+    """The checkpoint a starting worker was to open was replaced by a newer one (a write)."""
+
+
 class QueryRunner:
     """A pool of query worker processes with a hard time limit and a row cap per query."""
 
@@ -294,9 +302,23 @@ class QueryRunner:
         return str(path)
 
     def _start(self) -> _Worker:
-        generation = self._store.generation
+        """A worker that opened the checkpoint of the store's current generation. A write while it
+        opened may replace that checkpoint (and delete it: `_checkpoint` keeps one): the worker then
+        finds no store, and is started again on the new one (at most START_ATTEMPTS times)."""
+        for attempt in range(1, START_ATTEMPTS + 1):
+            generation = self._store.generation
+            location = self._checkpoint(generation)
+            try:
+                return self._open_worker(generation, location)
+            except _CheckpointGoneError:
+                if attempt == START_ATTEMPTS:
+                    break
+                log.info("a query worker's checkpoint was replaced by a write while it opened; "
+                         "starting it again (attempt %d)", attempt + 1)
+        raise QueryFailedError("A query worker failed to open the store; see the server log.")
+
+    def _open_worker(self, generation: int, location: str | None) -> _Worker:
         parent, child = self._ctx.Pipe()
-        location = self._checkpoint(generation)
         process = self._ctx.Process(
             target=worker_main, args=(child, location, self.max_rows, self.max_nesting, self._unsafe),
             name="kg-query-worker", daemon=True)
@@ -322,6 +344,9 @@ class QueryRunner:
             raise SandboxError(f"A query worker could not apply the network sandbox: {reply.detail} "
                                "(KG_UNSAFE_NETWORK=true runs without it, behind an egress "
                                "firewall only).")
+        if (isinstance(reply, Failure) and reply.kind == "open" and location is not None
+                and generation != self._store.generation and not Path(location).exists()):
+            raise _CheckpointGoneError(location)
         log.error("a query worker could not open the store: %s", reply)
         raise QueryFailedError("A query worker failed to open the store; see the server log.")
 

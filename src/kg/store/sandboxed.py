@@ -28,6 +28,7 @@ import errno
 import io
 import logging
 import multiprocessing
+import os
 import signal
 import threading
 import time
@@ -240,6 +241,8 @@ def open_store(location: str, *, read_only: bool = False, tries: int = _OPEN_TRI
             failure = exc
         if "No space left" in str(failure):
             break  # not a race that passes: waiting will not free the disk
+        if read_only and not os.path.isdir(location):
+            break  # gone (a query worker's checkpoint a write replaced): its parent starts it anew
         time.sleep(_OPEN_RETRY * min(attempt + 1, 10))
     if "No space left" in str(failure):
         raise InsufficientStorageError("The disk is full: the store cannot be opened for writing, "
