@@ -108,7 +108,11 @@ async function pickSuggestion(page, selector, text) {
   await page.fill(selector, "");
   await page.type(selector, text, { delay: 20 });
   const list = await page.getAttribute(selector, "aria-controls");
-  await page.waitForSelector(`#${list} li[role=option]`, { timeout: 10000 });
+  // The list answers the whole text (data-query), not a prefix typed before a pause nor an earlier value.
+  await page.waitForFunction(([id, typed]) => {
+    const box = document.getElementById(id);
+    return box && box.dataset.query === typed && box.querySelector("li[role=option]");
+  }, [list, text.trim()], { timeout: 10000 });
   const first = await page.$eval(`#${list} li[role=option]`, (li) => li.dataset.id);
   await page.click(`#${list} li[role=option] >> nth=0`);
   return first;

@@ -72,8 +72,8 @@ export function autocomplete(input, { load, show, choose, list = null, firstOnEn
     if (!text) { render(null); return; }
     try {
       const results = await load(text);
-      if (mine === ticket) render(results);
-    } catch { if (mine === ticket) render([]); }
+      if (mine === ticket) { box.dataset.query = text; render(results); }
+    } catch { if (mine === ticket) { box.dataset.query = text; render([]); } }
   }
 
   input.addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(suggest, delay); });
