@@ -517,11 +517,6 @@ class Projection:
         """Property numbers of the statements i → j."""
         return self._out.keys_between(i, j)
 
-    @property
-    def edge_count(self) -> int:
-        """How many statements between entities the projection holds."""
-        return len(self._out)
-
     @functools.cached_property
     def graph(self) -> nx.MultiDiGraph:
         """The statements as a networkx graph (nodes are numbers, keys property numbers), built on first

@@ -158,17 +158,17 @@ class Provenance:
         return EvidenceIndex(dict(by_statement), dict(by_subject), dict(by_evidence))
 
     def _citation(self, row: dict[str, Term], shared: dict[str, str]) -> Citation:
-        def opt(name: str) -> str | None:
-            if name not in row:
-                return None
-            value = row[name].value
+        def share(value: str) -> str:
             return shared.setdefault(value, value)
+
+        def opt(name: str) -> str | None:
+            return share(row[name].value) if name in row else None
 
         source = self._sources.find_text(opt("file"), document=row["doc"].value)
         text = cut(source, opt("start"), opt("end")) if source is not None else opt("exact")
         zh, en = opt("noteZh"), opt("noteEn") or opt("noteOther")
         return Citation(
-            evidence=row["ev"].value, document=opt("doc") or "", document_title=opt("docTitle"),
+            evidence=row["ev"].value, document=share(row["doc"].value), document_title=opt("docTitle"),
             section=opt("sectionNumber"), section_title=opt("sectionTitle"),
             start=int(row["start"].value), end=int(row["end"].value), text=text,
             derived_via=opt("via"), note=Note(zh, en) if zh or en else None,

@@ -188,8 +188,7 @@ class EntityTable(MadeOnAccess[EntityRecord]):
         return len(self._iris)
 
     def _item(self, i: int) -> EntityRecord:
-        start = int(self._label_ends[i - 1]) if i else 0
-        labels = tuple(self.label(j) for j in range(start, int(self._label_ends[i])))
+        labels = tuple(self.label(j) for j in range(self.label_start(i), int(self._label_ends[i])))
         return EntityRecord(self._iris[i], labels, self._type_sets[int(self._types[i])])
 
     def label_start(self, i: int) -> int:
